@@ -120,8 +120,9 @@ export interface ReadState {
  * Everything the core asks its host to do, in this order:
  * 1. start persisting `snapshot` (if any), then `entries`, then `hardState` (if any);
  * 2. send `messages` at once (the leader's appends go out in parallel with its own write);
- * 3. once the write of step 1 is durable, send `messagesAfterPersist` and call
- *    `core.persisted(persistedTo)`;
+ * 3. once the write of step 1 AND every earlier Ready's write are durable (writes complete in
+ *    order; a Ready with nothing to write still waits for the writes before it), send
+ *    `messagesAfterPersist` and call `core.persisted(persistedTo.index, persistedTo.term)`;
  * 4. apply `snapshot` (if any) then `committedEntries` to the state machine, in order;
  *    serve each `readStates` entry once its index is applied.
  * Entries in `entries` may overwrite a suffix of what was persisted before: the entry at index

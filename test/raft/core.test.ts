@@ -1,0 +1,178 @@
+// Scenario tests of the Raft core, each named after the sentence of the Raft paper (or of
+// etcd's raft design) it checks, on a cluster wired by function calls.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MemoryCluster, appliedPayloads } from './memory-cluster.js';
+import { RaftCore } from '../../src/raft/core.js';
+import { defaultRaftConfig, MessageType, Role } from '../../src/raft/types.js';
+
+const bytes = (s: string): Uint8Array => Buffer.from(s);
+
+test('a 3-node cluster elects exactly one leader that every member follows', () => {
+  const cluster = new MemoryCluster(3);
+  const leader = cluster.elect();
+  assert.ok(['n1', 'n2', 'n3'].includes(leader));
+  const terms = new Set([...cluster.nodes.values()].map((n) => n.core.term));
+  assert.equal(terms.size, 1);
+});
+
+test('a single-member cluster elects itself and commits its own proposals', () => {
+  const cluster = new MemoryCluster(1);
+  assert.equal(cluster.elect(), 'n1');
+  assert.equal(cluster.node('n1').core.propose(bytes('x')), null);
+  cluster.stabilize();
+  assert.deepEqual(appliedPayloads(cluster.node('n1')), ['x']);
+});
+
+test('entries proposed on the leader are applied in the same order on every member', () => {
+  const cluster = new MemoryCluster(3);
+  const leader = cluster.node(cluster.elect());
+  for (let i = 0; i < 50; i++) assert.equal(leader.core.propose(bytes(`v${i}`)), null);
+  cluster.stabilize();
+  const expected = Array.from({ length: 50 }, (_, i) => `v${i}`);
+  for (const node of cluster.nodes.values()) assert.deepEqual(appliedPayloads(node), expected);
+});
+
+test('a follower forwards proposals to the leader', () => {
+  const cluster = new MemoryCluster(3);
+  const leaderId = cluster.elect();
+  const followerId = ['n1', 'n2', 'n3'].find((id) => id !== leaderId)!;
+  assert.equal(cluster.node(followerId).core.propose(bytes('forwarded')), null);
+  cluster.stabilize();
+  for (const node of cluster.nodes.values()) assert.deepEqual(appliedPayloads(node), ['forwarded']);
+});
+
+test('a leader cut off from its majority steps down (check-quorum) and the majority elects a new one', () => {
+  const cluster = new MemoryCluster(3);
+  const oldLeader = cluster.elect();
+  const others = ['n1', 'n2', 'n3'].filter((id) => id !== oldLeader);
+  cluster.partition([[oldLeader], others]);
+  cluster.tickAll(40);
+  assert.notEqual(cluster.node(oldLeader).core.role, Role.Leader);
+  const newLeaders = others.filter((id) => cluster.node(id).core.role === Role.Leader);
+  assert.equal(newLeaders.length, 1);
+});
+
+test('a partitioned minority does not inflate terms and does not disrupt the leader when it rejoins (pre-vote)', () => {
+  const cluster = new MemoryCluster(3);
+  const leader = cluster.elect();
+  const lonely = ['n1', 'n2', 'n3'].find((id) => id !== leader)!;
+  const termBefore = cluster.node(leader).core.term;
+  cluster.partition([[lonely], ['n1', 'n2', 'n3'].filter((id) => id !== lonely)]);
+  cluster.tickAll(100);
+  assert.equal(cluster.node(lonely).core.term, termBefore, 'pre-vote keeps the isolated node at its term');
+  cluster.heal();
+  cluster.tickAll(30);
+  assert.equal(cluster.agreedLeader(), leader);
+  assert.equal(cluster.node(leader).core.term, termBefore);
+});
+
+test('only entries of the current term are committed by counting replicas', () => {
+  // Leader n1 appends an entry in term t that reaches nobody, then loses leadership.
+  const cluster = new MemoryCluster(3);
+  const leaderId = cluster.elect();
+  const leader = cluster.node(leaderId);
+  cluster.partition([[leaderId], ['n1', 'n2', 'n3'].filter((id) => id !== leaderId)]);
+  leader.core.propose(bytes('lost'));
+  cluster.stabilize();
+  const lostIndex = leader.core.lastIndex;
+  assert.ok(leader.core.commitIndex < lostIndex);
+  cluster.tickAll(40);
+  cluster.heal();
+  cluster.tickAll(30);
+  // The old leader's uncommitted entry was overwritten by the new leader's log.
+  const newLeader = cluster.node(cluster.agreedLeader());
+  assert.notEqual(newLeader.core.id, leaderId);
+  newLeader.core.propose(bytes('kept'));
+  cluster.stabilize();
+  for (const node of cluster.nodes.values()) assert.deepEqual(appliedPayloads(node), ['kept']);
+});
+
+test('a follower far behind catches up through a snapshot (InstallSnapshot)', () => {
+  const cluster = new MemoryCluster(3, (c) => (c.snapshotCatchUpEntries = 2));
+  const leaderId = cluster.elect();
+  const lagging = ['n1', 'n2', 'n3'].find((id) => id !== leaderId)!;
+  cluster.partition([[lagging], ['n1', 'n2', 'n3'].filter((id) => id !== lagging)]);
+  const leader = cluster.node(leaderId);
+  for (let i = 0; i < 20; i++) leader.core.propose(bytes(`s${i}`));
+  cluster.stabilize();
+  const applied = leader.core.appliedIndex;
+  leader.core.compact(applied, bytes(JSON.stringify(appliedPayloads(leader))));
+  assert.ok(leader.core.firstIndex > 2, 'the log was compacted');
+  let snapshotsSent = 0;
+  const original = cluster.node(lagging).core.step.bind(cluster.node(lagging).core);
+  cluster.node(lagging).core.step = (m) => {
+    if (m.type === MessageType.Snapshot) snapshotsSent++;
+    original(m);
+  };
+  cluster.heal();
+  cluster.tickAll(5);
+  assert.equal(snapshotsSent, 1);
+  assert.equal(cluster.node(lagging).core.appliedIndex, applied);
+  leader.core.propose(bytes('after'));
+  cluster.stabilize();
+  assert.equal(cluster.node(lagging).core.appliedIndex, leader.core.appliedIndex);
+});
+
+test('leadership transfer hands leadership to the target with TimeoutNow', () => {
+  const cluster = new MemoryCluster(3);
+  const leaderId = cluster.elect();
+  const target = ['n1', 'n2', 'n3'].find((id) => id !== leaderId)!;
+  assert.equal(cluster.node(leaderId).core.transferLeadership(target), null);
+  cluster.stabilize();
+  assert.equal(cluster.agreedLeader(), target);
+});
+
+test('proposals are refused while a leadership transfer is in progress', () => {
+  const cluster = new MemoryCluster(3);
+  const leaderId = cluster.elect();
+  const target = ['n1', 'n2', 'n3'].find((id) => id !== leaderId)!;
+  cluster.partition([[target], ['n1', 'n2', 'n3'].filter((id) => id !== target)]);
+  cluster.node(leaderId).core.transferLeadership(target);
+  assert.equal(cluster.node(leaderId).core.propose(bytes('x')), 'transferring');
+});
+
+test('ReadIndex on a follower returns the leader commit index after a heartbeat round', () => {
+  const cluster = new MemoryCluster(3);
+  const leaderId = cluster.elect();
+  const leader = cluster.node(leaderId);
+  leader.core.propose(bytes('w'));
+  cluster.stabilize();
+  const follower = cluster.node(['n1', 'n2', 'n3'].find((id) => id !== leaderId)!);
+  assert.equal(follower.core.readIndex(bytes('read-1')), null);
+  cluster.stabilize();
+  assert.deepEqual(follower.reads.map((r) => [r.index, Buffer.from(r.context).toString()]), [
+    [leader.core.commitIndex, 'read-1'],
+  ]);
+});
+
+test('a leader without a quorum cannot serve a ReadIndex', () => {
+  const cluster = new MemoryCluster(3);
+  const leaderId = cluster.elect();
+  cluster.partition([[leaderId], ['n1', 'n2', 'n3'].filter((id) => id !== leaderId)]);
+  const leader = cluster.node(leaderId);
+  leader.core.readIndex(bytes('r'));
+  cluster.stabilize();
+  cluster.tickAll(3);
+  assert.equal(leader.reads.length, 0);
+  cluster.heal();
+  cluster.tickAll(1);
+  assert.equal(leader.reads.length, 1, 'the read is served once a quorum answers again');
+});
+
+test('a restarted core resumes from its durable state with its term and vote', () => {
+  const config = defaultRaftConfig('n1', ['n1', 'n2', 'n3']);
+  const core = new RaftCore(config, {
+    hardState: { term: 7, vote: 'n2', commit: 2 },
+    snapshot: null,
+    entries: [
+      { term: 6, index: 1, type: 0, data: bytes('a') },
+      { term: 7, index: 2, type: 0, data: bytes('b') },
+    ],
+  });
+  assert.equal(core.term, 7);
+  assert.equal(core.lastIndex, 2);
+  const rd = core.ready();
+  assert.deepEqual(rd.committedEntries.map((e) => Buffer.from(e.data).toString()), ['a', 'b']);
+});
