@@ -1,0 +1,141 @@
+// A shaped, directed link on real time: messages wait in a delivery-time queue and leave when
+// due, with ONE timer armed for the head of the queue, so a busy link costs one timer, not one
+// per message, and nothing ever blocks the event loop. A pass-through link delivers at once.
+
+import { isPassThrough, type LinkConfig } from './link-config.js';
+import { LinkScheduler } from './link-scheduler.js';
+import { DeliveryQueue } from './delivery-queue.js';
+
+/** Time and timers, injectable so tests can run a link on simulated time. */
+export interface LinkClock {
+  nowMs(): number;
+  setTimer(callback: () => void, delayMs: number): unknown;
+  clearTimer(handle: unknown): void;
+}
+
+export const realClock: LinkClock = {
+  nowMs: () => performance.now(),
+  setTimer: (callback, delayMs) => setTimeout(callback, delayMs),
+  clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+export interface ShapedLinkOptions<T> {
+  config: Partial<LinkConfig>;
+  seed: number;
+  deliver: (message: T) => void;
+  /** Messages in flight before new ones are dropped, like a router's full buffer. */
+  queueMessagesMax?: number;
+  clock?: LinkClock;
+}
+
+export interface LinkStats {
+  sent: number;
+  delivered: number;
+  /** Lost to `loss` or `cut`, including messages in flight when the link was cut. */
+  dropped: number;
+  /** Dropped because `queueMessagesMax` messages were already in flight. */
+  overflowed: number;
+}
+
+export const QUEUE_MESSAGES_MAX_DEFAULT = 10_000;
+
+export class ShapedLink<T> {
+  private readonly scheduler: LinkScheduler;
+  private readonly queue: DeliveryQueue<T>;
+  private readonly deliver: (message: T) => void;
+  private readonly clock: LinkClock;
+  private passThrough: boolean;
+  private timer: unknown = null;
+  private timerAtMs = Infinity;
+  private closed = false;
+  private readonly counts: LinkStats = { sent: 0, delivered: 0, dropped: 0, overflowed: 0 };
+
+  constructor(options: ShapedLinkOptions<T>) {
+    this.scheduler = new LinkScheduler(options.config, options.seed);
+    this.queue = new DeliveryQueue(options.queueMessagesMax ?? QUEUE_MESSAGES_MAX_DEFAULT);
+    this.deliver = options.deliver;
+    this.clock = options.clock ?? realClock;
+    this.passThrough = isPassThrough(this.scheduler.config);
+  }
+
+  get config(): Readonly<LinkConfig> {
+    return this.scheduler.config;
+  }
+
+  get stats(): Readonly<LinkStats> {
+    return this.counts;
+  }
+
+  get queuedCount(): number {
+    return this.queue.size;
+  }
+
+  send(message: T, sizeBytes: number): void {
+    if (this.closed) throw new Error('send on a closed link');
+    this.counts.sent++;
+    // Only an empty queue may be bypassed: messages still in flight must not be overtaken.
+    if (this.passThrough && this.queue.size === 0) {
+      this.counts.delivered++;
+      this.deliver(message);
+      return;
+    }
+    if (this.queue.isFull) {
+      this.counts.overflowed++;
+      return;
+    }
+    const arrivalsMs = this.scheduler.schedule(this.clock.nowMs(), sizeBytes);
+    if (arrivalsMs.length === 0) this.counts.dropped++;
+    // A duplicate is the one message that may push the queue one past its bound; skip it then.
+    for (const atMs of arrivalsMs) if (!this.queue.isFull) this.queue.push(atMs, message);
+    this.armTimer();
+  }
+
+  /** Changes settings at run time; cutting a link loses what is in flight on it. */
+  configure(update: Partial<LinkConfig>): void {
+    this.scheduler.configure(update);
+    this.passThrough = isPassThrough(this.scheduler.config);
+    if (this.scheduler.config.cut && this.queue.size > 0) {
+      this.counts.dropped += this.queue.size;
+      this.queue.clear();
+      this.disarmTimer();
+    }
+  }
+
+  /** Stops the timer and forgets messages in flight. */
+  close(): void {
+    this.closed = true;
+    this.queue.clear();
+    this.disarmTimer();
+  }
+
+  private armTimer(): void {
+    const headAtMs = this.queue.headAtMs;
+    if (headAtMs >= this.timerAtMs) return;
+    this.disarmTimer();
+    if (headAtMs === Infinity) return;
+    // Timers have millisecond granularity; rounding up never fires before the head is due.
+    const waitMs = Math.max(0, Math.ceil(headAtMs - this.clock.nowMs()));
+    this.timerAtMs = headAtMs;
+    this.timer = this.clock.setTimer(() => this.onTimer(), waitMs);
+  }
+
+  private disarmTimer(): void {
+    if (this.timer !== null) this.clock.clearTimer(this.timer);
+    this.timer = null;
+    this.timerAtMs = Infinity;
+  }
+
+  private onTimer(): void {
+    this.timer = null;
+    this.timerAtMs = Infinity;
+    try {
+      const nowMs = this.clock.nowMs();
+      while (this.queue.headAtMs <= nowMs) {
+        this.counts.delivered++;
+        this.deliver(this.queue.pop());
+      }
+    } finally {
+      if (!this.closed) this.armTimer();
+    }
+  }
+}

@@ -1,0 +1,104 @@
+// The timer-driven ShapedLink: on simulated time it delivers at the scheduler's times with one
+// timer for the queue's head; on real time its observed one-way delay tracks the configured one.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ShapedLink } from '../../src/transport/link-shaper.js';
+import { ManualClock } from './manual-clock.js';
+
+function manualLink(config: ConstructorParameters<typeof ShapedLink<number>>[0]['config'], queueMessagesMax?: number) {
+  const clock = new ManualClock();
+  const received: Array<{ message: number; atMs: number }> = [];
+  const link = new ShapedLink<number>({
+    config,
+    seed: 11,
+    clock,
+    queueMessagesMax,
+    deliver: (message) => received.push({ message, atMs: clock.nowMs() }),
+  });
+  return { clock, received, link };
+}
+
+test('a pass-through link delivers synchronously and sets no timer', () => {
+  const { clock, received, link } = manualLink({});
+  link.send(1, 10);
+  assert.deepStrictEqual(received, [{ message: 1, atMs: 0 }]);
+  assert.equal(clock.timersSet, 0);
+});
+
+test('messages arrive at their delivery times, in order, with one timer at a time', () => {
+  const { clock, received, link } = manualLink({ delayMs: 20, jitterMs: 5 });
+  for (let i = 0; i < 200; i++) {
+    clock.advanceTo(i);
+    link.send(i, 100);
+  }
+  clock.advanceTo(1000);
+  assert.deepStrictEqual(received.map((r) => r.message), Array.from({ length: 200 }, (_, i) => i));
+  for (const { message, atMs } of received) assert.ok(atMs >= message + 15 && atMs <= message + 26, `message ${message} at ${atMs}`);
+  assert.equal(clock.pendingMax, 1);
+  assert.equal(clock.pendingCount, 0, 'an empty link keeps no timer');
+  assert.deepStrictEqual(link.stats, { sent: 200, delivered: 200, dropped: 0, overflowed: 0 });
+});
+
+test('cutting a link loses what is in flight; healing it delivers new messages', () => {
+  const { clock, received, link } = manualLink({ delayMs: 10 });
+  link.send(1, 10);
+  link.send(2, 10);
+  link.configure({ cut: true });
+  link.send(3, 10);
+  assert.equal(clock.pendingCount, 0);
+  link.configure({ cut: false });
+  link.send(4, 10);
+  clock.advanceTo(100);
+  assert.deepStrictEqual(received, [{ message: 4, atMs: 10 }]);
+  assert.equal(link.stats.dropped, 3);
+});
+
+test('a full queue drops new messages instead of growing', () => {
+  const { clock, received, link } = manualLink({ delayMs: 10 }, 3);
+  for (let i = 0; i < 5; i++) link.send(i, 10);
+  assert.equal(link.queuedCount, 3);
+  clock.advanceTo(10);
+  assert.deepStrictEqual(received.map((r) => r.message), [0, 1, 2]);
+  assert.equal(link.stats.overflowed, 2);
+});
+
+test('switching to pass-through does not let new messages overtake those in flight', () => {
+  const { clock, received, link } = manualLink({ delayMs: 10 });
+  link.send(1, 10);
+  link.configure({ delayMs: 0 });
+  link.send(2, 10);
+  assert.equal(received.length, 0);
+  clock.advanceTo(10);
+  link.send(3, 10);
+  assert.deepStrictEqual(received.map((r) => r.message), [1, 2, 3]);
+});
+
+test('observed one-way delay on real timers tracks 20 ms +- 5 ms jitter', async () => {
+  const count = 300;
+  const observedMs: number[] = [];
+  let done!: () => void;
+  const allDelivered = new Promise<void>((resolve) => (done = resolve));
+  const link = new ShapedLink<number>({
+    config: { delayMs: 20, jitterMs: 5, distribution: 'uniform', reorder: 1 },
+    seed: 12,
+    deliver: (sentAtMs) => {
+      observedMs.push(performance.now() - sentAtMs);
+      if (observedMs.length === count) done();
+    },
+  });
+  // Sends one message every millisecond or so, as a replication stream would.
+  for (let i = 0; i < count; i++) {
+    link.send(performance.now(), 100);
+    if (i % 10 === 9) await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  await allDelivered;
+  link.close();
+  observedMs.sort((a, b) => a - b);
+  const medianMs = observedMs[Math.floor(count / 2)];
+  const p99Ms = observedMs[Math.floor(count * 0.99)];
+  console.log(`shaped link 20 ms +- 5 ms: observed min ${observedMs[0].toFixed(2)} median ${medianMs.toFixed(2)} p99 ${p99Ms.toFixed(2)} max ${observedMs[count - 1].toFixed(2)} ms`);
+  assert.ok(observedMs[0] >= 15 - 0.5, `a message arrived early: ${observedMs[0]} ms`);
+  assert.ok(medianMs >= 19 && medianMs <= 26, `median ${medianMs} ms`);
+  assert.ok(p99Ms <= 45, `p99 ${p99Ms} ms`);
+});

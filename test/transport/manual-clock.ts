@@ -1,0 +1,51 @@
+// Simulated time for link tests: timers fire only when the test advances the clock, in due
+// order, and the clock counts how many timers are pending at once.
+
+import type { LinkClock } from '../../src/transport/link-shaper.js';
+
+interface PendingTimer {
+  atMs: number;
+  callback: () => void;
+}
+
+export class ManualClock implements LinkClock {
+  private currentMs = 0;
+  private readonly pending = new Set<PendingTimer>();
+  /** The most timers ever pending at the same moment. */
+  pendingMax = 0;
+  timersSet = 0;
+
+  nowMs(): number {
+    return this.currentMs;
+  }
+
+  setTimer(callback: () => void, delayMs: number): unknown {
+    const timer = { atMs: this.currentMs + delayMs, callback };
+    this.pending.add(timer);
+    this.timersSet++;
+    this.pendingMax = Math.max(this.pendingMax, this.pending.size);
+    return timer;
+  }
+
+  clearTimer(handle: unknown): void {
+    this.pending.delete(handle as PendingTimer);
+  }
+
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
+  /** Moves time forward to `targetMs`, firing every timer due on the way at its own time. */
+  advanceTo(targetMs: number): void {
+    if (targetMs < this.currentMs) throw new Error(`time cannot go back to ${targetMs}`);
+    for (;;) {
+      let next: PendingTimer | undefined;
+      for (const timer of this.pending) if (timer.atMs <= targetMs && (next === undefined || timer.atMs < next.atMs)) next = timer;
+      if (next === undefined) break;
+      this.pending.delete(next);
+      this.currentMs = next.atMs;
+      next.callback();
+    }
+    this.currentMs = targetMs;
+  }
+}
