@@ -1,0 +1,47 @@
+// Key path rules: Go's path.Clean on "/" + key, splitting, the hidden rules, and Go's byte
+// order for sorted listings.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { cleanKey, compareUtf8Order, isHiddenBelow, keySegments, splitKey } from '../../src/store/key-path.js';
+
+test('cleanKey behaves as path.Clean(path.Join("/", key))', () => {
+  const cases: [string, string][] = [
+    ['', '/'],
+    ['/', '/'],
+    ['foo', '/foo'],
+    ['//a/../b/', '/b'],
+    ['/a/./b//c/', '/a/b/c'],
+    ['../../x', '/x'],
+    ['/a/b/../../..', '/'],
+    ['a/b/..', '/a'],
+    ['...', '/...'],
+    ['/_hidden/', '/_hidden'],
+  ];
+  for (const [input, cleaned] of cases) assert.equal(cleanKey(input), cleaned, `cleanKey(${JSON.stringify(input)})`);
+});
+
+test('keySegments and splitKey take a clean path apart', () => {
+  assert.deepEqual(keySegments('/'), []);
+  assert.deepEqual(keySegments('/a/b'), ['a', 'b']);
+  assert.deepEqual(splitKey('/a'), { parentPath: '/', name: 'a' });
+  assert.deepEqual(splitKey('/a/b/c'), { parentPath: '/a/b', name: 'c' });
+  assert.throws(() => splitKey('/'), /root has no parent/);
+  assert.throws(() => keySegments('a/b'), /must start with/);
+});
+
+test('a key is hidden from a watcher above it when a segment below the watch starts with _', () => {
+  assert.equal(isHiddenBelow('/', '/_a'), true);
+  assert.equal(isHiddenBelow('/', '/a'), false);
+  assert.equal(isHiddenBelow('/foo', '/foo/_bar/baz'), true);
+  assert.equal(isHiddenBelow('/_foo', '/_foo/bar'), false, 'only segments below the watched path count');
+  assert.equal(isHiddenBelow('/foo/bar/baz', '/foo'), false, 'a watch inside a removed directory is never hidden');
+});
+
+test('compareUtf8Order sorts as Go compares strings (UTF-8 byte order)', () => {
+  const keys = ['/b', '/a', '/\u{1F600}', '/\uFF21', '/a/b', '/A'];
+  const sorted = [...keys].sort(compareUtf8Order);
+  assert.deepEqual(sorted, ['/A', '/a', '/a/b', '/b', '/\uFF21', '/\u{1F600}']);
+  const byBytes = [...keys].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)));
+  assert.deepEqual(sorted, byBytes);
+});
