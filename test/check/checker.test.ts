@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { checkHistory, describeFailingPart } from '../../src/check/checker.js';
 import { registerModel } from '../../src/check/models/register-model.js';
-import { cas, lostWrite, op, read, write, type RegisterOperation } from './history-builders.js';
+import { cas, lostWrite, read, registerOp, write, type RegisterOperation } from './history-builders.js';
 
 const verdictOf = (history: RegisterOperation[]): string => checkHistory(registerModel, history).verdict;
 
@@ -62,12 +62,12 @@ describe('operations with an unknown outcome', () => {
   });
 
   test('a timed-out read with a known return constrains nothing', () => {
-    const timedOutRead = op(1, 1, 2, { kind: 'read' }, undefined);
+    const timedOutRead = registerOp(1, 1, 2, { kind: 'read' }, undefined);
     assert.equal(verdictOf([write(0, 0, 1, 'a'), timedOutRead, read(0, 3, 4, 'a')]), 'linearizable');
   });
 
   test('a cas with an unknown outcome swaps only if it matched', () => {
-    const lostCas = op(2, 2, Infinity, { kind: 'cas', from: 'a', to: 'b' }, undefined);
+    const lostCas = registerOp(2, 2, Infinity, { kind: 'cas', from: 'a', to: 'b' }, undefined);
     assert.equal(verdictOf([write(0, 0, 1, 'a'), lostCas, read(1, 5, 6, 'b')]), 'linearizable');
     assert.equal(verdictOf([write(0, 0, 1, 'c'), lostCas, read(1, 5, 6, 'b')]), 'not-linearizable');
   });

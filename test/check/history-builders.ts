@@ -16,15 +16,18 @@ export function op<Input, Output>(
   return { clientId, callTime, returnTime, input, output };
 }
 
+/** `op` for the register model, so inputs and outputs are checked against its types. */
+export const registerOp = op<RegisterInput, RegisterOutput>;
+
 export const write = (clientId: number, callTime: number, returnTime: number, value: string): RegisterOperation =>
-  op(clientId, callTime, returnTime, { kind: 'write', value }, { kind: 'write' });
+  registerOp(clientId, callTime, returnTime, { kind: 'write', value }, { kind: 'write' });
 
 export const read = (clientId: number, callTime: number, returnTime: number, value: string | null): RegisterOperation =>
-  op(clientId, callTime, returnTime, { kind: 'read' }, { kind: 'read', value });
+  registerOp(clientId, callTime, returnTime, { kind: 'read' }, { kind: 'read', value });
 
 export const cas = (clientId: number, callTime: number, returnTime: number, from: string, to: string, swapped: boolean): RegisterOperation =>
-  op(clientId, callTime, returnTime, { kind: 'cas', from, to }, { kind: 'cas', swapped });
+  registerOp(clientId, callTime, returnTime, { kind: 'cas', from, to }, { kind: 'cas', swapped });
 
 /** A write that timed out: it never returns and nobody saw its outcome. */
 export const lostWrite = (clientId: number, callTime: number, value: string): RegisterOperation =>
-  op(clientId, callTime, Infinity, { kind: 'write', value }, undefined);
+  registerOp(clientId, callTime, Infinity, { kind: 'write', value }, undefined);

@@ -9,13 +9,14 @@ import { appendKvModel, type AppendKvInput, type AppendKvOutput } from '../../sr
 import { op } from './history-builders.js';
 
 type KvOperation = Operation<AppendKvInput, AppendKvOutput>;
+const kvOp = op<AppendKvInput, AppendKvOutput>;
 
 const append = (client: number, call: number, ret: number, key: string, value: string): KvOperation =>
-  op(client, call, ret, { kind: 'append', key, value }, {});
+  kvOp(client, call, ret, { kind: 'append', key, value }, {});
 const put = (client: number, call: number, ret: number, key: string, value: string): KvOperation =>
-  op(client, call, ret, { kind: 'put', key, value }, {});
+  kvOp(client, call, ret, { kind: 'put', key, value }, {});
 const get = (client: number, call: number, ret: number, key: string, value: string): KvOperation =>
-  op(client, call, ret, { kind: 'get', key }, { value });
+  kvOp(client, call, ret, { kind: 'get', key }, { value });
 
 describe('partitioning by key', () => {
   test('parts are grouped by key, smallest first', () => {
@@ -60,7 +61,7 @@ describe('partitioning by key', () => {
   });
 
   test('an unknown outcome in one key does not excuse another key', () => {
-    const lostAppend = op(0, 0, Infinity, { kind: 'append', key: 'x', value: 'a' }, undefined);
+    const lostAppend = kvOp(0, 0, Infinity, { kind: 'append', key: 'x', value: 'a' }, undefined);
     const history: KvOperation[] = [lostAppend, get(1, 1, 2, 'x', 'a'), get(1, 3, 4, 'y', 'a')];
     assert.equal(checkHistory(appendKvModel, history).verdict, 'not-linearizable');
     assert.equal(checkHistory(appendKvModel, history.slice(0, 2)).verdict, 'linearizable');

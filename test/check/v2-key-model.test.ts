@@ -10,13 +10,14 @@ import { v2KeyModel, type V2Input, type V2Output } from '../../src/check/models/
 import { op } from './history-builders.js';
 
 type V2Operation = Operation<V2Input, V2Output>;
+const v2Op = op<V2Input, V2Output>;
 
 const model = powerSetModel(v2KeyModel);
 const key = '/k';
 
 /** Operations of one client in sequence, each taking one time unit. */
 function sequential(...steps: [V2Input, V2Output | undefined][]): V2Operation[] {
-  return steps.map(([input, output], i) => op(0, 2 * i, 2 * i + 1, input, output));
+  return steps.map(([input, output], i) => v2Op(0, 2 * i, 2 * i + 1, input, output));
 }
 
 const verdictOf = (history: V2Operation[]): string => checkHistory(model, history).verdict;
@@ -80,19 +81,19 @@ describe('v2 modifiedIndex', () => {
   });
 
   test('a read reveals the index of a write whose answer was lost', () => {
-    const lostSet = op(1, 0, Infinity, set('a'), undefined);
+    const lostSet = v2Op(1, 0, Infinity, set('a'), undefined);
     const swapAt = (prevIndex: number): V2Input => ({ kind: 'compareAndSwap', key, value: 'b', prevIndex });
-    const reads = [op(0, 1, 2, get, ok(4, 'a'))];
-    assert.equal(verdictOf([lostSet, ...reads, op(0, 3, 4, swapAt(4), ok(5))]), 'linearizable');
-    assert.equal(verdictOf([lostSet, ...reads, op(0, 3, 4, swapAt(3), ok(5))]), 'not-linearizable');
+    const reads = [v2Op(0, 1, 2, get, ok(4, 'a'))];
+    assert.equal(verdictOf([lostSet, ...reads, v2Op(0, 3, 4, swapAt(4), ok(5))]), 'linearizable');
+    assert.equal(verdictOf([lostSet, ...reads, v2Op(0, 3, 4, swapAt(3), ok(5))]), 'not-linearizable');
   });
 
   test('a compare by index on an unrevealed index with an unknown outcome may go either way', () => {
     // The answer was lost but the call ended before the read: it took effect or failed by then.
-    const lostSwap = op(1, 2, 3, { kind: 'compareAndSwap', key, value: 'b', prevIndex: 3 }, undefined);
-    const before = op(0, 0, 1, set('a'), ok());
-    assert.equal(verdictOf([before, lostSwap, op(0, 5, 6, get, ok(undefined, 'b'))]), 'linearizable');
-    assert.equal(verdictOf([before, lostSwap, op(0, 5, 6, get, ok(undefined, 'a'))]), 'linearizable');
-    assert.equal(verdictOf([before, lostSwap, op(0, 5, 6, get, ok(undefined, 'c'))]), 'not-linearizable');
+    const lostSwap = v2Op(1, 2, 3, { kind: 'compareAndSwap', key, value: 'b', prevIndex: 3 }, undefined);
+    const before = v2Op(0, 0, 1, set('a'), ok());
+    assert.equal(verdictOf([before, lostSwap, v2Op(0, 5, 6, get, ok(undefined, 'b'))]), 'linearizable');
+    assert.equal(verdictOf([before, lostSwap, v2Op(0, 5, 6, get, ok(undefined, 'a'))]), 'linearizable');
+    assert.equal(verdictOf([before, lostSwap, v2Op(0, 5, 6, get, ok(undefined, 'c'))]), 'not-linearizable');
   });
 });
