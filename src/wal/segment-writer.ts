@@ -1,0 +1,208 @@
+// Owns the segment files on disk: writes each flushed batch into the active segment (one write,
+// one fdatasync), cuts to a new preallocated segment when the batch does not fit, and removes old
+// segments a snapshot has made redundant. Every segment starts with the state of the log before it.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { HardState } from '../raft/types.js';
+import type { WalDiskIo } from './disk-io.js';
+import { fsyncDirectory, zeroFill } from './durable-fs.js';
+import { segmentFileName } from './file-names.js';
+import { publishSyncedPosition, type SyncedPosition } from './power-cut.js';
+import {
+  SEGMENT_START_FRAME_BYTES,
+  SNAPSHOT_MARKER_FRAME_BYTES,
+  encodeHardStateFrame,
+  encodeSegmentStartFrame,
+  encodeSnapshotMarkerFrame,
+  hardStateFrameBytes,
+} from './record-codec.js';
+import { SegmentPreparer } from './segment-preparer.js';
+
+/** What the log looks like after some prefix of the records: written at the head of a segment. */
+export interface LogHeadState {
+  hardState: HardState;
+  snapshotIndex: number;
+  snapshotTerm: number;
+  lastIndex: number;
+}
+
+export interface SegmentInfo {
+  segmentSeq: number;
+  firstIndex: number;
+}
+
+export interface SegmentWriterConfig {
+  dir: string;
+  segmentSizeBytes: number;
+  io: WalDiskIo;
+  positionOut: Float64Array | null;
+}
+
+/** Where recovery left the last segment: valid data ends at `endOffsetBytes`. */
+export interface RecoveredTail {
+  segments: SegmentInfo[];
+  /** Where the last segment's head records end and its batches begin. */
+  headerEndBytes: number;
+  endOffsetBytes: number;
+  dirtyEndBytes: number;
+  state: LogHeadState;
+}
+
+export interface SegmentWriterStats {
+  datasyncs: number;
+  bytesWritten: number;
+  segmentsCreated: number;
+}
+
+export class SegmentWriter {
+  private handle: fs.FileHandle | null = null;
+  private offset = 0;
+  private headerEndOffset = 0;
+  private readonly preparer: SegmentPreparer;
+  readonly stats: SegmentWriterStats = { datasyncs: 0, bytesWritten: 0, segmentsCreated: 0 };
+
+  private constructor(
+    private readonly config: SegmentWriterConfig,
+    private readonly segments: SegmentInfo[],
+    private written: LogHeadState,
+  ) {
+    this.preparer = new SegmentPreparer(config.dir, config.segmentSizeBytes);
+  }
+
+  /** Starts a new WAL in an empty directory with its first segment. */
+  static async create(config: SegmentWriterConfig, initial: LogHeadState): Promise<SegmentWriter> {
+    const writer = new SegmentWriter(config, [], initial);
+    await writer.cut();
+    return writer;
+  }
+
+  /** Continues after the last valid record; erases a torn tail and restores the preallocation. */
+  static async resume(config: SegmentWriterConfig, tail: RecoveredTail): Promise<SegmentWriter> {
+    const writer = new SegmentWriter(config, tail.segments, tail.state);
+    const last = writer.lastSegment();
+    const handle = await fs.open(path.join(config.dir, segmentFileName(last.segmentSeq, last.firstIndex)), 'r+');
+    writer.handle = handle;
+    writer.offset = tail.endOffsetBytes;
+    writer.headerEndOffset = tail.headerEndBytes;
+    const { size } = await handle.stat();
+    await zeroFill(handle, tail.endOffsetBytes, tail.dirtyEndBytes);
+    await zeroFill(handle, size, config.segmentSizeBytes);
+    // Whatever recovery read may have been only in the page cache of a crashed process: make it
+    // durable before anyone builds on it.
+    await writer.syncFile(handle.fd);
+    writer.publishPosition();
+    await fsyncDirectory(config.dir);
+    return writer;
+  }
+
+  /** Position of the last completed sync. */
+  get syncedPosition(): SyncedPosition {
+    return { segmentSeq: this.lastSegment().segmentSeq, offsetBytes: this.offset };
+  }
+
+  get segmentCount(): number {
+    return this.segments.length;
+  }
+
+  /** Writes one batch of framed records with one write and one fdatasync. */
+  async writeBatch(batch: Buffer, stateAfter: LogHeadState): Promise<void> {
+    if (batch.length === 0) throw new Error('writeBatch() with an empty batch');
+    if (this.offset + batch.length > this.config.segmentSizeBytes && this.offset > this.headerEndOffset) {
+      await this.cut();
+    }
+    await this.config.io.writeAt(this.fd(), batch, this.offset);
+    this.offset += batch.length;
+    this.stats.bytesWritten += batch.length;
+    await this.syncFile(this.fd());
+    this.publishPosition();
+    this.written = stateAfter;
+    if (this.offset >= this.config.segmentSizeBytes / 2) this.preparer.start();
+  }
+
+  /**
+   * Deletes the oldest segments whose live entries all lie at or below `snapshotIndex`. A segment
+   * cut at first index f proves that every entry at or after f in older segments was overwritten,
+   * so segment k holds live entries only below the smallest first index of the segments after it.
+   */
+  async removeSegmentsCoveredBy(snapshotIndex: number): Promise<number> {
+    let removable = 0;
+    let firstIndexAfter = Infinity;
+    for (let k = this.segments.length - 2; k >= 0; k--) {
+      firstIndexAfter = Math.min(firstIndexAfter, this.segments[k + 1].firstIndex);
+      if (firstIndexAfter - 1 <= snapshotIndex) {
+        removable = k + 1;
+        break;
+      }
+    }
+    const removed = this.segments.splice(0, removable);
+    for (const segment of removed) await fs.unlink(path.join(this.config.dir, segmentFileName(segment.segmentSeq, segment.firstIndex)));
+    if (removed.length > 0) await fsyncDirectory(this.config.dir);
+    return removed.length;
+  }
+
+  async close(): Promise<void> {
+    await this.preparer.settle();
+    await this.handle?.close();
+    this.handle = null;
+  }
+
+  private fd(): number {
+    if (!this.handle) throw new Error('segment writer is closed');
+    return this.handle.fd;
+  }
+
+  private lastSegment(): SegmentInfo {
+    const last = this.segments[this.segments.length - 1];
+    if (!last) throw new Error('the WAL has no segment');
+    return last;
+  }
+
+  private async syncFile(fd: number): Promise<void> {
+    await this.config.io.datasync(fd);
+    this.stats.datasyncs++;
+  }
+
+  private publishPosition(): void {
+    if (this.config.positionOut) publishSyncedPosition(this.config.positionOut, this.syncedPosition);
+  }
+
+  private encodeHeader(segment: SegmentInfo): Buffer {
+    const headerBytes = SEGMENT_START_FRAME_BYTES + hardStateFrameBytes(this.written.hardState) + SNAPSHOT_MARKER_FRAME_BYTES;
+    const header = Buffer.alloc(headerBytes);
+    let at = encodeSegmentStartFrame(header, 0, segment);
+    at = encodeHardStateFrame(header, at, this.written.hardState);
+    at = encodeSnapshotMarkerFrame(header, at, {
+      index: this.written.snapshotIndex,
+      term: this.written.snapshotTerm,
+      retainLog: true,
+    });
+    if (at !== header.length) throw new Error(`segment header is ${at} bytes, expected ${header.length}`);
+    return header;
+  }
+
+  /** Turns the prepared file into the next segment, durably, with the current state at its head. */
+  private async cut(): Promise<void> {
+    const previous = this.segments[this.segments.length - 1];
+    const segment = { segmentSeq: (previous?.segmentSeq ?? 0) + 1, firstIndex: this.written.lastIndex + 1 };
+    const preparedPath = await this.preparer.take();
+    const handle = await fs.open(preparedPath, 'r+');
+    const header = this.encodeHeader(segment);
+    try {
+      await this.config.io.writeAt(handle.fd, header, 0);
+      await this.syncFile(handle.fd);
+      await fs.rename(preparedPath, path.join(this.config.dir, segmentFileName(segment.segmentSeq, segment.firstIndex)));
+      await fsyncDirectory(this.config.dir);
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+    await this.handle?.close();
+    this.handle = handle;
+    this.segments.push(segment);
+    this.offset = header.length;
+    this.headerEndOffset = header.length;
+    this.stats.segmentsCreated++;
+    this.stats.bytesWritten += header.length;
+    this.publishPosition();
+  }
+}
