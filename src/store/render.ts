@@ -45,8 +45,10 @@ export function renderErrorBody(error: V2Error): string {
  */
 export function ttlSeconds(expirationMs: number, nowMs: number): number {
   const remainingMs = expirationMs - nowMs;
-  const whole = Math.trunc(remainingMs / 1000);
-  return remainingMs % 1000 > 0 ? whole + 1 : whole;
+  const remainderMs = remainingMs % 1000;
+  // Subtracting the remainder first divides exactly, and never yields -0.
+  const whole = (remainingMs - remainderMs) / 1000;
+  return remainderMs > 0 ? whole + 1 : whole;
 }
 
 /** One node as etcd's NodeExtern JSON. */
