@@ -64,6 +64,8 @@ export class RaftCore {
   private transferee: NodeId = '';
   /** ReadIndex requests a new leader holds until it has committed an entry of its term. */
   private readsBeforeFirstCommit: PendingRead[] = [];
+  /** On a leader: the index of the empty entry it appended when elected. */
+  private termStartIndex = 0;
   /** The last snapshot taken or received, kept to send to followers that are too far behind. */
   private snapshot: Snapshot | null = null;
 
@@ -379,8 +381,11 @@ export class RaftCore {
       self.next = this.log.lastIndex + 1;
       self.recentActive = true;
     }
-    // An empty entry of the new term lets earlier-term entries commit (Raft §5.4.2).
-    this.appendProposals([{ term: 0, index: 0, type: EntryType.Normal, data: EMPTY_BYTES }]);
+    // An empty entry of the new term lets earlier-term entries commit (Raft §5.4.2). It is
+    // appended unconditionally: back-pressure must never stop a leader from committing.
+    this.termStartIndex = this.log.lastIndex + 1;
+    this.log.appendLocal({ term: this.currentTerm, index: this.termStartIndex, type: EntryType.Normal, data: EMPTY_BYTES });
+    this.broadcastAppend();
   }
 
   private startElection(transfer: boolean): void {
@@ -618,7 +623,8 @@ export class RaftCore {
 
   private appendProposals(entries: Entry[]): ProposeError | null {
     if (this.transferee !== '') return 'transferring';
-    const uncommitted = this.log.lastIndex - this.log.committed;
+    // Only this term's entries count: a tail inherited from earlier terms commits with them.
+    const uncommitted = this.log.lastIndex - Math.max(this.log.committed, this.termStartIndex - 1);
     if (uncommitted + entries.length > this.config.maxUncommittedEntries) return 'too-many-uncommitted';
     for (const entry of entries) {
       this.log.appendLocal({ ...entry, term: this.currentTerm, index: this.log.lastIndex + 1 });

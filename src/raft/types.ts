@@ -71,6 +71,10 @@ export const enum MessageType {
  */
 export interface Message {
   type: MessageType;
+  /**
+   * The author. A forwarded Propose or ReadIndex keeps its requester here, so a message may be
+   * sent by another node than `from`, and `from` may equal `to`: route by `to` only.
+   */
   from: NodeId;
   to: NodeId;
   term: number;
