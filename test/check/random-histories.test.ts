@@ -10,6 +10,7 @@ import { registerModel, type RegisterInput, type RegisterOutput, type RegisterSt
 import { Prng } from '../../src/util/prng.js';
 import { bruteForceLinearizable } from './brute-force.js';
 import { registerOp, type RegisterOperation } from './history-builders.js';
+import { effectOrder, randomTimeline } from './random-timing.js';
 
 const values = ['a', 'b', 'c'];
 
@@ -44,32 +45,21 @@ function corrupt(prng: Prng, output: RegisterOutput): RegisterOutput {
   return output;
 }
 
-/**
- * Runs clients against a real register, each operation taking effect at a random point inside
- * its interval (or, once lost, maybe never), then corrupts an answer now and then.
- */
+/** Runs clients against a real register, then corrupts an answer now and then. */
 function randomHistory(prng: Prng, operationCount: number): RegisterOperation[] {
-  const planned = Array.from({ length: operationCount }, () => {
-    const clientId = prng.int(0, 3);
-    return { clientId, input: randomInput(prng), lost: prng.chance(0.2), durationMs: prng.int(1, 8) };
-  });
-  const clientFreeAt = [0, 0, 0];
-  const timed = planned.map((plan) => {
-    const callTime = clientFreeAt[plan.clientId] + prng.int(0, 4);
-    const returnTime = plan.lost ? Infinity : callTime + plan.durationMs;
-    clientFreeAt[plan.clientId] = plan.lost ? callTime + 1 : returnTime + 1;
-    const effectTime = plan.lost && prng.chance(0.3) ? Infinity : callTime + prng.next() * (plan.lost ? 20 : plan.durationMs);
-    return { ...plan, callTime, returnTime, effectTime };
-  });
+  const slots = randomTimeline(prng, operationCount, 0.15, 0.1);
+  const inputs = slots.map(() => randomInput(prng));
+  const outputs = new Array<RegisterOutput>(slots.length);
   let state: RegisterState = null;
-  const outputs = new Map<number, RegisterOutput>();
-  const byEffect = timed.map((_, i) => i).sort((a, b) => timed[a].effectTime - timed[b].effectTime);
-  for (const i of byEffect) {
-    const output = trueOutput(state, timed[i].input);
-    state = registerModel.step(state, timed[i].input, output) ?? state;
-    outputs.set(i, prng.chance(0.15) ? corrupt(prng, output) : output);
+  for (const i of effectOrder(slots)) {
+    if (slots[i].effectTime === Infinity) continue;
+    const output = trueOutput(state, inputs[i]);
+    const after = registerModel.step(state, inputs[i], output);
+    if (after === undefined) throw new Error('the register model rejected a true answer');
+    state = after;
+    outputs[i] = prng.chance(0.15) ? corrupt(prng, output) : output;
   }
-  return timed.map((t, i) => registerOp(t.clientId, t.callTime, t.returnTime, t.input, t.lost ? undefined : outputs.get(i)));
+  return slots.map((slot, i) => registerOp(slot.clientId, slot.callTime, slot.returnTime, inputs[i], slot.answered ? outputs[i] : undefined));
 }
 
 test('the search agrees with the brute-force reference on 600 random histories', () => {

@@ -5,7 +5,8 @@
 import type { NondeterministicModel } from './power-set.js';
 
 export type V2Input =
-  | { readonly kind: 'get' | 'delete'; readonly key: string }
+  | { readonly kind: 'get'; readonly key: string }
+  | { readonly kind: 'delete'; readonly key: string }
   | { readonly kind: 'set' | 'create' | 'update'; readonly key: string; readonly value: string }
   | { readonly kind: 'compareAndSwap'; readonly key: string; readonly value: string; readonly prevValue?: string; readonly prevIndex?: number }
   | { readonly kind: 'compareAndDelete'; readonly key: string; readonly prevValue?: string; readonly prevIndex?: number };
