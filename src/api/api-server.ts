@@ -1,0 +1,164 @@
+// The HTTP server of one raftyard member: node:http with keep-alive, timeouts against slow
+// clients, a bound on request bodies and on watches, and a router that behaves like etcd's
+// (Go ServeMux path cleaning with redirects, CORS headers on every answer, OPTIONS answered
+// at once, 404 for unknown paths). No request can crash it: every failure is answered.
+
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ApiBackend } from './api-backend.js';
+import type { ApiContext, Exchange } from './api-context.js';
+import { serveHealth, serveMachines, serveMembers, serveStats, serveVersion, MEMBERS_PREFIX } from './cluster-handlers.js';
+import { escapeGoPath, muxCleanPath, parseRequestTarget, type RequestTarget } from './go-url.js';
+import { sendBody, sendGoHttpError, sendMessageError, sendNotFound, JSON_TYPE } from './http-reply.js';
+import { KEYS_PREFIX, serveKeys } from './keys-handler.js';
+import { readBody } from './request-body.js';
+import { ErrorCode, newV2Error, renderErrorBody } from '../store/index.js';
+import { WatchLimits } from './watch-limits.js';
+
+/** etcd's default --max-request-bytes. */
+export const REQUEST_BYTES_MAX_DEFAULT = 1.5 * 1024 * 1024;
+/** etcd's v2 request timeout with default Raft timing: 5 s + 2 × the 1 s election timeout. */
+export const REQUEST_TIMEOUT_MS_DEFAULT = 7000;
+/** Go's http.DefaultMaxHeaderBytes, so long query strings that etcd takes are taken here too. */
+const HEADER_BYTES_MAX = 1024 * 1024;
+const CAUSE_TOO_LARGE = 'etcdserver: request is too large';
+
+export interface ApiServerOptions {
+  /** Address to bind; default 127.0.0.1. */
+  readonly host?: string;
+  /** Port to bind; 0 (the default) lets the OS pick. */
+  readonly port?: number;
+  readonly requestTimeoutMs?: number;
+  readonly maxRequestBytes?: number;
+  /** A client must send its headers within this time. */
+  readonly headersTimeoutMs?: number;
+  /** A client must send its whole request (headers and body) within this time. */
+  readonly bodyTimeoutMs?: number;
+  /** An idle keep-alive connection is closed after this time. */
+  readonly keepAliveTimeoutMs?: number;
+  readonly connectionsMax?: number;
+  readonly watchesPerConnectionMax?: number;
+  readonly watchesMax?: number;
+}
+
+export interface ApiServer {
+  readonly url: string;
+  readonly port: number;
+  /** Stops listening and closes every connection, open watches included. */
+  close(): Promise<void>;
+}
+
+const CORS_HEADERS: Readonly<Record<string, string>> = {
+  'Access-Control-Allow-Headers': 'accept, content-type, authorization',
+  'Access-Control-Allow-Methods': 'POST, GET, OPTIONS, PUT, DELETE',
+  'Access-Control-Allow-Origin': '*',
+};
+
+export async function startApiServer(backend: ApiBackend, options: ApiServerOptions = {}): Promise<ApiServer> {
+  const ctx: ApiContext = {
+    backend,
+    requestTimeoutMs: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS_DEFAULT,
+    watchLimits: new WatchLimits(options.watchesPerConnectionMax, options.watchesMax),
+  };
+  const bodyBytesMax = options.maxRequestBytes ?? REQUEST_BYTES_MAX_DEFAULT;
+  const server = createServer({ maxHeaderSize: HEADER_BYTES_MAX, keepAlive: true }, (req, res) => {
+    handleRequest(ctx, req, res, bodyBytesMax).catch((error: unknown) => answerFailure(res, error));
+  });
+  server.headersTimeout = options.headersTimeoutMs ?? 10_000;
+  server.requestTimeout = options.bodyTimeoutMs ?? 30_000;
+  server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 30_000;
+  server.maxConnections = options.connectionsMax ?? 10_000;
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const close = (): Promise<void> =>
+    new Promise((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  return { url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port, close };
+}
+
+async function handleRequest(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, bodyBytesMax: number): Promise<void> {
+  const target = parseRequestTarget(req.url ?? '');
+  if (target === null) {
+    res.setHeader('Connection', 'close');
+    return sendGoHttpError(res, 400, '400 Bad Request');
+  }
+  for (const [name, value] of Object.entries(CORS_HEADERS)) res.setHeader(name, value);
+  if (req.method === 'OPTIONS') return sendBody(res, 200, {}, '');
+  const cleanPath = muxCleanPath(target.path);
+  if (cleanPath !== target.path) return redirect(req, res, cleanPath, target.rawQuery);
+  const handler = routeOf(cleanPath);
+  if (handler === null) return sendNotFound(res);
+  let body = '';
+  if (req.method === 'PUT' || req.method === 'POST') {
+    const outcome = await readBody(req, bodyBytesMax);
+    if (outcome.kind === 'aborted') return;
+    if (outcome.kind === 'too-large') return refuseTooLarge(res, cleanPath);
+    body = outcome.text;
+  }
+  await handler(ctx, { req, res, target: { ...target, path: cleanPath } satisfies RequestTarget, body });
+}
+
+type Handler = (ctx: ApiContext, exchange: Exchange) => void | Promise<void>;
+
+/** Go ServeMux matching of etcd's patterns: exact paths, and the two subtree patterns. */
+function routeOf(path: string): Handler | null {
+  if (path === KEYS_PREFIX || path.startsWith(KEYS_PREFIX + '/')) return serveKeys;
+  if (path === MEMBERS_PREFIX || path.startsWith(MEMBERS_PREFIX + '/')) return serveMembers;
+  switch (path) {
+    case '/v2/machines':
+      return serveMachines;
+    case '/v2/stats/self':
+      return (ctx, exchange) => serveStats(ctx, exchange, 'self');
+    case '/v2/stats/leader':
+      return (ctx, exchange) => serveStats(ctx, exchange, 'leader');
+    case '/v2/stats/store':
+      return (ctx, exchange) => serveStats(ctx, exchange, 'store');
+    case '/version':
+      return serveVersion;
+    case '/health':
+      return serveHealth;
+    default:
+      return null;
+  }
+}
+
+/** Go's redirect to the clean path: 301, Location, and a small HTML body for GET. */
+function redirect(req: IncomingMessage, res: ServerResponse, cleanPath: string, rawQuery: string): void {
+  const location = escapeGoPath(cleanPath) + (rawQuery === '' ? '' : '?' + rawQuery);
+  const isRead = req.method === 'GET' || req.method === 'HEAD';
+  const headers: Record<string, string> = { Location: location };
+  if (isRead) headers['Content-Type'] = 'text/html; charset=utf-8';
+  const body = req.method === 'GET' ? `<a href="${htmlEscape(location)}">Moved Permanently</a>.\n\n` : '';
+  sendBody(res, 301, headers, body);
+}
+
+function htmlEscape(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' })[char] as string);
+}
+
+/** A body over the limit: refused (413) with a clear error, and the connection is closed. */
+function refuseTooLarge(res: ServerResponse, path: string): void {
+  res.setHeader('Connection', 'close');
+  if (!path.startsWith(KEYS_PREFIX)) return sendMessageError(res, 413, CAUSE_TOO_LARGE);
+  const body = renderErrorBody(newV2Error(ErrorCode.RaftInternal, CAUSE_TOO_LARGE, 0));
+  sendBody(res, 413, { 'Content-Type': JSON_TYPE, 'X-Etcd-Index': '0' }, body);
+}
+
+/** The last resort for a bug: etcd's answer to an unexpected error, never a crash. */
+function answerFailure(res: ServerResponse, error: unknown): void {
+  process.emitWarning(`raftyard API: request failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  sendMessageError(res, 500, 'Internal Server Error');
+}

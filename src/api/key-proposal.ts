@@ -1,0 +1,41 @@
+// Turning a parsed /v2/keys write (or quorum read) into the V2Request that goes through Raft,
+// as etcd builds its RequestV2: the TTL becomes an absolute expiration fixed by this member's
+// clock, computed with Go's 64-bit nanosecond arithmetic so that absurd TTLs wrap exactly as
+// they do in etcd (a wrapped, pre-2000 expiration makes the key permanent).
+
+import { newV2Request, type V2Request } from '../store/index.js';
+import type { KeyRequest } from './key-request.js';
+
+const NANOS_PER_SECOND = 1_000_000_000n;
+const NANOS_PER_MS = 1_000_000n;
+
+/** The request to propose for a PUT, POST, DELETE, or a GET with quorum=true (QGET). */
+export function keyRequestToV2(request: KeyRequest, nowMs: number): V2Request {
+  if (request.method === 'HEAD') throw new Error('a HEAD request is served locally, never proposed');
+  const method = request.method === 'GET' ? 'QGET' : request.method;
+  return newV2Request({
+    method,
+    path: request.key,
+    value: request.value,
+    dir: request.dir,
+    prevValue: request.prevValue,
+    // An index beyond 2^53 cannot match any real one; only the cause text of the refusal
+    // loses digits.
+    prevIndex: Number(request.prevIndex),
+    prevExist: request.prevExist,
+    expirationMs: request.ttlSeconds === null ? null : expirationMsOf(request.ttlSeconds, nowMs),
+    refresh: request.refresh,
+    recursive: request.recursive,
+    sorted: request.sorted,
+  });
+}
+
+/** Go's `now.Add(time.Duration(ttl) * time.Second).UnixNano()`, in ms, wrapping like int64. */
+export function expirationMsOf(ttlSeconds: bigint, nowMs: number): number {
+  if (!Number.isSafeInteger(nowMs) || nowMs < 0) throw new Error(`bad clock reading ${nowMs}`);
+  const durationNs = BigInt.asIntN(64, BigInt.asIntN(64, ttlSeconds) * NANOS_PER_SECOND);
+  const expirationNs = BigInt.asIntN(64, BigInt(nowMs) * NANOS_PER_MS + durationNs);
+  // Rounding toward minus infinity keeps "expired at or before now" exact for ttl=0.
+  const expirationMs = expirationNs >= 0n ? expirationNs / NANOS_PER_MS : -((-expirationNs + NANOS_PER_MS - 1n) / NANOS_PER_MS);
+  return Number(expirationMs);
+}

@@ -1,0 +1,50 @@
+// Serving a watch (GET /v2/keys/...?wait=true) as etcd's handleKeyWatch does: headers (with the
+// index at which the watch began) are flushed before any event, a plain watch answers one
+// event and ends, a stream watch writes each event as it comes and ends only when the store
+// drops its watcher or the client goes away; the watcher is removed whenever the answer ends.
+
+import type { ServerResponse } from 'node:http';
+import { renderEventBody, type Watcher } from '../store/index.js';
+import { JSON_TYPE, type Headers } from './http-reply.js';
+
+/**
+ * A stream whose client reads slower than events arrive is cut once this much output waits
+ * in memory, as etcd cuts a watcher that falls behind.
+ */
+export const WATCH_BUFFERED_BYTES_MAX = 1024 * 1024;
+
+export interface WatchAnswer {
+  readonly watcher: Watcher;
+  readonly stream: boolean;
+  /** Headers besides Content-Type and X-Etcd-Index (cluster id, raft index and term). */
+  readonly headers: Headers;
+  readonly nowMs: () => number;
+  /** Called once when the answer is over, however it ended. */
+  readonly onDone: () => void;
+}
+
+export function serveWatch(res: ServerResponse, answer: WatchAnswer): void {
+  const { watcher, stream } = answer;
+  res.writeHead(200, { ...answer.headers, 'Content-Type': JSON_TYPE, 'X-Etcd-Index': String(watcher.startIndex) });
+  res.flushHeaders();
+  let finished = false;
+  const finish = (): void => {
+    if (finished) return;
+    finished = true;
+    watcher.onWake(null);
+    watcher.remove();
+    answer.onDone();
+    if (!res.writableEnded) res.end();
+  };
+  res.on('close', finish);
+  watcher.onWake(() => {
+    if (finished) return;
+    for (const event of watcher.takeEvents()) {
+      res.write(renderEventBody(event, answer.nowMs()));
+      if (!stream || res.writableLength > WATCH_BUFFERED_BYTES_MAX) return finish();
+    }
+    // A stream answered from the history is never registered and, as in etcd, stays open
+    // until the client leaves; only a watcher the store dropped ends the stream.
+    if (watcher.wasDropped) finish();
+  });
+}

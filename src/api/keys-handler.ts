@@ -1,0 +1,97 @@
+// /v2/keys: etcd's keysHandler. Parses the request, then serves it the way etcd's v2 server
+// does: PUT, POST, DELETE and a GET with quorum=true go through Raft (a quorum GET as a QGET
+// entry, even with wait=true), a GET with wait=true becomes a watch, and a plain GET or HEAD
+// reads this member's store directly (it may be stale). Answers carry etcd's headers.
+
+import { ErrorCode, isV2Error, newV2Error, renderEventBody, eventHttpStatus, type V2Error, type V2Event } from '../store/index.js';
+import type { ApiContext, Exchange } from './api-context.js';
+import { failureCause, withDeadline } from './backend-call.js';
+import { mergeForms, parseMediaType, parseQuery, type ParsedForm } from './go-form.js';
+import { JSON_TYPE, sendBody, sendMethodNotAllowed, sendV2Error, type Headers } from './http-reply.js';
+import { keyRequestToV2 } from './key-proposal.js';
+import { parseKeyRequest, type KeyMethod, type KeyRequest } from './key-request.js';
+import { serveWatch } from './key-watch.js';
+import { goMemberId } from './member-id.js';
+
+export const KEYS_PREFIX = '/v2/keys';
+const KEY_METHODS: readonly KeyMethod[] = ['HEAD', 'GET', 'PUT', 'POST', 'DELETE'];
+const FORM_TYPE = 'application/x-www-form-urlencoded';
+
+export async function serveKeys(ctx: ApiContext, exchange: Exchange): Promise<void> {
+  const { req, res, target } = exchange;
+  const method = req.method as KeyMethod;
+  if (!KEY_METHODS.includes(method)) return sendMethodNotAllowed(res, KEY_METHODS);
+  const headers: Headers = { 'X-Etcd-Cluster-Id': goMemberId(ctx.backend.clusterId) };
+  const form = keyForm(method, target.rawQuery, req.headers['content-type'], exchange.body);
+  const parsed = parseKeyRequest(method, target.path.slice(KEYS_PREFIX.length), form.values, form.error);
+  if (isV2Error(parsed)) return sendV2Error(res, parsed, headers);
+  const { backend } = ctx;
+  if (parsed.method === 'GET' && parsed.wait && !parsed.quorum) return startWatch(ctx, exchange, parsed, headers);
+  let result: V2Event | V2Error;
+  if ((parsed.method === 'GET' && !parsed.quorum) || parsed.method === 'HEAD') {
+    result = backend.store.get(parsed.key, parsed.recursive, parsed.sorted);
+  } else {
+    const proposal = await proposeOrFail(ctx, parsed);
+    if (res.destroyed) return;
+    result = proposal;
+  }
+  if (isV2Error(result)) return sendV2Error(res, result, headers);
+  const eventHeaders = { ...headers, ...raftHeaders(ctx), 'X-Etcd-Index': String(result.etcdIndex) };
+  const body = renderEventBody(result, backend.nowMs(), { noValueOnSuccess: parsed.noValueOnSuccess });
+  sendBody(res, eventHttpStatus(result), { ...eventHeaders, 'Content-Type': JSON_TYPE }, body);
+}
+
+/** Go's ParseForm: the urlencoded body of a PUT or POST first, then the query string. */
+export function keyForm(method: string, rawQuery: string, contentType: string | undefined, body: string): ParsedForm {
+  const values = new Map<string, string[]>();
+  let error: string | null = null;
+  if (method === 'PUT' || method === 'POST') {
+    const media = parseMediaType(contentType ?? 'application/octet-stream');
+    error = media.error;
+    if (media.mediaType === FORM_TYPE) {
+      const bodyForm = parseQuery(body);
+      mergeForms(values, bodyForm.values);
+      error ??= bodyForm.error;
+    }
+  }
+  const queryForm = parseQuery(rawQuery);
+  mergeForms(values, queryForm.values);
+  return { values, error: error ?? queryForm.error };
+}
+
+async function proposeOrFail(ctx: ApiContext, request: KeyRequest): Promise<V2Event | V2Error> {
+  const { backend } = ctx;
+  try {
+    const result = await withDeadline(backend.propose(keyRequestToV2(request, backend.nowMs())), ctx.requestTimeoutMs);
+    if (result === null) throw new Error('the member answered a key request as if it were a SYNC');
+    return result;
+  } catch (error) {
+    return newV2Error(ErrorCode.RaftInternal, failureCause(error), 0);
+  }
+}
+
+function startWatch(ctx: ApiContext, exchange: Exchange, request: KeyRequest, headers: Headers): void {
+  const { backend, watchLimits } = ctx;
+  const socket = exchange.req.socket;
+  const refusal = watchLimits.acquire(socket);
+  if (refusal !== null) return sendV2Error(exchange.res, newV2Error(ErrorCode.RaftInternal, refusal, 0), headers);
+  // A waitIndex past 2^53 waits for an index no store reaches, exactly like a huge uint64.
+  const sinceIndex = Number(request.waitIndex > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : request.waitIndex);
+  const watcher = backend.store.watch(request.key, request.recursive, request.stream, sinceIndex);
+  if (isV2Error(watcher)) {
+    watchLimits.release(socket);
+    return sendV2Error(exchange.res, watcher, headers);
+  }
+  serveWatch(exchange.res, {
+    watcher,
+    stream: request.stream,
+    headers: { ...headers, ...raftHeaders(ctx) },
+    nowMs: () => backend.nowMs(),
+    onDone: () => watchLimits.release(socket),
+  });
+}
+
+function raftHeaders(ctx: ApiContext): Headers {
+  return { 'X-Raft-Index': String(ctx.backend.raftIndex()), 'X-Raft-Term': String(ctx.backend.raftTerm()) };
+}
+
