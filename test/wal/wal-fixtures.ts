@@ -43,24 +43,41 @@ export async function segmentFiles(dir: string): Promise<string[]> {
   return (await fs.readdir(dir)).filter((name) => name.endsWith('.wal')).sort();
 }
 
-/** A disk-io wrapper whose fdatasyncs can be held back (gated) or made to fail. */
+/**
+ * A disk-io wrapper that counts calls and can hold fdatasyncs back (each waits until released,
+ * after `passCount` more have gone through) or make the next one fail.
+ */
 export class ControlledDiskIo implements WalDiskIo {
   writes = 0;
   datasyncsStarted = 0;
   datasyncsDone = 0;
-  private gate: Promise<void> | null = null;
-  private openGate: (() => void) | null = null;
   failNextDatasync: Error | null = null;
+  private holding = false;
+  private passCount = 0;
+  private readonly waiting: (() => void)[] = [];
   private readonly inner = diskIoFor('async');
 
-  /** From now on, fdatasyncs wait until release() is called. */
-  hold(): void {
-    this.gate = new Promise((resolve) => (this.openGate = resolve));
+  /** Holds every fdatasync after the next `passCount` until it is released. */
+  hold(passCount = 0): void {
+    this.holding = true;
+    this.passCount = passCount;
   }
 
-  release(): void {
-    this.openGate?.();
-    this.gate = null;
+  get heldCount(): number {
+    return this.waiting.length;
+  }
+
+  /** Lets the oldest held fdatasync proceed. */
+  releaseOne(): void {
+    const next = this.waiting.shift();
+    if (!next) throw new Error('no fdatasync is held');
+    next();
+  }
+
+  /** Stops holding and lets every held fdatasync proceed. */
+  releaseAll(): void {
+    this.holding = false;
+    for (const next of this.waiting.splice(0)) next();
   }
 
   async writeAt(fd: number, data: Uint8Array, positionBytes: number): Promise<void> {
@@ -70,7 +87,7 @@ export class ControlledDiskIo implements WalDiskIo {
 
   async datasync(fd: number): Promise<void> {
     this.datasyncsStarted++;
-    if (this.gate) await this.gate;
+    if (this.holding && this.passCount-- <= 0) await new Promise<void>((resolve) => this.waiting.push(resolve));
     const failure = this.failNextDatasync;
     if (failure) {
       this.failNextDatasync = null;
@@ -78,5 +95,19 @@ export class ControlledDiskIo implements WalDiskIo {
     }
     await this.inner.datasync(fd);
     this.datasyncsDone++;
+  }
+}
+
+/** Lets pending I/O callbacks and promise reactions run. */
+export async function settleEventLoop(turns = 5): Promise<void> {
+  for (let k = 0; k < turns; k++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Polls `predicate` until it holds; throws after a generous `timeoutMs`. */
+export async function waitUntil(predicate: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 1));
   }
 }
