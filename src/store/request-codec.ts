@@ -26,18 +26,23 @@ export function encodeV2Request(request: V2Request): Uint8Array {
   const methodCode = V2_METHODS.indexOf(request.method) + 1;
   if (methodCode === 0) throw new Error(`unknown v2 method ${String(request.method)}`);
   const strings = [request.path, request.value, request.prevValue];
-  let sizeMax = 3 + 3 * VARINT_BYTES_MAX;
-  for (const text of strings) sizeMax += VARINT_BYTES_MAX + 3 * text.length;
-  const bytes = new Uint8Array(Math.min(sizeMax, V2_REQUEST_BYTES_MAX + 3 * VARINT_BYTES_MAX));
+  const lengths = strings.map((text) => Buffer.byteLength(text, 'utf8'));
+  let size = 3 + varintSize(request.prevIndex) + varintSize(request.timeMs);
+  if (request.expirationMs !== null) size += varintSize(request.expirationMs);
+  for (const length of lengths) size += varintSize(length) + length;
+  if (size > V2_REQUEST_BYTES_MAX) throw new Error(`v2 request of ${size} bytes is over ${V2_REQUEST_BYTES_MAX}`);
+  const bytes = new Uint8Array(size);
   bytes[0] = FORMAT_VERSION;
   bytes[1] = methodCode;
   bytes[2] = flagsOf(request);
   let at = writeVarint(bytes, 3, request.prevIndex);
   if (request.expirationMs !== null) at = writeVarint(bytes, at, request.expirationMs);
   at = writeVarint(bytes, at, request.timeMs);
-  for (const text of strings) at = writeString(bytes, at, text);
-  if (at > V2_REQUEST_BYTES_MAX) throw new Error(`v2 request of ${at} bytes is over ${V2_REQUEST_BYTES_MAX}`);
-  return bytes.slice(0, at);
+  strings.forEach((text, i) => {
+    at = writeString(bytes, at, text, lengths[i] as number);
+  });
+  if (at !== size) throw new Error(`v2 request: wrote ${at} bytes, expected ${size}`);
+  return bytes;
 }
 
 export function decodeV2Request(bytes: Uint8Array): V2Request {
@@ -94,16 +99,23 @@ function writeVarint(bytes: Uint8Array, start: number, value: number): number {
   return at;
 }
 
-function writeString(bytes: Uint8Array, start: number, text: string): number {
-  // The length prefix is written after the text, so reserve its largest size, then move
-  // the text back if the prefix turned out shorter.
-  const textAt = start + VARINT_BYTES_MAX;
-  if (textAt + text.length > bytes.length) throw new Error('v2 request is over the size limit');
-  const { read, written } = encoder.encodeInto(text, bytes.subarray(textAt));
-  if (read !== text.length) throw new Error('v2 request is over the size limit');
-  const at = writeVarint(bytes, start, written);
-  bytes.copyWithin(at, textAt, textAt + written);
-  return at + written;
+function varintSize(value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`v2 request: ${value} is not a non-negative safe integer`);
+  let size = 1;
+  for (let rest = value; rest >= 0x80; rest = Math.floor(rest / 0x80)) size++;
+  return size;
+}
+
+function writeString(bytes: Uint8Array, start: number, text: string, byteLength: number): number {
+  const at = writeVarint(bytes, start, byteLength);
+  // Short ASCII strings (most keys) are copied directly: encodeInto costs more than the
+  // copy for them.
+  if (byteLength === text.length && byteLength < 64) {
+    for (let i = 0; i < byteLength; i++) bytes[at + i] = text.charCodeAt(i);
+  } else {
+    encoder.encodeInto(text, bytes.subarray(at, at + byteLength));
+  }
+  return at + byteLength;
 }
 
 interface Reader {

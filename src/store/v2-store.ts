@@ -5,7 +5,7 @@
 
 import { createHash } from 'node:crypto';
 import { bareView, newEvent, viewForGet, viewOfNode, type EventAction, type NodeView, type V2Event } from './event.js';
-import { childKey, cleanKey, keySegments, ROOT_PATH, splitKey } from './key-path.js';
+import { childKey, cleanKey, keySegments, ROOT_PATH } from './key-path.js';
 import { decodeSnapshot, encodeSnapshot } from './snapshot-codec.js';
 import { removeNode, StoreNode, type CompareOutcome } from './store-node.js';
 import { StoreStats, type StatCounter } from './store-stats.js';
@@ -92,8 +92,11 @@ export class V2Store {
     const path = cleanKey(nodePath);
     const existing = this.internalGet(path);
     if (isV2Error(existing) && existing.errorCode !== ErrorCode.KeyNotFound) return this.counted('setsFail', existing);
-    if (ttl.refresh && isV2Error(existing)) return this.counted('setsFail', existing);
-    const newValue = ttl.refresh ? (existing as StoreNode).value : value;
+    let newValue = value;
+    if (ttl.refresh) {
+      if (isV2Error(existing)) return this.counted('setsFail', existing);
+      newValue = existing.value;
+    }
     const spec: CreateSpec = { dir, value: newValue, unique: false, replace: true, ttl, action: 'set' };
     const event = this.internalCreate(path, spec);
     if (isV2Error(event)) return this.counted('setsFail', event);
@@ -102,6 +105,7 @@ export class V2Store {
 
   /** Creates a key that must not exist; `unique` creates an in-order child named by the new index. */
   create(nodePath: string, dir: boolean, value: string, unique: boolean, ttl: TtlOptions): StoreResult {
+    // etcd's Create ignores the refresh flag: a create always wakes watchers.
     const spec: CreateSpec = { dir, value, unique, replace: false, ttl: { ...ttl, refresh: false }, action: 'create' };
     const event = this.internalCreate(nodePath, spec);
     if (isV2Error(event)) return this.counted('createFail', event);
@@ -210,7 +214,9 @@ export class V2Store {
    */
   deleteExpiredKeys(cutoffMs: number): V2Event[] {
     const events: V2Event[] = [];
-    for (let node = this.ttlHeap.top(); node !== null && (node.expireTimeMs as number) <= cutoffMs; node = this.ttlHeap.top()) {
+    for (;;) {
+      const node = this.ttlHeap.top();
+      if (node === null || (node.expireTimeMs as number) > cutoffMs) return events;
       const index = ++this.currentIndex;
       const view = bareView(node.path, { dir: node.isDir(), modifiedIndex: index, createdIndex: node.createdIndex });
       const event = newEvent('expire', view, viewOfNode(node, false, false), index);
@@ -221,7 +227,6 @@ export class V2Store {
       this.hub.notify(event);
       events.push(event);
     }
-    return events;
   }
 
   /**
@@ -261,13 +266,14 @@ export class V2Store {
     const nextIndex = currIndex + 1;
     const path = cleanKey(spec.unique ? `${nodePath}/${String(nextIndex).padStart(20, '0')}` : nodePath);
     if (path === ROOT_PATH) return newV2Error(ErrorCode.RootReadOnly, '/', currIndex);
-    if (keySegments(path).length > KEY_DEPTH_MAX) {
+    const segments = keySegments(path);
+    if (segments.length > KEY_DEPTH_MAX) {
       return newV2Error(ErrorCode.InvalidField, `key has more than ${KEY_DEPTH_MAX} segments`, currIndex);
     }
     const requested = spec.ttl.expireTimeMs;
     const expireTimeMs = requested !== null && requested < MIN_EXPIRE_TIME_MS ? null : requested;
-    const { parentPath, name } = splitKey(path);
-    const parent = this.ensureDirectory(parentPath, nextIndex);
+    const name = segments.pop() as string;
+    const parent = this.ensureDirectory(segments, nextIndex);
     if (isV2Error(parent)) {
       // etcd counts a failed walk as a failed set as well, whatever the operation.
       return this.counted('setsFail', parent);
@@ -300,10 +306,10 @@ export class V2Store {
     return node;
   }
 
-  /** Walks to the directory `dirPath`, creating missing directories (permanent) on the way. */
-  private ensureDirectory(dirPath: string, createdIndex: number): StoreNode | V2Error {
+  /** Walks down `segments` from the root, creating missing directories (permanent) on the way. */
+  private ensureDirectory(segments: readonly string[], createdIndex: number): StoreNode | V2Error {
     let node = this.root;
-    for (const name of keySegments(dirPath)) {
+    for (const name of segments) {
       let child = node.child(name);
       if (child === undefined) {
         child = StoreNode.newDir(childKey(node.path, name), name, createdIndex, null);

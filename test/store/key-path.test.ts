@@ -17,6 +17,13 @@ test('cleanKey behaves as path.Clean(path.Join("/", key))', () => {
     ['a/b/..', '/a'],
     ['...', '/...'],
     ['/_hidden/', '/_hidden'],
+    ['/a/.', '/a'],
+    ['/a/..', '/'],
+    ['/.hidden', '/.hidden'],
+    ['/..a/b..', '/..a/b..'],
+    ['/a//b', '/a/b'],
+    ['/./a', '/a'],
+    ['/a/b', '/a/b'],
   ];
   for (const [input, cleaned] of cases) assert.equal(cleanKey(input), cleaned, `cleanKey(${JSON.stringify(input)})`);
 });

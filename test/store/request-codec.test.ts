@@ -68,6 +68,8 @@ test('numbers that are not non-negative safe integers and oversized requests are
   assert.throws(() => encodeV2Request(newV2Request({ method: 'PUT', path: '/k', timeMs: 1.5 })), /non-negative safe integer/);
   const huge = newV2Request({ method: 'PUT', path: '/k', value: 'x'.repeat(V2_REQUEST_BYTES_MAX) });
   assert.throws(() => encodeV2Request(huge), /size limit|over/);
+  const lone = decodeV2Request(encodeV2Request(newV2Request({ method: 'PUT', path: '/k', value: 'a\ud800b' })));
+  assert.equal(lone.value, 'a\ufffdb', 'a lone surrogate is written as U+FFFD, as Go writes invalid UTF-8');
   const bigButFine = newV2Request({ method: 'PUT', path: '/k', value: 'é'.repeat(500_000) });
   assert.equal(decodeV2Request(encodeV2Request(bigButFine)).value, bigButFine.value);
 });
