@@ -1,0 +1,29 @@
+// Builds /v2/keys request paths: cleans the key as etcd's Go client does (path.Clean, but a
+// trailing slash survives) and percent-encodes each segment.
+
+/** Go's path.Clean for absolute paths: no empty, "." or ".." segments. */
+export function cleanAbsolutePath(path: string): string {
+  const segments: string[] = [];
+  for (const segment of path.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') segments.pop();
+    else segments.push(segment);
+  }
+  return `/${segments.join('/')}`;
+}
+
+/** The request path of `key` under `prefix` (e.g. "/v2/keys"), without the query. */
+export function keysPath(prefix: string, key: string): string {
+  const joined = `${prefix}/${key}`;
+  const cleaned = cleanAbsolutePath(joined);
+  const keepSlash = joined.endsWith('/') && cleaned !== '/';
+  const encoded = cleaned.split('/').map(encodeSegment).join('/');
+  return keepSlash ? `${encoded}/` : encoded;
+}
+
+/** Percent-encodes a path segment, leaving the sub-delimiters Go leaves in paths. */
+function encodeSegment(segment: string): string {
+  return encodeURIComponent(segment).replace(/%(24|26|2B|2C|3B|3D|3A|40)/g, (_, hex: string) =>
+    String.fromCharCode(parseInt(hex, 16)),
+  );
+}
