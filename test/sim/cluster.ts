@@ -84,6 +84,8 @@ export class SimCluster implements NodeHost {
     crashes: 0,
     restarts: 0,
   };
+  /** The most recent read served, for scenarios that check what a read saw. */
+  lastRead: { node: NodeId; context: string; index: number } | null = null;
   private clockMs = 0;
   private steps = 0;
   private readonly nodes = new Map<NodeId, SimNode>();
@@ -180,9 +182,10 @@ export class SimCluster implements NodeHost {
     this.queue.push(this.clockMs + delayMs, { kind: 'action', label, run });
   }
 
-  crash(id: NodeId): void {
-    this.trace?.(`${this.clockMs}ms ${id} CRASH`);
-    this.node(id).crash();
+  /** Crashes a node; with `lyingDisk` its disk also loses the last hard state it claimed durable. */
+  crash(id: NodeId, lyingDisk = false): void {
+    this.trace?.(`${this.clockMs}ms ${id} CRASH${lyingDisk ? ' (lying disk)' : ''}`);
+    this.node(id).crash(lyingDisk);
     this.stats.crashes++;
   }
 
@@ -261,8 +264,10 @@ export class SimCluster implements NodeHost {
     this.trace?.(`${this.clockMs}ms ${node} acknowledges a client write at ${index}`);
   }
 
-  readServed(): void {
+  readServed(node: NodeId, context: string, index: number): void {
     this.stats.readsServed++;
+    this.lastRead = { node, context, index };
+    this.trace?.(`${this.clockMs}ms ${node} serves read ${context} at index ${index}`);
   }
 
   snapshotTaken(): void {
@@ -282,9 +287,8 @@ export class SimCluster implements NodeHost {
       }
       case 'deliver': {
         const { message } = event;
-        this.network.arrived(event.sender, message.to);
         const node = this.node(message.to);
-        if (!node.alive) return;
+        if (!this.network.arrived(event.sender, message.to) || !node.alive) return;
         this.stats.messagesDelivered++;
         this.trace?.(`${this.clockMs}ms recv ${describeMessage(message)}`);
         node.step(message);

@@ -24,6 +24,9 @@ test('a symmetric partition cuts every link between the groups and none inside t
   net.heal();
   assert.equal(net.partitioned, false);
   assert.equal(net.route('n1', 'n3', 0).length, 1);
+  net.partition([['n1'], ['n2', 'n3', 'n4', 'n5']]);
+  assert.equal(net.arrived('n1', 'n3'), false, 'a message on the wire when the link is cut is lost');
+  assert.equal(net.stats.droppedByPartition, 2);
 });
 
 test('a one-way cut blocks one direction only, and isolating a node cuts it off both ways', () => {

@@ -148,11 +148,17 @@ export class SimNetwork {
     return times;
   }
 
-  /** Reports that one copy routed over from → to has left the link (delivered or discarded). */
-  arrived(from: NodeId, to: NodeId): void {
+  /**
+   * Reports that one copy routed over from → to reached the far end; returns false when the link
+   * was cut while it travelled (a cut loses what is on the wire, too).
+   */
+  arrived(from: NodeId, to: NodeId): boolean {
     const link = this.link(from, to);
     if (link.inFlight <= 0) throw new Error(`link ${from}->${to} reports an arrival with nothing in flight`);
     link.inFlight--;
+    if (!link.blocked) return true;
+    this.stats.droppedByPartition++;
+    return false;
   }
 
   private deliveryTimeMs(link: LinkState, nowMs: number): number {

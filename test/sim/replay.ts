@@ -6,16 +6,14 @@
 import { parseArgs } from 'node:util';
 import { SimulationFailure } from './cluster.js';
 import { profileNames, type ProfileName } from './profiles.js';
-import { runSimulation, type SimulationSummary } from './simulation.js';
-
-export const DEFAULT_STEPS = 5000;
+import { DEFAULT_SIM_STEPS, runSimulation, type SimulationSummary } from './simulation.js';
 
 function main(): void {
   const { values } = parseArgs({
     options: {
       seed: { type: 'string' },
       nodes: { type: 'string', default: '3' },
-      steps: { type: 'string', default: String(DEFAULT_STEPS) },
+      steps: { type: 'string', default: String(DEFAULT_SIM_STEPS) },
       profile: { type: 'string' },
       verbose: { type: 'boolean', default: false },
     },

@@ -23,6 +23,8 @@ interface PendingWrite<T> {
 
 export class SimDisk<T> {
   private hardState: HardState = { term: 0, vote: '', commit: 0 };
+  /** The hard state before the last one written, for the lying-disk fault. */
+  private previousHardState: HardState = this.hardState;
   private snapshot: Snapshot | null = null;
   private entries: Entry[] = [];
   private readonly pending: PendingWrite<T>[] = [];
@@ -70,9 +72,14 @@ export class SimDisk<T> {
     return write.then;
   }
 
-  /** A power loss: every write that has not completed is gone. */
-  crash(): void {
+  /**
+   * A power loss: every write that has not completed is gone. A lying disk (one that acknowledged
+   * an fsync it had not done) also loses the last hard state it reported durable; Raft cannot
+   * survive that, and the simulator's checks must notice.
+   */
+  crash(lying = false): void {
     this.pending.length = 0;
+    if (lying) this.hardState = this.previousHardState;
   }
 
   /** A copy of exactly what is durable, for a restarting core. */
@@ -123,6 +130,7 @@ export class SimDisk<T> {
     if (next.term === prev.term && prev.vote !== '' && next.vote !== prev.vote) {
       throw new Error(`durable vote in term ${next.term} would change from ${prev.vote} to '${next.vote}'`);
     }
+    this.previousHardState = prev;
     this.hardState = next;
   }
 }

@@ -23,7 +23,7 @@ export interface NodeHost {
   diskLatencyMs(node: NodeId): number;
   /** A client write proposed on `node` was applied there, at `index`. */
   writeAcknowledged(node: NodeId, index: number): void;
-  readServed(node: NodeId): void;
+  readServed(node: NodeId, context: string, index: number): void;
   snapshotTaken(node: NodeId): void;
 }
 
@@ -97,12 +97,12 @@ export class SimNode {
     this.drive();
   }
 
-  /** Power loss: unsynced writes, the core and the state machine's memory are gone. */
-  crash(): void {
+  /** Power loss: unsynced writes, the core and the state machine's memory are gone (see SimDisk.crash). */
+  crash(lyingDisk = false): void {
     if (this.current === null) throw new Error(`node ${this.id} is already down`);
     this.current = null;
     this.incarnationNumber++;
-    this.disk.crash();
+    this.disk.crash(lyingDisk);
     this.writesWaiting.clear();
     this.readsWaiting = [];
   }
@@ -219,7 +219,7 @@ export class SimNode {
         continue;
       }
       this.host.checker.readServed(this.id, read.context, read.index);
-      this.host.readServed(this.id);
+      this.host.readServed(this.id, read.context, read.index);
     }
     this.readsWaiting = stillWaiting;
   }

@@ -37,6 +37,8 @@ export interface SimulationSummary {
   network: NetworkStats;
 }
 
+/** Events in the fault phase of a run unless told otherwise (tests and replay share it). */
+export const DEFAULT_SIM_STEPS = 20_000;
 /** Simulated time the cluster gets, once healed, to converge and commit a fresh write. */
 export const LIVENESS_BOUND_MS = 10_000;
 /** How often the liveness phase retries its fresh write while none has been acknowledged. */
