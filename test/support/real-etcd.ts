@@ -4,9 +4,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../../src/cluster/free-port.js';
+
+export { freePort };
 
 export interface RealEtcdCluster {
   /** Client URLs, one per member. */
@@ -18,18 +20,6 @@ export const ETCD_BINARY = process.env.RAFTYARD_ETCD_BINARY ?? '/usr/bin/etcd';
 
 export function realEtcdAvailable(): boolean {
   return existsSync(ETCD_BINARY);
-}
-
-/** A free TCP port on 127.0.0.1 (the OS picks it). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 export async function startRealEtcd(members = 3, readyTimeoutMs = 20_000): Promise<RealEtcdCluster> {

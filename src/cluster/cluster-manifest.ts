@@ -1,0 +1,54 @@
+// The file that makes a data directory a cluster: its id, its members and their etcd-style
+// member ids, written once when the cluster is created and read back on every later start.
+
+import { readFile, writeFile, rename, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import hyperid from 'hyperid';
+
+export interface ClusterManifest {
+  clusterId: string;
+  members: { id: string; memberId: string }[];
+  transport: string;
+  createdAt: string;
+}
+
+const MANIFEST_FILE = 'cluster.json';
+
+/** 16 hex digits, like etcd's ids, derived from a fresh hyperid. */
+function hexId(seed: string): string {
+  return createHash('sha256').update(seed).digest('hex').slice(0, 16);
+}
+
+export function newManifest(nodeCount: number, transport: string): ClusterManifest {
+  const ids = hyperid();
+  const clusterSeed = ids();
+  return {
+    clusterId: hexId(clusterSeed),
+    members: Array.from({ length: nodeCount }, (_, i) => ({ id: `n${i + 1}`, memberId: hexId(`${clusterSeed}/n${i + 1}`) })),
+    transport,
+    createdAt: new Date().toISOString(),
+  };
+}
+
+export async function readManifest(dataDir: string): Promise<ClusterManifest | null> {
+  let text: string;
+  try {
+    text = await readFile(join(dataDir, MANIFEST_FILE), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+  const manifest = JSON.parse(text) as ClusterManifest;
+  if (!manifest.clusterId || !Array.isArray(manifest.members) || manifest.members.length === 0) {
+    throw new Error(`${join(dataDir, MANIFEST_FILE)} is not a raftyard cluster manifest`);
+  }
+  return manifest;
+}
+
+export async function writeManifest(dataDir: string, manifest: ClusterManifest): Promise<void> {
+  await mkdir(dataDir, { recursive: true });
+  const path = join(dataDir, MANIFEST_FILE);
+  await writeFile(`${path}.tmp`, JSON.stringify(manifest, null, 2) + '\n');
+  await rename(`${path}.tmp`, path);
+}

@@ -1,0 +1,94 @@
+// The options of a cluster (embedded API and `raftyard up`), their defaults, and the timing
+// that follows from them: with a geo preset and no explicit timing, heartbeat and election
+// timeouts follow etcd's tuning advice for the largest round trip between members.
+
+import type { LinkConfig } from '../transport/link-config.js';
+import type { TransportKind } from '../transport/peer-transport.js';
+import { geoPreset, type GeoPreset } from '../transport/geo-presets.js';
+import type { SyncMode } from '../wal/disk-io.js';
+
+export interface ClusterOptions {
+  /** Members, ids n1…nN (default 3). Ignored when restarting from a data directory. */
+  nodes?: number;
+  transport?: TransportKind;
+  /** Kept when given (and recovered from on the next start); a temp dir removed at stop otherwise. */
+  dataDir?: string;
+  /** Interface the client (and ws peer) ports bind to (default 127.0.0.1). */
+  host?: string;
+  /** Node i serves clients on port + i - 1; 0 (default) picks free ports. */
+  port?: number;
+  heartbeatMs?: number;
+  electionMs?: number;
+  /** Regions, one per node, e.g. 'us-east-1,us-west-2,eu-west-1' (see geo-rtt.ts). */
+  geo?: string | string[];
+  seed?: number;
+  /** pino level: silent (default), error, warn, info, debug. */
+  logLevel?: string;
+  /** WAL sync: 'sync' (fdatasync on the node's own thread, default) or 'async' (libuv pool). */
+  syncMode?: SyncMode;
+  /** Applied entries between snapshots (default 10,000). */
+  snapshotEveryEntries?: number;
+  /** How long a write or quorum read may wait for a quorum before error 300 (default 5 s). */
+  requestTimeoutMs?: number;
+  /** Initial shaping of links, keyed 'from->to'. */
+  links?: Record<string, Partial<LinkConfig>>;
+  /** How long start() waits for the cluster to be writable (default 30 s). */
+  startTimeoutMs?: number;
+}
+
+export interface ResolvedClusterOptions {
+  transport: TransportKind;
+  host: string;
+  port: number;
+  heartbeatMs: number;
+  electionMs: number;
+  seed: number;
+  logLevel: string;
+  syncMode: SyncMode;
+  snapshotEveryEntries: number;
+  requestTimeoutMs: number;
+  links: Record<string, Partial<LinkConfig>>;
+  startTimeoutMs: number;
+  geo: GeoPreset | null;
+  /** Why the timing is what it is, for the start-up report. */
+  timingSource: 'default' | 'options' | 'geo';
+}
+
+export const DEFAULT_TRANSPORT: TransportKind = 'port';
+const DEFAULT_HEARTBEAT_MS = 50;
+const DEFAULT_ELECTION_MS = 500;
+export const NODES_MAX = 15;
+
+export function linkKeyOf(from: string, to: string): string {
+  return `${from}->${to}`;
+}
+
+export function resolveClusterOptions(options: ClusterOptions, ids: string[]): ResolvedClusterOptions {
+  const geo = options.geo === undefined ? null : geoPreset(options.geo, { nodeIds: ids, heartbeatMsMin: 10 });
+  const links: Record<string, Partial<LinkConfig>> = {};
+  for (const link of geo?.links ?? []) links[linkKeyOf(link.from, link.to)] = { delayMs: link.delayMs };
+  for (const [key, config] of Object.entries(options.links ?? {})) links[key] = { ...links[key], ...config };
+  const timingGiven = options.heartbeatMs !== undefined || options.electionMs !== undefined;
+  const heartbeatMs = options.heartbeatMs ?? geo?.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+  const electionMs = options.electionMs ?? geo?.electionTimeoutMs ?? Math.max(DEFAULT_ELECTION_MS, 5 * heartbeatMs);
+  if (!(heartbeatMs >= 1)) throw new RangeError(`heartbeatMs must be at least 1, not ${heartbeatMs}`);
+  if (!(electionMs >= 2 * heartbeatMs)) {
+    throw new RangeError(`electionMs (${electionMs}) must be at least twice heartbeatMs (${heartbeatMs})`);
+  }
+  return {
+    transport: options.transport ?? DEFAULT_TRANSPORT,
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? 0,
+    heartbeatMs,
+    electionMs,
+    seed: options.seed ?? 1,
+    logLevel: options.logLevel ?? 'silent',
+    syncMode: options.syncMode ?? 'sync',
+    snapshotEveryEntries: options.snapshotEveryEntries ?? 10_000,
+    requestTimeoutMs: options.requestTimeoutMs ?? 5000,
+    links,
+    startTimeoutMs: options.startTimeoutMs ?? 30_000,
+    geo,
+    timingSource: timingGiven ? 'options' : geo ? 'geo' : 'default',
+  };
+}

@@ -1,0 +1,392 @@
+// The embedded API: a supervisor that hosts N raftyard members in worker threads of this
+// process, wires their transport, and lets a test inject faults — kill, restart, pause,
+// partition, shape any link — and wait for a leader. `Cluster.start()` resolves once the
+// cluster is writable.
+
+import { EventEmitter } from 'node:events';
+import { MessageChannel, type MessagePort, type TransferListItem } from 'node:worker_threads';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NodeId } from '../raft/types.js';
+import type { LinkConfig } from '../transport/link-config.js';
+import { partitionCuts } from '../transport/partitions.js';
+import { createSabLinkPair, type SabLinkBuffers } from '../transport/sab-transport.js';
+import type { MemberInfo, NodeStatusReport, NodeWorkerConfig } from '../node/control-protocol.js';
+import { freePort } from './free-port.js';
+import { NodeHandle, type NodeState } from './node-handle.js';
+import { linkKeyOf, resolveClusterOptions, NODES_MAX, type ClusterOptions, type ResolvedClusterOptions } from './cluster-options.js';
+import { newManifest, readManifest, writeManifest, type ClusterManifest } from './cluster-manifest.js';
+
+export interface ClusterEvents {
+  /** A new leader is known ('' while there is none). */
+  leader: [leader: NodeId, term: number];
+  /** A member's worker failed (e.g. a corrupt WAL or a failed fsync). */
+  nodeFailed: [id: NodeId, message: string];
+}
+
+export interface NodeSummary {
+  id: NodeId;
+  memberId: string;
+  endpoint: string;
+  state: NodeState;
+  role: string;
+  term: number;
+  leader: NodeId;
+  commit: number | null;
+  applied: number | null;
+  error?: string;
+}
+
+/** A handle on one directed link, to reshape it at run time. */
+export interface LinkHandle {
+  set(config: Partial<LinkConfig>): Promise<void>;
+  readonly config: Partial<LinkConfig>;
+}
+
+export class Cluster extends EventEmitter<ClusterEvents> {
+  private readonly handles = new Map<NodeId, NodeHandle>();
+  /** The shaping of every directed link as the supervisor last set it (kept across restarts). */
+  private readonly linkConfigs = new Map<string, Partial<LinkConfig>>();
+  private wsPorts = new Map<NodeId, number>();
+  private currentLeader: NodeId = '';
+  private stopped = false;
+
+  private constructor(
+    readonly options: ResolvedClusterOptions,
+    readonly manifest: ClusterManifest,
+    readonly dataDir: string,
+    private readonly ownsDataDir: boolean,
+  ) {
+    super();
+    for (const m of manifest.members) this.handles.set(m.id, new NodeHandle(m.id, m.memberId, join(dataDir, m.id)));
+    for (const [key, config] of Object.entries(options.links)) this.linkConfigs.set(key, config);
+    for (const handle of this.handles.values()) {
+      handle.on('role', () => this.updateLeader());
+      handle.on('exit', () => this.updateLeader());
+      handle.on('fatal', (message) => this.emit('nodeFailed', handle.id, message));
+    }
+  }
+
+  /** Starts (or recovers, from an existing data directory) a cluster; resolves when writable. */
+  static async start(options: ClusterOptions = {}): Promise<Cluster> {
+    const ownsDataDir = options.dataDir === undefined;
+    const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'raftyard-')));
+    const existing = await readManifest(dataDir);
+    const nodeCount = existing?.members.length ?? options.nodes ?? 3;
+    if (!(Number.isInteger(nodeCount) && nodeCount >= 1 && nodeCount <= NODES_MAX)) {
+      throw new RangeError(`nodes must be an integer from 1 to ${NODES_MAX}, not ${nodeCount}`);
+    }
+    const ids = Array.from({ length: nodeCount }, (_, i) => `n${i + 1}`);
+    const resolved = resolveClusterOptions(options, ids);
+    const manifest = existing ?? newManifest(nodeCount, resolved.transport);
+    if (!existing) await writeManifest(dataDir, manifest);
+    const cluster = new Cluster(resolved, manifest, dataDir, ownsDataDir);
+    try {
+      await cluster.startAll(existing === null);
+      await cluster.waitWritable(resolved.startTimeoutMs);
+    } catch (error) {
+      await cluster.stop();
+      throw error;
+    }
+    return cluster;
+  }
+
+  get ids(): NodeId[] {
+    return [...this.handles.keys()];
+  }
+
+  /** Client URLs, one per member, in id order. */
+  get endpoints(): string[] {
+    return [...this.handles.values()].map((h) => h.clientUrl);
+  }
+
+  endpoint(id: NodeId): string {
+    return this.handle(id).clientUrl;
+  }
+
+  private handle(id: NodeId): NodeHandle {
+    const handle = this.handles.get(id);
+    if (handle === undefined) throw new Error(`no node ${id} (nodes: ${this.ids.join(', ')})`);
+    return handle;
+  }
+
+  private async startAll(fresh: boolean): Promise<void> {
+    const ids = this.ids;
+    if (this.options.transport === 'ws') {
+      for (const id of ids) this.wsPorts.set(id, await freePort(this.options.host));
+    }
+    const ports = new Map<NodeId, Record<NodeId, MessagePort>>(ids.map((id) => [id, {}]));
+    const rings = new Map<NodeId, Record<NodeId, SabLinkBuffers>>(ids.map((id) => [id, {}]));
+    for (let i = 0; i < ids.length; i++) {
+      for (let j = i + 1; j < ids.length; j++) {
+        const [a, b] = [ids[i]!, ids[j]!];
+        if (this.options.transport === 'port') {
+          const channel = new MessageChannel();
+          ports.get(a)![b] = channel.port1;
+          ports.get(b)![a] = channel.port2;
+        } else if (this.options.transport === 'sab') {
+          const pair = createSabLinkPair();
+          rings.get(a)![b] = pair.a;
+          rings.get(b)![a] = pair.b;
+        }
+      }
+    }
+    // On a fresh cluster n1 campaigns at once, so the first leader needs no election timeout.
+    await Promise.all(ids.map((id, i) => this.startNode(id, ports.get(id)!, rings.get(id)!, fresh && i === 0)));
+    this.broadcastMembers();
+  }
+
+  private async startNode(
+    id: NodeId,
+    ports: Record<NodeId, MessagePort>,
+    rings: Record<NodeId, SabLinkBuffers>,
+    campaignOnStart: boolean,
+  ): Promise<void> {
+    const handle = this.handle(id);
+    const index = this.ids.indexOf(id);
+    const clientPort = handle.clientUrl ? Number(new URL(handle.clientUrl).port) : this.options.port === 0 ? 0 : this.options.port + index;
+    const config: Omit<NodeWorkerConfig, 'pauseFlag' | 'syncedPosition'> = {
+      id,
+      members: this.ids,
+      clusterId: this.manifest.clusterId,
+      memberIds: Object.fromEntries(this.manifest.members.map((m) => [m.id, m.memberId])),
+      dataDir: handle.dataDir,
+      host: this.options.host,
+      clientPort,
+      transport: this.options.transport,
+      ports,
+      sabLinks: rings,
+      wsPeers: Object.fromEntries(
+        [...this.wsPorts].filter(([peer]) => peer !== id).map(([peer, port]) => [peer, `ws://${this.options.host}:${port}`]),
+      ),
+      wsPort: this.wsPorts.get(id) ?? 0,
+      heartbeatMs: this.options.heartbeatMs,
+      electionMs: this.options.electionMs,
+      seed: (this.options.seed * 1009 + index * 7919 + Date.now()) >>> 0,
+      logLevel: this.options.logLevel,
+      links: this.linksFrom(id),
+      syncMode: this.options.syncMode,
+      snapshotEveryEntries: this.options.snapshotEveryEntries,
+      requestTimeoutMs: this.options.requestTimeoutMs,
+      campaignOnStart,
+    };
+    await handle.start(config, Object.values(ports) as TransferListItem[]);
+  }
+
+  private linksFrom(id: NodeId): Record<NodeId, Partial<LinkConfig>> {
+    const links: Record<NodeId, Partial<LinkConfig>> = {};
+    for (const peer of this.ids) {
+      const config = this.linkConfigs.get(linkKeyOf(id, peer));
+      if (peer !== id && config) links[peer] = config;
+    }
+    return links;
+  }
+
+  private memberInfos(): MemberInfo[] {
+    return [...this.handles.values()].map((h) => ({
+      id: h.id,
+      memberId: h.memberId,
+      clientUrl: h.clientUrl,
+      peerUrl: h.peerUrl || (this.wsPorts.has(h.id) ? `ws://${this.options.host}:${this.wsPorts.get(h.id)}` : `${this.options.transport}://${h.id}`),
+    }));
+  }
+
+  private broadcastMembers(): void {
+    const members = this.memberInfos();
+    for (const handle of this.handles.values()) if (handle.alive) handle.send({ type: 'members', members });
+  }
+
+  private updateLeader(): void {
+    let best: NodeHandle | null = null;
+    for (const h of this.handles.values()) {
+      if (h.alive && h.state !== 'paused' && h.role === 'leader' && (best === null || h.term > best.term)) best = h;
+    }
+    const leader = best?.id ?? '';
+    if (leader !== this.currentLeader) {
+      this.currentLeader = leader;
+      this.emit('leader', leader, best?.term ?? 0);
+    }
+  }
+
+  /** The current leader's id, waiting (up to `timeoutMs`) for one to be elected. */
+  async leader(timeoutMs = 10_000): Promise<NodeId> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.currentLeader === '') {
+      if (this.stopped) throw new Error('cluster stopped');
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no leader within ${timeoutMs} ms`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(left, 50));
+        this.once('leader', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    return this.currentLeader;
+  }
+
+  /** Waits until a leader has committed an entry of its term (so writes are accepted). */
+  async waitWritable(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let lastError: unknown = null;
+    while (Date.now() < deadline) {
+      try {
+        const leader = this.handle(await this.leader(Math.max(1, deadline - Date.now())));
+        await leader.request((requestId) => ({ type: 'barrier', requestId, timeoutMs: 2000 }), 3000);
+        return;
+      } catch (error) {
+        lastError = error;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+    throw new Error(`cluster not writable within ${timeoutMs} ms: ${String((lastError as Error | null)?.message)}`);
+  }
+
+  // ---- Faults ------------------------------------------------------------------------------
+
+  /** Kills a member's worker at once; `loseUnsynced` also drops its WAL bytes not yet fsynced. */
+  async kill(id: NodeId, options: { loseUnsynced?: boolean } = {}): Promise<void> {
+    await this.handle(id).kill(options.loseUnsynced ?? false);
+    this.updateLeader();
+  }
+
+  /** Starts a member again (killing it first if it runs); it recovers from its data directory. */
+  async restart(id: NodeId): Promise<void> {
+    const handle = this.handle(id);
+    if (handle.alive) await handle.kill(false);
+    const ports: Record<NodeId, MessagePort> = {};
+    const rings: Record<NodeId, SabLinkBuffers> = {};
+    for (const peer of this.ids) {
+      if (peer === id) continue;
+      const peerHandle = this.handle(peer);
+      if (this.options.transport === 'port') {
+        const channel = new MessageChannel();
+        ports[peer] = channel.port1;
+        if (peerHandle.alive) peerHandle.send({ type: 'attach-peer', peer: id, port: channel.port2 }, [channel.port2]);
+      } else if (this.options.transport === 'sab') {
+        const pair = createSabLinkPair();
+        rings[peer] = pair.a;
+        if (peerHandle.alive) peerHandle.send({ type: 'attach-peer', peer: id, rings: pair.b });
+      }
+    }
+    await this.startNode(id, ports, rings, false);
+    this.broadcastMembers();
+  }
+
+  pause(id: NodeId): void {
+    this.handle(id).pause();
+    this.updateLeader();
+  }
+
+  resume(id: NodeId): void {
+    this.handle(id).resume();
+  }
+
+  /** Gracefully stops one member (it can be restarted later). */
+  async stopNode(id: NodeId): Promise<void> {
+    await this.handle(id).stop();
+    this.updateLeader();
+  }
+
+  /** Cuts every link between different groups; links inside a group are healed. */
+  async partition(groups: NodeId[][]): Promise<void> {
+    for (const group of groups) for (const id of group) this.handle(id);
+    const cuts = new Set(partitionCuts(this.ids, groups).map((l) => linkKeyOf(l.from, l.to)));
+    for (const from of this.ids) {
+      for (const to of this.ids) {
+        if (from !== to) await this.link(from, to).set({ cut: cuts.has(linkKeyOf(from, to)) });
+      }
+    }
+  }
+
+  /** Cuts the listed directed links only (one-way partitions). */
+  async cut(links: [from: NodeId, to: NodeId][]): Promise<void> {
+    for (const [from, to] of links) await this.link(from, to).set({ cut: true });
+  }
+
+  /** Restores every cut link (delays and other shaping stay). */
+  async heal(): Promise<void> {
+    for (const from of this.ids) for (const to of this.ids) if (from !== to) await this.link(from, to).set({ cut: false });
+  }
+
+  /** Resets every link to pass-through (no delay, no loss, no cuts). */
+  async clearLinks(): Promise<void> {
+    const passThrough: Partial<LinkConfig> = {
+      delayMs: 0,
+      jitterMs: 0,
+      loss: 0,
+      lossBurstLengthMean: 0,
+      duplicate: 0,
+      reorder: 0,
+      bandwidthBps: 0,
+      cut: false,
+    };
+    for (const from of this.ids) for (const to of this.ids) if (from !== to) await this.link(from, to).set(passThrough);
+  }
+
+  link(from: NodeId, to: NodeId): LinkHandle {
+    this.handle(from);
+    this.handle(to);
+    if (from === to) throw new Error(`no link from ${from} to itself`);
+    const key = linkKeyOf(from, to);
+    const configs = this.linkConfigs;
+    const sendTo = this.handle(from);
+    return {
+      async set(config: Partial<LinkConfig>): Promise<void> {
+        configs.set(key, { ...configs.get(key), ...config });
+        sendTo.send({ type: 'link', to, config });
+      },
+      get config(): Partial<LinkConfig> {
+        return { ...configs.get(key) };
+      },
+    };
+  }
+
+  /** Every directed link's shaping as last set. */
+  links(): { from: NodeId; to: NodeId; config: Partial<LinkConfig> }[] {
+    const result: { from: NodeId; to: NodeId; config: Partial<LinkConfig> }[] = [];
+    for (const from of this.ids) {
+      for (const to of this.ids) {
+        if (from !== to) result.push({ from, to, config: { ...this.linkConfigs.get(linkKeyOf(from, to)) } });
+      }
+    }
+    return result;
+  }
+
+  async transferLeadership(to: NodeId): Promise<void> {
+    const leader = this.handle(await this.leader());
+    await leader.request((requestId) => ({ type: 'transfer-leader', requestId, to }));
+  }
+
+  /** Every member's state; members that are down report what the supervisor knows. */
+  async nodes(): Promise<NodeSummary[]> {
+    return Promise.all(
+      [...this.handles.values()].map(async (h) => {
+        let status: NodeStatusReport | null = null;
+        if (h.state === 'running') status = await h.status().catch(() => null);
+        return {
+          id: h.id,
+          memberId: h.memberId,
+          endpoint: h.clientUrl,
+          state: h.state,
+          role: status?.role ?? (h.alive ? h.role : 'down'),
+          term: status?.term ?? h.term,
+          leader: status?.leader ?? h.leader,
+          commit: status?.commit ?? null,
+          applied: status?.applied ?? null,
+          ...(h.lastError ? { error: h.lastError } : {}),
+        };
+      }),
+    );
+  }
+
+  /** Stops every member; removes the data directory if the cluster created it. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await Promise.all([...this.handles.values()].map((h) => h.stop()));
+    if (this.ownsDataDir) await rm(this.dataDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,80 @@
+// The messages between the supervisor (main thread) and a node's worker thread: what the
+// worker is started with, the commands it obeys, and the events and replies it posts back.
+
+import type { MessagePort } from 'node:worker_threads';
+import type { NodeId } from '../raft/types.js';
+import type { LinkConfig } from '../transport/link-config.js';
+import type { TransportKind } from '../transport/peer-transport.js';
+import type { SyncMode } from '../wal/disk-io.js';
+import type { SabLinkBuffers } from '../transport/sab-transport.js';
+
+export interface MemberInfo {
+  id: NodeId;
+  /** etcd-style member id: 16 hex digits. */
+  memberId: string;
+  clientUrl: string;
+  peerUrl: string;
+}
+
+export interface NodeWorkerConfig {
+  id: NodeId;
+  members: NodeId[];
+  clusterId: string;
+  memberIds: Record<NodeId, string>;
+  dataDir: string;
+  host: string;
+  /** 0: any free port. */
+  clientPort: number;
+  transport: TransportKind;
+  /** For 'port': one MessagePort per peer (transferred). */
+  ports: Record<NodeId, MessagePort>;
+  /** For 'ws': each peer's ws:// URL and this node's own listening port. */
+  wsPeers: Record<NodeId, string>;
+  wsPort: number;
+  /** For 'sab': the two rings shared with each peer. */
+  sabLinks: Record<NodeId, SabLinkBuffers>;
+  heartbeatMs: number;
+  electionMs: number;
+  seed: number;
+  logLevel: string;
+  links: Record<NodeId, Partial<LinkConfig>>;
+  syncMode: SyncMode;
+  snapshotEveryEntries: number;
+  requestTimeoutMs: number;
+  /** Int32Array[1]: 1 while the supervisor wants this thread frozen. */
+  pauseFlag: SharedArrayBuffer;
+  /** Float64Array the WAL publishes its synced position into (for power-cut kills). */
+  syncedPosition: SharedArrayBuffer;
+  /** Start an election at once instead of waiting for a timeout (fresh clusters start fast). */
+  campaignOnStart: boolean;
+}
+
+export type ControlCommand =
+  | { type: 'pause' }
+  | { type: 'link'; to: NodeId; config: Partial<LinkConfig> }
+  | { type: 'attach-peer'; peer: NodeId; port?: MessagePort; rings?: SabLinkBuffers }
+  | { type: 'members'; members: MemberInfo[] }
+  | { type: 'status'; requestId: number }
+  | { type: 'barrier'; requestId: number; timeoutMs: number }
+  | { type: 'transfer-leader'; requestId: number; to: NodeId }
+  | { type: 'campaign' }
+  | { type: 'stop' };
+
+export interface NodeStatusReport {
+  id: NodeId;
+  role: string;
+  term: number;
+  leader: NodeId;
+  commit: number;
+  applied: number;
+  lastIndex: number;
+  clientUrl: string;
+  links: { to: NodeId; config: LinkConfig; stats: { sent: number; delivered: number; dropped: number } }[];
+}
+
+export type WorkerEvent =
+  | { type: 'listening'; clientUrl: string; peerUrl: string }
+  | { type: 'role'; role: string; leader: NodeId; term: number }
+  | { type: 'reply'; requestId: number; ok: boolean; value?: unknown; error?: string }
+  | { type: 'stopped' }
+  | { type: 'fatal'; message: string };

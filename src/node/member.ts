@@ -1,0 +1,201 @@
+// One raftyard member assembled: its write-ahead log and recovered state, the Raft core and
+// event loop, the v2 store, the peer transport, and the v2 HTTP API on its client port. It runs
+// in a worker thread under the supervisor, or on its own in a `raftyard node` process.
+
+import { mkdir } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import { RaftCore } from '../raft/core.js';
+import { defaultRaftConfig, Role, roleNames, type RaftRestoreState } from '../raft/types.js';
+import { WriteAheadLog } from '../wal/wal.js';
+import { V2Store, newV2Request } from '../store/index.js';
+import { PortTransport } from '../transport/port-transport.js';
+import type { PeerTransport } from '../transport/peer-transport.js';
+import { startApiServer } from '../api/server.js';
+import { createNodeLogger } from './logger.js';
+import { RaftNode } from './raft-node.js';
+import { StoreStateMachine } from './store-state-machine.js';
+import { MemberBackend } from './member-backend.js';
+import type { ControlCommand, MemberInfo, NodeStatusReport, NodeWorkerConfig, WorkerEvent } from './control-protocol.js';
+import { WsTransport } from '../transport/ws-transport.js';
+import { SabTransport, type SabLinkBuffers } from '../transport/sab-transport.js';
+
+/** etcd's leader proposes a SYNC this often so every member expires TTL keys at the same index. */
+const TTL_SYNC_INTERVAL_MS = 500;
+
+export class Member {
+  private ttlTimer: NodeJS.Timeout | null = null;
+
+  private constructor(
+    readonly config: NodeWorkerConfig,
+    private readonly post: (event: WorkerEvent) => void,
+    private readonly log: Logger,
+    private readonly wal: WriteAheadLog,
+    private readonly node: RaftNode<unknown>,
+    private readonly transport: PeerTransport,
+    private readonly backend: MemberBackend,
+    private readonly api: { url: string; close(): Promise<void> },
+  ) {}
+
+  static async start(config: NodeWorkerConfig, post: (event: WorkerEvent) => void): Promise<Member> {
+    const log = createNodeLogger(config.id, config.logLevel);
+    await mkdir(config.dataDir, { recursive: true });
+    const { wal, restored } = await WriteAheadLog.open(config.dataDir, {
+      syncMode: config.syncMode,
+      syncPositionOut: new Float64Array(config.syncedPosition),
+    });
+    const core = new RaftCore(raftConfigOf(config), isEmpty(restored) ? null : restored);
+    const store = new V2Store();
+    if (restored.snapshot) store.recover(restored.snapshot.data);
+    const transport = await createTransport(config);
+    let member: Member | null = null;
+    const node = new RaftNode<unknown>({
+      core,
+      wal,
+      transport,
+      stateMachine: new StoreStateMachine(store),
+      tickMs: config.heartbeatMs,
+      snapshotEveryEntries: config.snapshotEveryEntries,
+      logger: log,
+      onRoleChange: (role, leader, term) => post({ type: 'role', role: roleNames[role], leader, term }),
+      onFatal: (error) => {
+        post({ type: 'fatal', message: error.message });
+        void member?.stop();
+      },
+    });
+    const backend = new MemberBackend(config, node, store);
+    const api = await startApiServer(backend, {
+      host: config.host,
+      port: config.clientPort,
+      requestTimeoutMs: config.requestTimeoutMs,
+    });
+    member = new Member(config, post, log, wal, node, transport, backend, api);
+    member.begin(restored);
+    return member;
+  }
+
+  private begin(restored: RaftRestoreState): void {
+    this.log.info(
+      { term: restored.hardState.term, commit: restored.hardState.commit, entries: restored.entries.length },
+      'member started',
+    );
+    this.post({ type: 'listening', clientUrl: this.api.url, peerUrl: this.backend.self.peerURLs[0] ?? '' });
+    this.node.start();
+    if (this.config.campaignOnStart) this.node.campaign();
+    this.ttlTimer = setInterval(() => this.proposeTtlSync(), TTL_SYNC_INTERVAL_MS);
+  }
+
+  private proposeTtlSync(): void {
+    if (this.node.core.role !== Role.Leader || !this.backend.store.hasTtlKeys()) return;
+    const request = newV2Request({ method: 'SYNC', path: '/', timeMs: Date.now() });
+    this.backend.propose(request).catch((error: Error) => this.log.debug({ err: error }, 'ttl sync not committed'));
+  }
+
+  /** Obeys one command from the supervisor. */
+  handle(command: ControlCommand, pauseFlag: Int32Array): void {
+    switch (command.type) {
+      case 'pause':
+        freezeWhilePaused(pauseFlag);
+        return;
+      case 'link':
+        this.transport.configureLink(command.to, command.config);
+        return;
+      case 'attach-peer':
+        if (this.transport instanceof PortTransport && command.port) this.transport.attach(command.peer, command.port);
+        if (this.transport instanceof SabTransport && command.rings) this.transport.attach(command.peer, command.rings);
+        return;
+      case 'members':
+        this.backend.setMembers(command.members);
+        return;
+      case 'status':
+        this.post({ type: 'reply', requestId: command.requestId, ok: true, value: this.status() });
+        return;
+      case 'barrier':
+        this.node.linearizableRead(command.timeoutMs).then(
+          () => this.post({ type: 'reply', requestId: command.requestId, ok: true }),
+          (error: Error) => this.post({ type: 'reply', requestId: command.requestId, ok: false, error: error.message }),
+        );
+        return;
+      case 'transfer-leader': {
+        const refused = this.node.transferLeadership(command.to);
+        this.post({ type: 'reply', requestId: command.requestId, ok: refused === null, error: refused ?? undefined });
+        return;
+      }
+      case 'campaign':
+        this.node.campaign();
+        return;
+      case 'stop':
+        void this.stop();
+        return;
+    }
+  }
+
+  status(): NodeStatusReport {
+    const core = this.node.core;
+    return {
+      id: this.config.id,
+      role: roleNames[core.role],
+      term: core.term,
+      leader: core.leader,
+      commit: core.commitIndex,
+      applied: core.appliedIndex,
+      lastIndex: core.lastIndex,
+      clientUrl: this.api.url,
+      links: this.transport.linkReports(),
+    };
+  }
+
+  private stopping: Promise<void> | null = null;
+
+  /** Graceful stop: stop serving, answer waiting requests, flush and close the log. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      if (this.ttlTimer) clearInterval(this.ttlTimer);
+      this.node.stop();
+      this.transport.close();
+      await this.api.close();
+      await this.wal.close().catch(() => {});
+      this.log.info('member stopped');
+      this.log.flush?.();
+    })();
+    return this.stopping;
+  }
+}
+
+function raftConfigOf(config: NodeWorkerConfig) {
+  const raft = defaultRaftConfig(config.id, config.members, config.seed);
+  raft.heartbeatTicks = 1;
+  raft.electionTicks = Math.max(2, Math.round(config.electionMs / config.heartbeatMs));
+  return raft;
+}
+
+function isEmpty(restored: RaftRestoreState): boolean {
+  return restored.hardState.term === 0 && restored.entries.length === 0 && restored.snapshot === null;
+}
+
+async function createTransport(config: NodeWorkerConfig): Promise<PeerTransport> {
+  switch (config.transport) {
+    case 'port':
+      return new PortTransport(config.id, config.ports, config.seed, config.links);
+    case 'sab':
+      return new SabTransport(config.id, config.sabLinks, config.seed, config.links);
+    case 'ws': {
+      const transport = new WsTransport({
+        id: config.id,
+        peers: config.wsPeers,
+        host: config.host,
+        port: config.wsPort,
+        seed: config.seed,
+        links: config.links,
+      });
+      config.wsPort = await transport.listen();
+      return transport;
+    }
+  }
+}
+
+/** Blocks this thread (like SIGSTOP) until the supervisor clears the flag. */
+function freezeWhilePaused(flag: Int32Array): void {
+  while (Atomics.load(flag, 0) === 1) Atomics.wait(flag, 0, 1, 1000);
+}
+
+export type { MemberInfo };

@@ -1,0 +1,369 @@
+// One Raft member's event loop: it wraps the pure core with real effects. Each turn it takes
+// the core's Ready, appends to the write-ahead log (group commit: one fdatasync covers every
+// Ready written while the previous sync ran), sends messages, applies committed commands to the
+// state machine, answers the requests that proposed them, and serves ReadIndex reads.
+
+import hyperid from 'hyperid';
+import type { Logger } from 'pino';
+import { RaftCore, type ProposeError } from '../raft/core.js';
+import { Role, type Entry, type Message, type ReadState, type Ready, roleNames } from '../raft/types.js';
+import { contextKey } from '../raft/read-index.js';
+import type { PeerTransport } from '../transport/peer-transport.js';
+import type { WriteAheadLog } from '../wal/wal.js';
+import { decodeCommandFrame, encodeCommandFrame } from './command-frame.js';
+import type { StateMachine } from './state-machine.js';
+
+export type NodeErrorCode = 'timeout' | 'stopped' | 'too-busy';
+
+/** Why a request could not be served; the API turns these into etcd errors. */
+export class NodeError extends Error {
+  constructor(
+    readonly code: NodeErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'NodeError';
+  }
+}
+
+export interface RaftNodeOptions<Result> {
+  core: RaftCore;
+  wal: WriteAheadLog;
+  transport: PeerTransport;
+  stateMachine: StateMachine<Result>;
+  /** Wall-clock length of one core tick. */
+  tickMs: number;
+  /** Applied entries between two snapshots (the log is compacted at each). */
+  snapshotEveryEntries: number;
+  logger: Logger;
+  /** Requests waiting for an answer at the most; more are refused (back-pressure). */
+  pendingRequestsMax?: number;
+  onRoleChange?(role: Role, leader: string, term: number): void;
+  onFatal?(error: Error): void;
+}
+
+interface Waiter<T> {
+  resolve(value: T): void;
+  reject(error: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+/** A Ready's after-persist duties, released when the WAL is durable up to `seq`. */
+interface PersistDuty {
+  seq: number;
+  messages: Message[];
+  index: number;
+  term: number;
+}
+
+const PENDING_REQUESTS_MAX_DEFAULT = 100_000;
+
+export class RaftNode<Result> {
+  readonly core: RaftCore;
+  private readonly options: RaftNodeOptions<Result>;
+  private readonly log: Logger;
+  private readonly nextId = hyperid({ urlSafe: true });
+  private readonly proposals = new Map<string, Waiter<Result>>();
+  private readonly reads = new Map<string, Waiter<void>>();
+  /** ReadIndex answers whose index is not applied yet, in increasing index order. */
+  private readsAwaitingApply: { index: number; key: string }[] = [];
+  private duties: PersistDuty[] = [];
+  private dutiesHead = 0;
+  private lastSyncedWriteSeq = 0;
+  private syncInFlight = false;
+  private syncWanted = false;
+  private driveScheduled = false;
+  /** A received snapshot is being saved; the loop waits for it before writing anything else. */
+  private installingSnapshot = false;
+  private snapshotSaving = false;
+  private lastSnapshotIndex = 0;
+  private ticker: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private lastRole: Role;
+  private lastLeader: string;
+  /** Term and vote of the last hard state written: only a change of these forces a sync. */
+  private lastHardTerm = -1;
+  private lastHardVote = '';
+
+  constructor(options: RaftNodeOptions<Result>) {
+    this.options = options;
+    this.core = options.core;
+    this.log = options.logger;
+    this.lastRole = this.core.role;
+    this.lastLeader = this.core.leader;
+    this.lastSnapshotIndex = this.core.latestSnapshot()?.meta.index ?? 0;
+    options.transport.onReceive = (m) => this.step(m);
+  }
+
+  start(): void {
+    this.ticker = setInterval(() => this.tick(), this.options.tickMs);
+    this.schedule();
+  }
+
+  get appliedIndex(): number {
+    return this.core.appliedIndex;
+  }
+
+  step(message: Message): void {
+    if (this.stopped) return;
+    this.core.step(message);
+    this.schedule();
+  }
+
+  campaign(): void {
+    this.core.campaign();
+    this.schedule();
+  }
+
+  transferLeadership(to: string): ProposeError | null {
+    const refused = this.core.transferLeadership(to);
+    this.schedule();
+    return refused;
+  }
+
+  /**
+   * Proposes `command` and resolves with the state machine's result once it is committed (on a
+   * quorum's disks) and applied here. Without a leader it keeps trying until the timeout.
+   */
+  propose(command: Uint8Array, timeoutMs: number): Promise<Result> {
+    const requestId = this.nextId();
+    const frame = encodeCommandFrame(requestId, command);
+    return this.withRetries(this.proposals, requestId, timeoutMs, () => this.core.propose(frame));
+  }
+
+  /** Resolves once this node has applied everything committed before the call (ReadIndex). */
+  linearizableRead(timeoutMs: number): Promise<void> {
+    const context = Buffer.from(this.nextId());
+    const key = contextKey(context);
+    return this.withRetries(this.reads, key, timeoutMs, () => this.core.readIndex(context));
+  }
+
+  /**
+   * Registers a waiter under `key` and calls `attempt` until the core accepts it (no leader
+   * yet: retry every tick) or the deadline passes.
+   */
+  private withRetries<T>(
+    waiters: Map<string, Waiter<T>>,
+    key: string,
+    timeoutMs: number,
+    attempt: () => ProposeError | null,
+  ): Promise<T> {
+    if (this.stopped) return Promise.reject(new NodeError('stopped', 'node stopped'));
+    if (this.proposals.size + this.reads.size >= (this.options.pendingRequestsMax ?? PENDING_REQUESTS_MAX_DEFAULT)) {
+      return Promise.reject(new NodeError('too-busy', 'too many pending requests'));
+    }
+    return new Promise<T>((resolve, reject) => {
+      let retry: NodeJS.Timeout | null = null;
+      const timer = setTimeout(() => {
+        if (retry) clearTimeout(retry);
+        waiters.delete(key);
+        reject(new NodeError('timeout', 'request timed out'));
+      }, timeoutMs);
+      waiters.set(key, { resolve, reject, timer });
+      const tryOnce = (): void => {
+        retry = null;
+        if (!waiters.has(key)) return;
+        if (attempt() === null) this.schedule();
+        else retry = setTimeout(tryOnce, this.options.tickMs);
+      };
+      tryOnce();
+    });
+  }
+
+  private tick(): void {
+    this.core.tick();
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.driveScheduled || this.stopped) return;
+    this.driveScheduled = true;
+    // setImmediate, not a microtask: requests arriving in the same poll phase share one Ready.
+    setImmediate(() => this.drive());
+  }
+
+  private drive(): void {
+    this.driveScheduled = false;
+    if (this.stopped || this.installingSnapshot) return;
+    try {
+      while (this.core.hasReady()) {
+        const rd = this.core.ready();
+        if (rd.snapshot) {
+          this.installSnapshot(rd);
+          return;
+        }
+        this.handleReady(rd);
+      }
+    } catch (error) {
+      this.fail(error as Error);
+    }
+  }
+
+  /** A snapshot from the leader must be durable before anything written after it. */
+  private installSnapshot(rd: Ready): void {
+    const snapshot = rd.snapshot!;
+    this.installingSnapshot = true;
+    this.log.info({ index: snapshot.meta.index, term: snapshot.meta.term }, 'installing snapshot from leader');
+    this.options.wal.saveSnapshot(snapshot).then(
+      () => {
+        this.installingSnapshot = false;
+        this.options.stateMachine.restore(snapshot.data);
+        this.lastSnapshotIndex = snapshot.meta.index;
+        this.handleReady(rd);
+        this.schedule();
+      },
+      (error: Error) => this.fail(error),
+    );
+  }
+
+  private handleReady(rd: Ready): void {
+    if (rd.softState) this.noteRole(rd.softState.role, rd.softState.leader);
+    const mustSync = rd.entries.length > 0 || (rd.hardState !== null && this.termOrVoteChanged(rd));
+    if (rd.entries.length > 0 || rd.hardState !== null) {
+      const seq = this.options.wal.append(rd.entries, rd.hardState);
+      if (mustSync) this.lastSyncedWriteSeq = seq;
+    }
+    for (const m of rd.messages) this.options.transport.send(m);
+    this.duties.push({
+      seq: this.lastSyncedWriteSeq,
+      messages: rd.messagesAfterPersist,
+      index: rd.persistedTo.index,
+      term: rd.persistedTo.term,
+    });
+    if (mustSync) this.requestSync();
+    else this.releaseDuties(this.options.wal.durableSeq);
+    this.apply(rd.committedEntries);
+    for (const rs of rd.readStates) this.onReadState(rs);
+    this.maybeSnapshot();
+  }
+
+  private termOrVoteChanged(rd: Ready): boolean {
+    const hs = rd.hardState!;
+    const changed = hs.term !== this.lastHardTerm || hs.vote !== this.lastHardVote;
+    this.lastHardTerm = hs.term;
+    this.lastHardVote = hs.vote;
+    return changed;
+  }
+
+  private requestSync(): void {
+    if (this.syncInFlight) {
+      this.syncWanted = true;
+      return;
+    }
+    this.syncInFlight = true;
+    this.options.wal.sync().then(
+      (durableSeq) => {
+        this.syncInFlight = false;
+        this.releaseDuties(durableSeq);
+        if (this.syncWanted) {
+          this.syncWanted = false;
+          this.requestSync();
+        }
+        this.schedule();
+      },
+      (error: Error) => this.fail(error),
+    );
+  }
+
+  /** Sends after-persist messages and reports durability, strictly in Ready order. */
+  private releaseDuties(durableSeq: number): void {
+    while (this.dutiesHead < this.duties.length && this.duties[this.dutiesHead]!.seq <= durableSeq) {
+      const duty = this.duties[this.dutiesHead++]!;
+      for (const m of duty.messages) this.options.transport.send(m);
+      this.core.persisted(duty.index, duty.term);
+    }
+    if (this.dutiesHead === this.duties.length) {
+      this.duties = [];
+      this.dutiesHead = 0;
+    }
+    this.schedule();
+  }
+
+  private apply(entries: Entry[]): void {
+    for (const entry of entries) {
+      // A new leader's empty entry carries no command.
+      if (entry.data.length === 0) continue;
+      const { requestId, command } = decodeCommandFrame(entry.data);
+      const result = this.options.stateMachine.apply(command, entry.index);
+      const waiter = this.proposals.get(requestId);
+      if (waiter) {
+        this.proposals.delete(requestId);
+        clearTimeout(waiter.timer);
+        waiter.resolve(result);
+      }
+    }
+    if (entries.length > 0) this.releaseReads();
+  }
+
+  private onReadState(rs: ReadState): void {
+    const key = contextKey(rs.context);
+    if (!this.reads.has(key)) return;
+    const list = this.readsAwaitingApply;
+    // Answers arrive in index order almost always; keep the list sorted regardless.
+    let at = list.length;
+    while (at > 0 && list[at - 1]!.index > rs.index) at--;
+    list.splice(at, 0, { index: rs.index, key });
+    this.releaseReads();
+  }
+
+  private releaseReads(): void {
+    const applied = this.core.appliedIndex;
+    let released = 0;
+    for (const read of this.readsAwaitingApply) {
+      if (read.index > applied) break;
+      released++;
+      const waiter = this.reads.get(read.key);
+      if (waiter === undefined) continue;
+      this.reads.delete(read.key);
+      clearTimeout(waiter.timer);
+      waiter.resolve();
+    }
+    if (released > 0) this.readsAwaitingApply = this.readsAwaitingApply.slice(released);
+  }
+
+  private maybeSnapshot(): void {
+    const applied = this.core.appliedIndex;
+    if (this.snapshotSaving || applied - this.lastSnapshotIndex < this.options.snapshotEveryEntries) return;
+    this.snapshotSaving = true;
+    this.core.compact(applied, this.options.stateMachine.snapshot());
+    const snapshot = this.core.latestSnapshot()!;
+    this.lastSnapshotIndex = snapshot.meta.index;
+    this.options.wal.saveSnapshot(snapshot).then(
+      () => {
+        this.snapshotSaving = false;
+        this.log.info({ index: snapshot.meta.index }, 'snapshot saved');
+      },
+      (error: Error) => this.fail(error),
+    );
+  }
+
+  private noteRole(role: Role, leader: string): void {
+    if (role === this.lastRole && leader === this.lastLeader) return;
+    this.lastRole = role;
+    this.lastLeader = leader;
+    this.log.info({ role: roleNames[role], leader, term: this.core.term }, 'role changed');
+    this.options.onRoleChange?.(role, leader, this.core.term);
+  }
+
+  /** A failed fsync or a broken invariant: this node must not go on (its disk state is unknown). */
+  private fail(error: Error): void {
+    if (this.stopped) return;
+    this.log.error({ err: error }, 'node failed');
+    this.stop();
+    this.options.onFatal?.(error);
+  }
+
+  /** Stops ticking and answers every waiting request with an error; the caller closes the WAL. */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.ticker) clearInterval(this.ticker);
+    for (const waiters of [this.proposals, this.reads] as Map<string, Waiter<unknown>>[]) {
+      for (const waiter of waiters.values()) {
+        clearTimeout(waiter.timer);
+        waiter.reject(new NodeError('stopped', 'node stopped'));
+      }
+      waiters.clear();
+    }
+  }
+}

@@ -1,0 +1,11 @@
+// What a Raft node replicates: any deterministic state machine that applies committed commands
+// in order and can save and restore itself as a snapshot. The etcd v2 store is one.
+
+export interface StateMachine<Result> {
+  /** Applies one committed command at `index`; must be deterministic. */
+  apply(command: Uint8Array, index: number): Result;
+  /** The whole state as bytes, at the last applied index. */
+  snapshot(): Uint8Array;
+  /** Replaces the whole state with a snapshot's. */
+  restore(data: Uint8Array): void;
+}

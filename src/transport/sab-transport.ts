@@ -1,0 +1,122 @@
+// The shared-memory transport: per directed link a single-producer/single-consumer ring in a
+// SharedArrayBuffer. A batch frame is encoded straight into the ring (entry bytes are written
+// once), the reader is woken through Atomics, and a full ring holds the sender back: batches
+// wait in a bounded outbox (dropped beyond it, which Raft tolerates) until there is room.
+
+import type { Message, NodeId } from '../raft/types.js';
+import type { LinkConfig } from './link-config.js';
+import { PeerTransport } from './peer-transport.js';
+import { batchFrameSize, packBatch, packBatchInto } from './batch-frame.js';
+import { RingReader, RingWriter, createRingBuffer } from './sab-ring.js';
+
+/** Ring size of one directed link. */
+export const SAB_RING_BYTES = 4 * 1024 * 1024;
+/** Messages waiting for room on one ring before further batches are dropped. */
+const OUTBOX_MESSAGES_MAX = 100_000;
+
+/** The two rings between this member and one peer. */
+export interface SabLinkBuffers {
+  /** This member writes, the peer reads. */
+  outgoing: SharedArrayBuffer;
+  /** The peer writes, this member reads. */
+  incoming: SharedArrayBuffer;
+}
+
+/** Creates the ring pair for a link between `a` and `b`, seen from each side. */
+export function createSabLinkPair(): { a: SabLinkBuffers; b: SabLinkBuffers } {
+  const aToB = createRingBuffer(SAB_RING_BYTES);
+  const bToA = createRingBuffer(SAB_RING_BYTES);
+  return { a: { outgoing: aToB, incoming: bToA }, b: { outgoing: bToA, incoming: aToB } };
+}
+
+interface PeerChannel {
+  writer: RingWriter;
+  reader: RingReader;
+  outbox: Message[][];
+  outboxMessages: number;
+  pumping: boolean;
+  /** Bumped on re-attach so the old reader loop ends. */
+  generation: number;
+}
+
+export class SabTransport extends PeerTransport {
+  private readonly channels = new Map<NodeId, PeerChannel>();
+  private readonly sizes: number[] = [];
+  private closing = false;
+
+  constructor(
+    id: NodeId,
+    links: Readonly<Record<NodeId, SabLinkBuffers>>,
+    seed: number,
+    linkConfigs: Readonly<Record<NodeId, Partial<LinkConfig>>> = {},
+  ) {
+    super(id, Object.keys(links).sort(), seed, linkConfigs);
+    for (const [peer, buffers] of Object.entries(links)) this.attach(peer, buffers);
+  }
+
+  /** Uses fresh rings for `peer` (after that peer's worker restarted). */
+  attach(peer: NodeId, buffers: SabLinkBuffers): void {
+    const generation = (this.channels.get(peer)?.generation ?? 0) + 1;
+    const channel: PeerChannel = {
+      writer: new RingWriter(buffers.outgoing),
+      reader: new RingReader(buffers.incoming),
+      outbox: [],
+      outboxMessages: 0,
+      pumping: false,
+      generation,
+    };
+    this.channels.set(peer, channel);
+    void this.readLoop(peer, channel);
+  }
+
+  private async readLoop(peer: NodeId, channel: PeerChannel): Promise<void> {
+    while (!this.closing && this.channels.get(peer) === channel) {
+      let record: Uint8Array | null;
+      while ((record = channel.reader.tryRead()) !== null) this.receiveFrame(record);
+      await channel.reader.waitForData(1000);
+    }
+  }
+
+  protected sendBatch(peer: NodeId, batch: Message[]): void {
+    const channel = this.channels.get(peer);
+    if (channel === undefined) return;
+    if (channel.outbox.length === 0 && !channel.pumping && this.tryWriteNow(channel, batch)) return;
+    if (channel.outboxMessages + batch.length > OUTBOX_MESSAGES_MAX) return;
+    channel.outbox.push(batch);
+    channel.outboxMessages += batch.length;
+    if (!channel.pumping) void this.pump(peer, channel);
+  }
+
+  private tryWriteNow(channel: PeerChannel, batch: Message[]): boolean {
+    const size = batchFrameSize(batch, this.sizes);
+    if (size > channel.writer.chunkBytesMax) return false;
+    return channel.writer.tryWriteWith(size, (target, offset) => packBatchInto(batch, this.sizes, target, offset));
+  }
+
+  /** Drains the outbox in order, waiting for room; a frame larger than a chunk goes in pieces. */
+  private async pump(peer: NodeId, channel: PeerChannel): Promise<void> {
+    channel.pumping = true;
+    try {
+      while (channel.outbox.length > 0 && !this.closing && this.channels.get(peer) === channel) {
+        const batch = channel.outbox[0]!;
+        if (!this.tryWriteNow(channel, batch)) {
+          const size = batchFrameSize(batch, this.sizes);
+          if (size <= channel.writer.chunkBytesMax) {
+            await channel.writer.waitForRoom(1000);
+            continue;
+          }
+          await channel.writer.write(packBatch(batch));
+        }
+        channel.outbox.shift();
+        channel.outboxMessages -= batch.length;
+      }
+    } finally {
+      channel.pumping = false;
+    }
+  }
+
+  protected closeChannels(): void {
+    this.closing = true;
+    this.channels.clear();
+  }
+}
