@@ -28,10 +28,6 @@ export class VisitedCache {
     this.pairWords = new Uint32Array(this.wordsPerSet * this.pairHashLow.length);
   }
 
-  get size(): number {
-    return this.pairCount;
-  }
-
   get isFull(): boolean {
     return this.pairCount >= this.pairsMax;
   }

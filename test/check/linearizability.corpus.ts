@@ -32,6 +32,7 @@ const verdictWords = new Map([['linearizable', 'linearizable'], ['not-linearizab
 const elapsedMsBySet = new Map<string, number>();
 
 function readVerdicts(dir: string): [string, string][] {
+  if (!existsSync(dir)) throw new Error(`corpus directory ${dir} is missing: set RAFTYARD_SHARED to the shared folder`);
   const verdicts = readFileSync(join(dir, 'VERDICTS'), 'utf8')
     .split('\n')
     .filter((line) => line.trim() !== '')
