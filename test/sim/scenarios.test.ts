@@ -4,13 +4,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Role, type NodeId } from '../../src/raft/types.js';
-import { SimCluster, type ClusterOptions } from './cluster.js';
+import { SimCluster, type ClusterOptions, type RaftTuning } from './cluster.js';
 import { calmLink } from './network.js';
 
 /** One election timeout is 10..20 ticks of 10 ms: this is several of them. */
 const ELECTION_BOUND_MS = 2000;
 
-function quietCluster(nodeCount: number, patch: Partial<ClusterOptions> = {}): SimCluster {
+function quietCluster(nodeCount: number, patch: Partial<ClusterOptions> = {}, raftPatch: Partial<RaftTuning> = {}): SimCluster {
   return new SimCluster({
     seed: 11,
     nodeCount,
@@ -25,6 +25,7 @@ function quietCluster(nodeCount: number, patch: Partial<ClusterOptions> = {}): S
       maxInflightBytes: 1 << 16,
       snapshotCatchUpEntries: 4,
       maxUncommittedEntries: 1000,
+      ...raftPatch,
     },
     link: calmLink,
     diskLatencyMsMin: 1,
@@ -186,7 +187,7 @@ test('a run is a pure function of its seed', () => {
 });
 
 test('the checker catches two leaders in one term when a lying disk forgets a vote', () => {
-  const cluster = quietCluster(3, { raft: { ...quietCluster(1).options.raft, preVote: false } });
+  const cluster = quietCluster(3, {}, { preVote: false });
   const [n1, n2, n3] = cluster.ids as [NodeId, NodeId, NodeId];
   cluster.runFor(5);
   cluster.network.isolate(n3);
@@ -204,4 +205,25 @@ test('the checker catches two leaders in one term when a lying disk forgets a vo
     cluster.campaign(n3);
     cluster.runFor(ELECTION_BOUND_MS);
   }, /election safety: .* both leaders of term/);
+});
+
+test("a new leader commits its predecessor's uncommitted tail even when that tail fills the back-pressure limit", () => {
+  const cluster = quietCluster(3, {}, { maxUncommittedEntries: 4 });
+  const [n1, n2, n3] = cluster.ids as [NodeId, NodeId, NodeId];
+  cluster.campaign(n1);
+  assert.equal(electLeader(cluster), n1);
+  writeAndWait(cluster, n1);
+  // n2 receives four more entries but its acknowledgements never arrive, so they stay uncommitted.
+  cluster.network.isolate(n3);
+  cluster.network.blockOneWay(n2, n1);
+  for (let i = 0; i < 4; i++) assert.equal(cluster.clientWrite(n1), null);
+  assert.equal(cluster.clientWrite(n1), 'too-many-uncommitted');
+  cluster.runFor(100);
+  const tailEnd = cluster.node(n1).core.lastIndex;
+  assert.equal(cluster.node(n2).core.lastIndex, tailEnd);
+  cluster.network.heal();
+  cluster.network.isolate(n1);
+  assert.ok(cluster.runUntil(() => cluster.leaders().includes(n2), ELECTION_BOUND_MS), 'n2, holding the longest log, takes over');
+  assert.ok(cluster.runUntil(() => cluster.node(n2).core.commitIndex > tailEnd, ELECTION_BOUND_MS), 'the new leader commits');
+  writeAndWait(cluster, n2);
 });
