@@ -1,0 +1,158 @@
+// Throughput of the write-ahead log next to the disk's own floor, measured in the same run: each
+// WAL iteration appends a batch of 256-byte entries and syncs it (one write, one fdatasync); the
+// floor is a plain file's 4 KiB overwrite + fdatasync. Run: npx tsx bench/wal.bench.ts
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Bench, type Task } from 'tinybench';
+import { EntryType, type Entry } from '../src/raft/types.js';
+import { Prng } from '../src/util/prng.js';
+import { diskIoFor, type SyncMode } from '../src/wal/disk-io.js';
+import { WriteAheadLog } from '../src/wal/wal.js';
+
+const ENTRY_DATA_BYTES = 256;
+const BATCH_SIZES = [1, 16, 256] as const;
+const SYNC_MODES: readonly SyncMode[] = ['async', 'sync'];
+const ROUNDS = 4;
+const TASK_TIME_MS = 500;
+const WARMUP_TIME_MS = 100;
+const FLOOR_BLOCK = Buffer.alloc(4096, 7);
+
+interface WalCase {
+  name: string;
+  syncMode: SyncMode;
+  batchSize: number;
+  wal: WriteAheadLog;
+  nextIndex: number;
+  datasyncsBefore: number;
+}
+
+function entryData(): Uint8Array {
+  const prng = new Prng(2024);
+  return Uint8Array.from({ length: ENTRY_DATA_BYTES }, () => prng.int(0, 256));
+}
+
+/** One iteration: append a batch (with a hard state, as a Raft Ready carries) and sync it. */
+async function appendAndSync(walCase: WalCase, data: Uint8Array): Promise<void> {
+  const entries: Entry[] = [];
+  for (let k = 0; k < walCase.batchSize; k++) entries.push({ term: 1, index: walCase.nextIndex + k, type: EntryType.Normal, data });
+  walCase.nextIndex += walCase.batchSize;
+  walCase.wal.append(entries, { term: 1, vote: 'n1', commit: walCase.nextIndex - 1 });
+  await walCase.wal.sync();
+}
+
+async function openCases(rootDir: string): Promise<WalCase[]> {
+  const cases: WalCase[] = [];
+  for (const syncMode of SYNC_MODES) {
+    for (const batchSize of BATCH_SIZES) {
+      const dir = path.join(rootDir, `${syncMode}-${batchSize}`);
+      const { wal } = await WriteAheadLog.open(dir, { syncMode });
+      cases.push({ name: `wal ${syncMode} batch ${batchSize}`, syncMode, batchSize, wal, nextIndex: 1, datasyncsBefore: 0 });
+    }
+  }
+  return cases;
+}
+
+function openFloorFile(floorPath: string): number {
+  const fd = fs.openSync(floorPath, 'w+');
+  fs.writeSync(fd, FLOOR_BLOCK, 0, FLOOR_BLOCK.length, 0);
+  fs.fsyncSync(fd);
+  return fd;
+}
+
+/** The floor: the same block of a plain file overwritten and fdatasynced, nothing else. */
+function addFloorTasks(bench: Bench, floorFd: number): void {
+  for (const syncMode of SYNC_MODES) {
+    const io = diskIoFor(syncMode);
+    bench.add(`floor ${syncMode}`, async () => {
+      await io.writeAt(floorFd, FLOOR_BLOCK, 0);
+      await io.datasync(floorFd);
+    });
+  }
+}
+
+interface Totals {
+  runs: number;
+  totalTimeMs: number;
+  p50sMs: number[];
+  p99MaxMs: number;
+  datasyncs: number;
+}
+
+/** Adds one round's results of `task` to the running totals of its name. */
+function accumulate(totals: Map<string, Totals>, task: Task, datasyncs: number): void {
+  const result = task.result;
+  if (result.state !== 'completed') throw new Error(`task ${task.name} ended ${result.state}`);
+  const sum = totals.get(task.name) ?? { runs: 0, totalTimeMs: 0, p50sMs: [], p99MaxMs: 0, datasyncs: 0 };
+  sum.runs += task.runs;
+  sum.totalTimeMs += result.totalTime;
+  sum.p50sMs.push(result.latency.p50);
+  sum.p99MaxMs = Math.max(sum.p99MaxMs, result.latency.p99);
+  sum.datasyncs += datasyncs;
+  totals.set(task.name, sum);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function printTable(totals: Map<string, Totals>, cases: WalCase[]): void {
+  const opsPerSecond = (sum: Totals): number => sum.runs / (sum.totalTimeMs / 1000);
+  const rows = [...totals].map(([name, sum]) => {
+    const walCase = cases.find((c) => c.name === name);
+    const mode = walCase?.syncMode ?? (name === 'floor sync' ? 'sync' : 'async');
+    const floor = totals.get(`floor ${mode}`) as Totals;
+    const syncsPerSecond = opsPerSecond(sum);
+    return {
+      task: name,
+      'entries/s': walCase ? Math.round(syncsPerSecond * walCase.batchSize) : '-',
+      'syncs/s': Math.round(syncsPerSecond),
+      'vs floor': (syncsPerSecond / opsPerSecond(floor)).toFixed(2),
+      'p50 ms': median(sum.p50sMs).toFixed(3),
+      'p99 ms (worst round)': sum.p99MaxMs.toFixed(3),
+      'fdatasyncs/iter': (sum.datasyncs / sum.runs).toFixed(2),
+    };
+  });
+  console.table(rows);
+}
+
+/** One round: every task runs once, so floor and WAL see the same (shared) machine conditions. */
+async function runRound(cases: WalCase[], floorFd: number, data: Uint8Array, totals: Map<string, Totals>): Promise<void> {
+  const bench = new Bench({ time: TASK_TIME_MS, warmupTime: WARMUP_TIME_MS, throws: true });
+  addFloorTasks(bench, floorFd);
+  for (const walCase of cases) {
+    bench.add(walCase.name, () => appendAndSync(walCase, data), {
+      // beforeAll runs before the warmup and again before the measured phase: the last one counts.
+      beforeAll: () => {
+        walCase.datasyncsBefore = walCase.wal.stats.datasyncs;
+      },
+    });
+  }
+  await bench.run();
+  for (const task of bench.tasks) {
+    const walCase = cases.find((c) => c.name === task.name);
+    accumulate(totals, task, walCase ? walCase.wal.stats.datasyncs - walCase.datasyncsBefore : task.runs);
+  }
+}
+
+async function main(): Promise<void> {
+  const rootDir = fs.mkdtempSync(path.join(os.tmpdir(), 'raftyard-wal-bench-'));
+  const started = performance.now();
+  try {
+    const cases = await openCases(rootDir);
+    const floorFd = openFloorFile(path.join(rootDir, 'floor.bin'));
+    const data = entryData();
+    const totals = new Map<string, Totals>();
+    for (let round = 0; round < ROUNDS; round++) await runRound(cases, floorFd, data, totals);
+    fs.closeSync(floorFd);
+    for (const walCase of cases) await walCase.wal.close();
+    console.log(`WAL bench: ${ENTRY_DATA_BYTES}-byte entries, 64 MiB segments, ${ROUNDS} rounds of ${TASK_TIME_MS} ms per task, ${os.cpus().length} CPUs, Node ${process.version}, load average ${os.loadavg()[0].toFixed(1)}`);
+    printTable(totals, cases);
+  } finally {
+    fs.rmSync(rootDir, { recursive: true, force: true });
+  }
+  console.log(`total ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+await main();
