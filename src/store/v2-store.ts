@@ -89,6 +89,7 @@ export class V2Store {
 
   /** Creates or replaces a key (a directory is never replaced: error 102). */
   set(nodePath: string, dir: boolean, value: string, ttl: TtlOptions): StoreResult {
+    assertTtl(ttl);
     const path = cleanKey(nodePath);
     const existing = this.internalGet(path);
     if (isV2Error(existing) && existing.errorCode !== ErrorCode.KeyNotFound) return this.counted('setsFail', existing);
@@ -105,6 +106,7 @@ export class V2Store {
 
   /** Creates a key that must not exist; `unique` creates an in-order child named by the new index. */
   create(nodePath: string, dir: boolean, value: string, unique: boolean, ttl: TtlOptions): StoreResult {
+    assertTtl(ttl);
     // etcd's Create ignores the refresh flag: a create always wakes watchers.
     const spec: CreateSpec = { dir, value, unique, replace: false, ttl: { ...ttl, refresh: false }, action: 'create' };
     const event = this.internalCreate(nodePath, spec);
@@ -114,6 +116,7 @@ export class V2Store {
 
   /** Changes the value and TTL of an existing key (of a directory, only the TTL). */
   update(nodePath: string, newValue: string, ttl: TtlOptions): StoreResult {
+    assertTtl(ttl);
     const path = cleanKey(nodePath);
     const currIndex = this.currentIndex;
     // etcd counts this refusal, and the one for a value on a directory, as successes: its
@@ -145,6 +148,8 @@ export class V2Store {
   }
 
   compareAndSwap(nodePath: string, prevValue: string, prevIndex: number, value: string, ttl: TtlOptions): StoreResult {
+    assertTtl(ttl);
+    assertWholeNumber(prevIndex, 'prevIndex');
     const path = cleanKey(nodePath);
     const currIndex = this.currentIndex;
     // Counted as a success, as etcd does (see update).
@@ -164,7 +169,12 @@ export class V2Store {
     node.value = newValue;
     node.modifiedIndex = index;
     this.updateTtl(node, ttl.expireTimeMs);
-    const view = bareView(path, { value: newValue, expirationMs: node.expireTimeMs, modifiedIndex: index, createdIndex: node.createdIndex });
+    const view = bareView(path, {
+      value: newValue,
+      expirationMs: node.expireTimeMs,
+      modifiedIndex: index,
+      createdIndex: node.createdIndex,
+    });
     return this.succeeded('compareAndSwapSuccess', newEvent('compareAndSwap', view, prevNode, index, ttl.refresh));
   }
 
@@ -187,6 +197,7 @@ export class V2Store {
   }
 
   compareAndDelete(nodePath: string, prevValue: string, prevIndex: number): StoreResult {
+    assertWholeNumber(prevIndex, 'prevIndex');
     const path = cleanKey(nodePath);
     const currIndex = this.currentIndex;
     const node = this.internalGet(path);
@@ -213,6 +224,7 @@ export class V2Store {
    * event (and one index) per key, earliest first. Returns the events.
    */
   deleteExpiredKeys(cutoffMs: number): V2Event[] {
+    assertWholeNumber(cutoffMs, 'cutoffMs');
     const events: V2Event[] = [];
     for (;;) {
       const node = this.ttlHeap.top();
@@ -235,7 +247,7 @@ export class V2Store {
    * error 401.
    */
   watch(key: string, recursive: boolean, stream: boolean, sinceIndex: number): Watcher | V2Error {
-    if (!Number.isSafeInteger(sinceIndex) || sinceIndex < 0) throw new Error(`bad watch index ${sinceIndex}`);
+    assertWholeNumber(sinceIndex, 'sinceIndex');
     const since = sinceIndex === 0 ? this.currentIndex + 1 : sinceIndex;
     return this.hub.watch(cleanKey(key), recursive, stream, since, this.currentIndex);
   }
@@ -340,6 +352,15 @@ export class V2Store {
     this.stats.increment(counter);
     return error;
   }
+}
+
+/** Times and indexes are whole numbers: anything else is a bug in the caller. */
+function assertWholeNumber(value: number, what: string): void {
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`${what} must be a non-negative safe integer, got ${value}`);
+}
+
+function assertTtl(ttl: TtlOptions): void {
+  if (ttl.expireTimeMs !== null) assertWholeNumber(ttl.expireTimeMs, 'expireTimeMs');
 }
 
 /** etcd's cause for a failed compare: `[prevValue != value]`, `[prevIndex != modifiedIndex]`, or both. */

@@ -61,9 +61,14 @@ test('SYNC expires the keys due at its time and answers nothing', () => {
 test('refresh and an expiration of 0 (etcd: none) pass through to the store', () => {
   const store = seeded();
   applyRequest(store, newV2Request({ method: 'PUT', path: '/t', value: 'keep', expirationMs: T0_MS + 1000 }));
-  const refreshed = expectEvent(applyRequest(store, newV2Request({ method: 'PUT', path: '/t', prevExist: true, refresh: true, expirationMs: T0_MS + 9000 })));
-  assert.deepEqual([refreshed.action, refreshed.node.value, refreshed.refresh, refreshed.node.expirationMs], ['update', 'keep', true, T0_MS + 9000]);
-  const cleared = expectEvent(applyRequest(store, newV2Request({ method: 'PUT', path: '/t', value: 'x', prevExist: true, expirationMs: 0 })));
+  const refresh = newV2Request({ method: 'PUT', path: '/t', prevExist: true, refresh: true, expirationMs: T0_MS + 9000 });
+  const refreshed = expectEvent(applyRequest(store, refresh));
+  assert.deepEqual(
+    [refreshed.action, refreshed.node.value, refreshed.refresh, refreshed.node.expirationMs],
+    ['update', 'keep', true, T0_MS + 9000],
+  );
+  const clear = newV2Request({ method: 'PUT', path: '/t', value: 'x', prevExist: true, expirationMs: 0 });
+  const cleared = expectEvent(applyRequest(store, clear));
   assert.equal(cleared.node.expirationMs, null);
 });
 

@@ -119,7 +119,10 @@ test('compareAndSwap compares prevValue and prevIndex with etcd\'s causes', () =
   assert.equal(expectError(store.compareAndSwap('/k', '', 7, 'x', NO_TTL), 101).cause, '[7 != 1]');
   assert.equal(expectError(store.compareAndSwap('/k', 'two', 7, 'x', NO_TTL), 101).cause, '[two != one] [7 != 1]');
   const swapped = expectEvent(store.compareAndSwap('/k', 'one', 1, 'two', NO_TTL));
-  assert.deepEqual([swapped.action, swapped.node.value, swapped.node.modifiedIndex, swapped.prevNode?.value], ['compareAndSwap', 'two', 2, 'one']);
+  assert.deepEqual(
+    [swapped.action, swapped.node.value, swapped.node.modifiedIndex, swapped.prevNode?.value],
+    ['compareAndSwap', 'two', 2, 'one'],
+  );
   expectEvent(store.set('/d', true, '', NO_TTL));
   expectError(store.compareAndSwap('/d', 'a', 0, 'x', NO_TTL), ErrorCode.NotFile);
   expectError(store.compareAndSwap('/', 'a', 0, 'x', NO_TTL), ErrorCode.RootReadOnly);
@@ -131,7 +134,8 @@ test('delete removes a file, an empty directory with dir, a tree with recursive'
   const store = storeWith(['/f', 'v'], ['/tree/a/b', 'v']);
   expectEvent(store.set('/empty', true, '', NO_TTL));
   const deleted = expectEvent(store.delete('/f', false, false));
-  assert.deepEqual([deleted.action, deleted.node.key, deleted.node.value, deleted.node.modifiedIndex, deleted.node.createdIndex], ['delete', '/f', null, 4, 1]);
+  const { action, node } = deleted;
+  assert.deepEqual([action, node.key, node.value, node.modifiedIndex, node.createdIndex], ['delete', '/f', null, 4, 1]);
   assert.equal(deleted.prevNode?.value, 'v');
   assert.equal(expectError(store.delete('/empty', false, false), ErrorCode.NotFile).cause, '/empty');
   assert.equal(expectEvent(store.delete('/empty', true, false)).node.dir, true);
@@ -161,5 +165,14 @@ test('keys deeper than KEY_DEPTH_MAX are refused without advancing the index', (
   const deep = '/x'.repeat(1025);
   assert.equal(expectError(store.set(deep, false, 'v', NO_TTL), ErrorCode.InvalidField).index, 0);
   expectEvent(store.set('/x'.repeat(1024), false, 'v', NO_TTL));
+  assert.equal(store.index, 1);
+});
+
+test('malformed times and indexes are caller bugs and throw', () => {
+  const store = storeWith(['/k', 'v']);
+  assert.throws(() => store.set('/k', false, 'v', { expireTimeMs: 1.5, refresh: false }), /expireTimeMs must be/);
+  assert.throws(() => store.compareAndSwap('/k', '', -1, 'v', NO_TTL), /prevIndex must be/);
+  assert.throws(() => store.deleteExpiredKeys(Number.NaN), /cutoffMs must be/);
+  assert.throws(() => store.watch('/k', false, false, 0.5), /sinceIndex must be/);
   assert.equal(store.index, 1);
 });

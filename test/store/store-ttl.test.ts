@@ -26,7 +26,8 @@ test('a key with a TTL stays until a sync at or after its expiration removes it'
   const [expired, ...rest] = store.deleteExpiredKeys(T0_MS + 5000);
   assert.equal(rest.length, 0);
   assert.ok(expired);
-  assert.deepEqual([expired.action, expired.node.key, expired.node.modifiedIndex, expired.node.createdIndex, expired.etcdIndex], ['expire', '/t', 2, 1, 2]);
+  const { action, node, etcdIndex } = expired;
+  assert.deepEqual([action, node.key, node.modifiedIndex, node.createdIndex, etcdIndex], ['expire', '/t', 2, 1, 2]);
   assert.deepEqual([expired.prevNode?.value, expired.prevNode?.expirationMs], ['v', T0_MS + 5000]);
   expectError(store.get('/t', false, false), ErrorCode.KeyNotFound);
   assert.equal(store.hasTtlKeys(), false);
