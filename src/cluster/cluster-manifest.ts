@@ -31,6 +31,21 @@ export function newManifest(nodeCount: number, transport: string): ClusterManife
   };
 }
 
+/**
+ * The manifest members of a cluster spread over processes agree on without talking: ids are
+ * derived from the member names and a shared token.
+ */
+export function derivedManifest(memberNames: string[], token: string, transport: string): ClusterManifest {
+  const names = [...memberNames].sort();
+  const clusterSeed = `${token}:${names.join(',')}`;
+  return {
+    clusterId: hexId(clusterSeed),
+    members: names.map((id) => ({ id, memberId: hexId(`${clusterSeed}/${id}`) })),
+    transport,
+    createdAt: new Date(0).toISOString(),
+  };
+}
+
 export async function readManifest(dataDir: string): Promise<ClusterManifest | null> {
   let text: string;
   try {

@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NodeId } from '../raft/types.js';
-import type { LinkConfig } from '../transport/link-config.js';
+import { mergeLinkConfig, PASS_THROUGH_LINK, type LinkConfig } from '../transport/link-config.js';
 import { partitionCuts } from '../transport/partitions.js';
 import { createSabLinkPair, type SabLinkBuffers } from '../transport/sab-transport.js';
 import type { MemberInfo, NodeStatusReport, NodeWorkerConfig } from '../node/control-protocol.js';
@@ -335,7 +335,10 @@ export class Cluster extends EventEmitter<ClusterEvents> {
     const sendTo = this.handle(from);
     return {
       async set(config: Partial<LinkConfig>): Promise<void> {
-        configs.set(key, { ...configs.get(key), ...config });
+        const merged = { ...configs.get(key), ...config };
+        // Validate here: a bad setting must be refused, not reach (and break) the worker.
+        mergeLinkConfig(PASS_THROUGH_LINK, merged);
+        configs.set(key, merged);
         sendTo.send({ type: 'link', to, config });
       },
       get config(): Partial<LinkConfig> {

@@ -1,0 +1,27 @@
+// What every CLI command writes to, and the small parsing helpers they share.
+
+export interface CliIo {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  env: Record<string, string | undefined>;
+}
+
+/** Parses a non-negative integer option, naming the flag in the error. */
+export function integerOption(text: string | undefined, name: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`--${name} must be a non-negative integer, not "${text}"`);
+  return value;
+}
+
+/** Parses `a=x,b=y` into a record. */
+export function pairsOption(text: string | undefined, name: string): Record<string, string> {
+  const result: Record<string, string> = {};
+  if (!text) return result;
+  for (const pair of text.split(',')) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new RangeError(`--${name} takes id=value pairs separated by commas, not "${pair}"`);
+    result[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return result;
+}

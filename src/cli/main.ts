@@ -1,0 +1,43 @@
+// The `raftyard` command's dispatcher: picks the subcommand (up, node, fault, ctl, bench).
+
+import { upCommand, UP_USAGE } from './up-command.js';
+import { nodeCommand } from './node-command.js';
+import { faultCommand } from './fault-command.js';
+import { runCtl } from './ctl/index.js';
+import { benchMain } from '../bench/cli.js';
+import type { CliIo } from './cli-io.js';
+
+const USAGE = `Usage: raftyard <command> [options]
+  up        start a cluster of N nodes in this process (npm start)
+  node      run one node as its own process (ws transport)
+  fault     inject faults through a running cluster's admin API
+  ctl       etcdctl (ETCDCTL_API=2) drop-in: set, get, mk, ls, watch, member list, ...
+  bench     benchmark a raftyard cluster or any etcd v2 endpoints
+Run 'raftyard <command> --help' for a command's options.
+
+${UP_USAGE}`;
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'up':
+      return upCommand(rest, io);
+    case 'node':
+      return nodeCommand(rest, io);
+    case 'fault':
+      return faultCommand(rest, io);
+    case 'ctl':
+      return runCtl(rest, { stdout: process.stdout, stderr: process.stderr, env: io.env, stdin: process.stdin.isTTY ? undefined : process.stdin });
+    case 'bench':
+      return benchMain(rest);
+    case undefined:
+    case '--help':
+    case '-h':
+    case 'help':
+      io.stdout.write(USAGE + '\n');
+      return command === undefined ? 1 : 0;
+    default:
+      io.stderr.write(`raftyard: unknown command "${command}"\n${USAGE}\n`);
+      return 1;
+  }
+}

@@ -1,0 +1,112 @@
+// `raftyard node`: runs one member as its own process, talking to its peers over WebSockets,
+// so members can live in separate processes or on separate hosts. Three such processes on
+// loopback form a working cluster.
+
+import { parseArgs } from 'node:util';
+import { join } from 'node:path';
+import { Member } from '../node/member.js';
+import type { MemberInfo, NodeWorkerConfig } from '../node/control-protocol.js';
+import { derivedManifest } from '../cluster/cluster-manifest.js';
+import { SYNCED_POSITION_SLOTS } from '../wal/power-cut.js';
+import { integerOption, pairsOption, type CliIo } from './cli-io.js';
+
+export const NODE_USAGE = `Usage: raftyard node --id ID --peers ID=ws://HOST:PORT,... --peer-port P [options]
+  --id ID              this member's name, e.g. n2
+  --peers LIST         every other member's ws:// peer URL
+  --peer-port P        the port this member listens on for its peers
+  --port P             client port (default 2379)
+  --host H             interface to bind (default 127.0.0.1)
+  --data-dir DIR       WAL and snapshots (default ./raftyard-ID)
+  --client-urls LIST   every member's client URL, ID=http://..., for /v2/members (optional)
+  --cluster-token T    members with the same token and names form one cluster (default raftyard)
+  --heartbeat-ms N     (default 50)   --election-ms N (default 500)
+  --campaign           start an election at once instead of waiting for a timeout
+  --log-level L        (default info)`;
+
+export async function nodeCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      id: { type: 'string' },
+      peers: { type: 'string' },
+      'peer-port': { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'client-urls': { type: 'string' },
+      'cluster-token': { type: 'string' },
+      'heartbeat-ms': { type: 'string' },
+      'election-ms': { type: 'string' },
+      campaign: { type: 'boolean' },
+      'log-level': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help || !values.id || !values.peers || !values['peer-port']) {
+    (values.help ? io.stdout : io.stderr).write(NODE_USAGE + '\n');
+    return values.help ? 0 : 1;
+  }
+  const id = values.id;
+  const peers = pairsOption(values.peers, 'peers');
+  const host = values.host ?? '127.0.0.1';
+  const peerPort = integerOption(values['peer-port'], 'peer-port', 0);
+  const manifest = derivedManifest([id, ...Object.keys(peers)], values['cluster-token'] ?? 'raftyard', 'ws');
+  const config: NodeWorkerConfig = {
+    id,
+    members: manifest.members.map((m) => m.id),
+    clusterId: manifest.clusterId,
+    memberIds: Object.fromEntries(manifest.members.map((m) => [m.id, m.memberId])),
+    dataDir: values['data-dir'] ?? join(process.cwd(), `raftyard-${id}`),
+    host,
+    clientPort: integerOption(values.port, 'port', 2379),
+    transport: 'ws',
+    ports: {},
+    sabLinks: {},
+    wsPeers: peers,
+    wsPort: peerPort,
+    heartbeatMs: integerOption(values['heartbeat-ms'], 'heartbeat-ms', 50),
+    electionMs: integerOption(values['election-ms'], 'election-ms', 500),
+    seed: Date.now() >>> 0,
+    logLevel: values['log-level'] ?? 'info',
+    links: {},
+    syncMode: 'sync',
+    snapshotEveryEntries: 10_000,
+    requestTimeoutMs: 5000,
+    pauseFlag: new SharedArrayBuffer(4),
+    syncedPosition: new SharedArrayBuffer(8 * SYNCED_POSITION_SLOTS),
+    campaignOnStart: values.campaign ?? false,
+  };
+  const clientUrls = pairsOption(values['client-urls'], 'client-urls');
+  let member: Member | null = null;
+  const failed = new Promise<string>((resolve) => {
+    member = null;
+    void Member.start(config, (event) => {
+      if (event.type === 'listening') clientUrls[id] = event.clientUrl;
+      if (event.type === 'fatal') resolve(event.message);
+    }).then((started) => {
+      member = started;
+      const members: MemberInfo[] = manifest.members.map((m) => ({
+        id: m.id,
+        memberId: m.memberId,
+        clientUrl: clientUrls[m.id] ?? '',
+        peerUrl: m.id === id ? `ws://${host}:${peerPort}` : peers[m.id]!,
+      }));
+      started.handle({ type: 'members', members }, new Int32Array(config.pauseFlag));
+      io.stdout.write(`raftyard node ${id}: clients ${clientUrls[id]}, peers ws://${host}:${peerPort}\n`);
+    }, (error: Error) => resolve(error.message));
+  });
+  const outcome = await Promise.race([failed, waitForSignal().then(() => null)]);
+  await (member as Member | null)?.stop();
+  if (outcome !== null) {
+    io.stderr.write(`raftyard node ${id} failed: ${outcome}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
