@@ -1,0 +1,56 @@
+// The body of one load-generator thread (a piscina task): it opens its clients' keep-alive
+// connections, sets up the workload, waits for the common start, drives the closed or open
+// loop through warm-up and the measured window, and returns what it recorded.
+
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Prng } from '../util/prng.js';
+import { runClosedLoop } from './closed-loop.js';
+import { createWorkload } from './create-workload.js';
+import { runOpenLoop } from './open-loop.js';
+import { PhaseRecorder } from './phase-recorder.js';
+import type { GeneratorTask, PhaseSlice, PhaseTask } from './phase-task.js';
+import { ProgressWriter } from './shared-progress.js';
+import { V2Connection } from './v2-connection.js';
+import type { BenchClient } from './workload.js';
+
+export default async function runGeneratorTask(task: GeneratorTask): Promise<PhaseSlice | 'pong'> {
+  if (task.kind === 'ping') {
+    await sleep(task.holdMs);
+    return 'pong';
+  }
+  return runPhase(task);
+}
+
+async function runPhase(task: PhaseTask): Promise<PhaseSlice> {
+  const clients: BenchClient[] = task.clientEndpoints.map((endpoint, i) => ({
+    index: task.workerIndex + i * task.workerCount,
+    connection: new V2Connection(endpoint, task.requestTimeoutMs),
+  }));
+  const recorder = new PhaseRecorder(task.warmupMs, task.durationMs, task.intervalMs);
+  const workload = await createWorkload({
+    options: task.workload,
+    prng: new Prng(task.seed),
+    recorder,
+    workerIndex: task.workerIndex,
+    workerCount: task.workerCount,
+    endpoints: task.endpoints,
+    writeEndpoint: task.writeEndpoint,
+    requestTimeoutMs: task.requestTimeoutMs,
+  });
+  try {
+    const waitMs = task.startAtEpochMs - Date.now();
+    if (waitMs > 0) await sleep(waitMs);
+    const busyBefore = performance.eventLoopUtilization();
+    const phaseStartMs = performance.now();
+    recorder.start(phaseStartMs);
+    const progress = new ProgressWriter(task.progress, task.workerIndex);
+    if (task.model === 'closed') await runClosedLoop(clients, workload, recorder, progress);
+    else await runOpenLoop(clients, workload, recorder, { firstDueMs: phaseStartMs + task.rateOffsetMs, periodMs: 1000 / task.ratePerSec }, progress);
+    const eventLoopBusy = performance.eventLoopUtilization(busyBefore).utilization;
+    return { ...recorder.slice(), workerIndex: task.workerIndex, startLagMs: Math.max(0, -waitMs), eventLoopBusy };
+  } finally {
+    await workload.close();
+    for (const client of clients) client.connection.close();
+  }
+}

@@ -1,0 +1,128 @@
+// Collects one worker's samples for one phase: latencies of operations that started inside the
+// measured window (after the warm-up, before the end), errors by kind, completions per
+// interval for the throughput chart, and a coarse histogram per interval for the latency chart.
+// Times are performance.now() milliseconds of the recording thread.
+
+import { LogLinearHistogram, type SerializedHistogram } from './histogram.js';
+import type { OperationOutcome } from './workload.js';
+
+/** Interval histograms only feed a chart, so 1/16 relative precision is plenty. */
+const INTERVAL_PRECISION_BITS = 4;
+const ERROR_KINDS_MAX = 64;
+const OTHER_ERRORS_KIND = 'other errors';
+
+export interface IntervalSlice {
+  index: number;
+  latency: SerializedHistogram;
+  completed: number;
+  errors: number;
+}
+
+export interface RecordedSlice {
+  latency: SerializedHistogram;
+  /** Successes answered before the window ended (in the open loop, what the target kept up with). */
+  completedInWindow: number;
+  intervals: IntervalSlice[];
+  errors: Record<string, number>;
+  counters: Record<string, number>;
+}
+
+interface IntervalState {
+  latency: LogLinearHistogram;
+  completed: number;
+  errors: number;
+}
+
+export class PhaseRecorder {
+  readonly latency = new LogLinearHistogram();
+  readonly counters: Record<string, number> = {};
+  private readonly errors = new Map<string, number>();
+  private readonly intervals = new Map<number, IntervalState>();
+  private readonly intervalCount: number;
+  private windowStart = Number.POSITIVE_INFINITY;
+  private completedInWindow = 0;
+
+  constructor(
+    private readonly warmupMs: number,
+    private readonly durationMs: number,
+    private readonly intervalMs: number,
+  ) {
+    if (!(durationMs > 0) || !(warmupMs >= 0)) throw new Error('the measured window must not be empty');
+    if (!(intervalMs > 0)) throw new Error('the interval must be positive');
+    this.intervalCount = Math.ceil(durationMs / intervalMs);
+  }
+
+  /** Starts the phase at `nowMs` (performance.now() of this thread): warm-up, then the window. */
+  start(nowMs: number): void {
+    if (this.windowStart !== Number.POSITIVE_INFINITY) throw new Error('a phase starts only once');
+    this.windowStart = nowMs + this.warmupMs;
+  }
+
+  /** Until start(), nothing is measured. */
+  get windowStartMs(): number {
+    return this.windowStart;
+  }
+
+  get windowEndMs(): number {
+    return this.windowStart + this.durationMs;
+  }
+
+  /** True when an operation started (or was scheduled) at `startMs` belongs to the measurement. */
+  measures(startMs: number): boolean {
+    return startMs >= this.windowStartMs && startMs < this.windowEndMs;
+  }
+
+  recordLatency(startMs: number, latencyMs: number, completedMs: number): void {
+    if (!this.measures(startMs)) return;
+    if (latencyMs < 0) throw new Error(`negative latency ${latencyMs} ms: clocks of one thread went backwards`);
+    this.latency.record(latencyMs * 1000);
+    this.intervalAt(startMs).latency.record(latencyMs * 1000);
+    const completedInterval = this.intervalIndex(completedMs);
+    if (completedInterval >= this.intervalCount) return;
+    this.intervalState(completedInterval).completed += 1;
+    this.completedInWindow += 1;
+  }
+
+  /** Records how one operation ended: its latency, or its error kind. */
+  recordOutcome(startMs: number, endMs: number, outcome: OperationOutcome): void {
+    if (outcome.errorKind !== undefined) this.recordError(startMs, outcome.errorKind);
+    else if (!outcome.selfRecorded) this.recordLatency(startMs, endMs - startMs, endMs);
+  }
+
+  recordError(startMs: number, kind: string): void {
+    if (!this.measures(startMs)) return;
+    const known = this.errors.has(kind) || this.errors.size < ERROR_KINDS_MAX;
+    const key = known ? kind : OTHER_ERRORS_KIND;
+    this.errors.set(key, (this.errors.get(key) ?? 0) + 1);
+    this.intervalAt(startMs).errors += 1;
+  }
+
+  count(counter: string, by = 1): void {
+    this.counters[counter] = (this.counters[counter] ?? 0) + by;
+  }
+
+  slice(): RecordedSlice {
+    const intervals = [...this.intervals.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([index, state]) => ({ index, latency: state.latency.serialize(), completed: state.completed, errors: state.errors }));
+    return { latency: this.latency.serialize(), completedInWindow: this.completedInWindow, intervals, errors: Object.fromEntries(this.errors), counters: { ...this.counters } };
+  }
+
+  private intervalIndex(timeMs: number): number {
+    return Math.floor((timeMs - this.windowStart) / this.intervalMs);
+  }
+
+  private intervalAt(startMs: number): IntervalState {
+    return this.intervalState(this.intervalIndex(startMs));
+  }
+
+  private intervalState(index: number): IntervalState {
+    if (index < 0 || index >= this.intervalCount) throw new Error(`interval ${index} is outside [0, ${this.intervalCount})`);
+    let state = this.intervals.get(index);
+    if (!state) {
+      state = { latency: new LogLinearHistogram(INTERVAL_PRECISION_BITS), completed: 0, errors: 0 };
+      this.intervals.set(index, state);
+    }
+    return state;
+  }
+}

@@ -1,0 +1,162 @@
+// The HTML report: one self-contained file (inline CSS and SVG, no scripts, nothing fetched)
+// with the summary table, warnings, latency over time, throughput over time, the latency
+// distribution (CDF), per-round figures, errors by kind and the full configuration.
+
+import { FIGURES } from './comparison.js';
+import { formatFigure, formatMs, formatRatio } from './figure-format.js';
+import { LogLinearHistogram } from './histogram.js';
+import type { TargetResult } from './bench-result.js';
+import type { BenchResult } from './run-bench.js';
+import { describeLoad, describeWorkload } from './run-description.js';
+import { escapeXml, renderLineChart, type ChartSeries } from './svg-chart.js';
+
+const TARGET_COLORS = ['#1f6fb4', '#d9480f'];
+/** A ratio this far from 1 gets coloured as better or worse. */
+const RATIO_NOTICE = 0.05;
+const STYLE = `body{font-family:system-ui,sans-serif;margin:24px auto;max-width:960px;color:#222;line-height:1.4}
+h1{font-size:22px;margin-bottom:4px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #ddd}
+table{border-collapse:collapse;margin:8px 0}td,th{padding:3px 10px;border-bottom:1px solid #eee;text-align:right}
+td:first-child,th:first-child{text-align:left}.muted{color:#666;font-size:13px}
+.warn{background:#fff4d6;border:1px solid #e8c96a;padding:8px 12px;border-radius:4px}
+.better{color:#1a7f37;font-weight:600}.worse{color:#c62828;font-weight:600}pre{background:#f6f6f6;padding:8px;overflow:auto;font-size:12px}`;
+
+export function renderHtmlReport(result: BenchResult): string {
+  const title = `raftyard bench: ${result.config.workload.name} on ${result.targets.map((t) => t.label).join(' vs ')}`;
+  const body = [
+    `<h1>${escapeXml(title)}</h1>`,
+    `<p>${escapeXml(describeWorkload(result.config))}<br>${escapeXml(describeLoad(result.config))}</p>`,
+    `<p class="muted">${escapeXml(`${result.startedAt} · Node ${result.environment.node} · ${result.environment.cpus} CPUs (${result.environment.cpuModel}) · load ${result.environment.loadAverage.map((l) => l.toFixed(2)).join(' ')}`)}</p>`,
+    warningsBlock(result.warnings),
+    `<h2>Summary</h2>`,
+    summaryTable(result),
+    floorBlock(result.targets),
+    `<h2>Latency over time</h2><p class="muted">By the time each operation started (was scheduled, in the open loop). Solid: p50, dashed: p99, dotted: max. Vertical lines separate rounds.</p>`,
+    latencyOverTime(result),
+    `<h2>Throughput over time</h2><p class="muted">Successful answers per second, by the time they arrived.</p>`,
+    throughputOverTime(result),
+    `<h2>Latency distribution</h2><p class="muted">Share of operations at or below a latency (cumulative distribution, log scale). The tail is on the right.</p>`,
+    latencyCdf(result),
+    roundsTable(result),
+    errorsAndCounters(result.targets),
+    `<h2>Configuration</h2><details><summary>Full configuration (as in the JSON file)</summary><pre>${escapeXml(JSON.stringify(result.config, null, 2))}</pre></details>`,
+  ];
+  return `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>${escapeXml(title)}</title><style>${STYLE}</style></head>\n<body>\n${body.join('\n')}\n</body></html>\n`;
+}
+
+/** Axis ticks are round numbers; three significant digits without trailing zeros read best. */
+function formatTick(value: number): string {
+  return String(Number(value.toPrecision(3)));
+}
+
+function warningsBlock(warnings: string[]): string {
+  if (warnings.length === 0) return '';
+  return `<div class="warn"><strong>Read with care:</strong><ul>${warnings.map((w) => `<li>${escapeXml(w)}</li>`).join('')}</ul></div>`;
+}
+
+function summaryTable(result: BenchResult): string {
+  const { targets, comparison } = result;
+  const head = ['figure', ...targets.map((t, i) => (targets.length === 2 ? `${i === 0 ? 'A' : 'B'}: ${t.label}` : t.label)), ...(comparison ? ['B/A'] : [])];
+  const rows = FIGURES.map((figure) => {
+    const cells = targets.map((t) => `<td>${escapeXml(formatFigure(figure.value(t.total), figure.format))}</td>`);
+    if (comparison) {
+      const value = comparison.ratios[figure.key];
+      const good = value !== null && (figure.better === 'higher' ? value > 1 + RATIO_NOTICE : value < 1 - RATIO_NOTICE);
+      const bad = value !== null && (figure.better === 'higher' ? value < 1 - RATIO_NOTICE : value > 1 + RATIO_NOTICE);
+      cells.push(`<td class="${good ? 'better' : bad ? 'worse' : ''}">${escapeXml(formatRatio(value))}</td>`);
+    }
+    return `<tr><td>${escapeXml(figure.label)}</td>${cells.join('')}</tr>`;
+  });
+  return `<table><tr>${head.map((h) => `<th>${escapeXml(h)}</th>`).join('')}</tr>${rows.join('')}</table>`;
+}
+
+function floorBlock(targets: TargetResult[]): string {
+  const lines = targets.flatMap((t) => {
+    if (!t.floor) return [];
+    const parts = Object.entries(t.floor.parts).map(([name, ms]) => `${name} ${formatMs(ms)} ms`).join(' + ');
+    return [`<li>${escapeXml(`${t.label}: commit p50 ${formatMs(t.floor.observedP50Ms)} ms, floor ${formatMs(t.floor.floorMs)} ms (${parts}), ${formatRatio(t.floor.ratio)} the floor`)}</li>`];
+  });
+  return lines.length === 0 ? '' : `<h2>Commit latency against its floor</h2><ul>${lines.join('')}</ul>`;
+}
+
+/** Phase series laid end to end: x is seconds of measured time, rounds one after another. */
+function concatenatedSeries(target: TargetResult, intervalMs: number): { offsetsMs: number[]; points: Array<{ atS: number; p50: number; p99: number; max: number; rate: number }> } {
+  const offsetsMs: number[] = [];
+  const points: Array<{ atS: number; p50: number; p99: number; max: number; rate: number }> = [];
+  let offsetMs = 0;
+  for (const phase of target.phases) {
+    offsetsMs.push(offsetMs);
+    for (const p of phase.series) points.push({ atS: (offsetMs + p.atMs + intervalMs / 2) / 1000, p50: p.p50Ms, p99: p.p99Ms, max: p.maxMs, rate: p.completedPerSec });
+    offsetMs += phase.measuredMs;
+  }
+  return { offsetsMs, points };
+}
+
+function latencyOverTime(result: BenchResult): string {
+  const series: ChartSeries[] = [];
+  let markers: number[] = [];
+  result.targets.forEach((target, i) => {
+    const { offsetsMs, points } = concatenatedSeries(target, result.config.intervalMsEffective);
+    markers = offsetsMs.slice(1).map((ms) => ms / 1000);
+    const color = TARGET_COLORS[i];
+    const withLatency = points.filter((p) => p.max > 0 || p.p50 > 0);
+    series.push({ label: `${target.label} p50`, color, widthPx: 2, points: withLatency.map((p) => [p.atS, p.p50]) });
+    series.push({ label: `${target.label} p99`, color, dash: '6 4', points: withLatency.map((p) => [p.atS, p.p99]) });
+    series.push({ label: `${target.label} max`, color, dash: '1 3', widthPx: 1, points: withLatency.map((p) => [p.atS, p.max]) });
+  });
+  return renderLineChart({
+    x: { label: 'measured time (s)', scale: 'linear', format: formatTick, min: 0 },
+    y: { label: 'latency (ms)', scale: 'log', format: formatTick },
+    series,
+    markersX: markers,
+  });
+}
+
+function throughputOverTime(result: BenchResult): string {
+  const series = result.targets.map((target, i): ChartSeries => {
+    const { points } = concatenatedSeries(target, result.config.intervalMsEffective);
+    return { label: target.label, color: TARGET_COLORS[i], widthPx: 2, points: points.map((p) => [p.atS, p.rate]) };
+  });
+  return renderLineChart({
+    x: { label: 'measured time (s)', scale: 'linear', format: formatTick, min: 0 },
+    y: { label: 'answers per second', scale: 'linear', format: (v) => v.toLocaleString('en-US') },
+    series,
+    heightPx: 260,
+  });
+}
+
+function latencyCdf(result: BenchResult): string {
+  const series = result.targets.map((target, i): ChartSeries => {
+    const points = LogLinearHistogram.fromSerialized(target.total.histogram).cumulative();
+    return { label: target.label, color: TARGET_COLORS[i], widthPx: 2, points: points.map((p) => [Math.max(p.valueUs, 1) / 1000, p.fraction * 100]) };
+  });
+  return renderLineChart({
+    x: { label: 'latency (ms)', scale: 'log', format: formatTick },
+    y: { label: 'operations at or below (%)', scale: 'linear', format: (v) => `${v}%`, min: 0, max: 100 },
+    series,
+  });
+}
+
+function roundsTable(result: BenchResult): string {
+  if (result.config.rounds < 2) return '';
+  const rows: string[] = [];
+  for (let round = 0; round < result.config.rounds; round++) {
+    for (const target of result.targets) {
+      const phase = target.phases[round];
+      const cells = [String(phase.round), target.label, formatFigure(phase.throughputPerSec, 'rate'), formatMs(phase.latency.p50Ms), formatMs(phase.latency.p99Ms), String(phase.errorsTotal)];
+      rows.push(`<tr>${cells.map((c) => `<td>${escapeXml(c)}</td>`).join('')}</tr>`);
+    }
+  }
+  const ratios = result.comparison
+    ? `<p>B/A per round: throughput ${result.comparison.roundRatios.throughputPerSec.map(formatRatio).join(', ')}; p50 ${result.comparison.roundRatios.p50Ms.map(formatRatio).join(', ')}</p>`
+    : '';
+  return `<h2>Rounds</h2><table><tr><th>round</th><th>target</th><th>ops/s</th><th>p50 ms</th><th>p99 ms</th><th>errors</th></tr>${rows.join('')}</table>${ratios}`;
+}
+
+function errorsAndCounters(targets: TargetResult[]): string {
+  const rows = targets.flatMap((t) => [
+    ...Object.entries(t.total.errors).map(([kind, count]) => `<tr><td>${escapeXml(t.label)}</td><td>error: ${escapeXml(kind)}</td><td>${count}</td></tr>`),
+    ...Object.entries(t.total.counters).map(([name, count]) => `<tr><td>${escapeXml(t.label)}</td><td>${escapeXml(name)}</td><td>${count}</td></tr>`),
+  ]);
+  if (rows.length === 0) return `<h2>Errors</h2><p>None.</p>`;
+  return `<h2>Errors and counters</h2><table><tr><th>target</th><th>kind</th><th>count</th></tr>${rows.join('')}</table>`;
+}

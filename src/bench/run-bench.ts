@@ -1,0 +1,130 @@
+// runBench: starts the targets, warms the generator threads, preloads keys, then runs the
+// phases - one per target per round, alternating A B A B so that slow drifts of the machine
+// hit both targets alike - and assembles every figure with the configuration that made it.
+
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { effectiveIntervalMs, validateBenchOptions, type BenchOptions } from './bench-options.js';
+import { combinePhases, mergePhase, type FloorComparison, type Figures, type PhaseResult, type TargetResult } from './bench-result.js';
+import type { BenchTarget } from './bench-target.js';
+import { compareTargets, type Comparison } from './comparison.js';
+import { GeneratorPool } from './generator-pool.js';
+import { planPhase } from './phase-plan.js';
+import { preloadKeys } from './preload.js';
+import { benchWarnings } from './bench-warnings.js';
+import { createProgressBuffer, readProgress } from './shared-progress.js';
+import { startTarget, writeEndpointOf } from './start-target.js';
+
+export const BENCH_RESULT_SCHEMA = 'raftyard-bench/1';
+const PROGRESS_EVERY_MS = 250;
+/** Time between planning a phase and its start: tasks reach the threads and clients connect. */
+const START_LEAD_MS = 150;
+const START_LEAD_PER_WATCHER_MS = 2;
+
+export interface BenchProgress {
+  target: string;
+  round: number;
+  rounds: number;
+  elapsedMs: number;
+  phaseMs: number;
+  completed: number;
+  errors: number;
+}
+
+export interface BenchHooks {
+  onProgress?(progress: BenchProgress): void;
+}
+
+export interface BenchResult {
+  schema: typeof BENCH_RESULT_SCHEMA;
+  startedAt: string;
+  finishedAt: string;
+  config: BenchOptions & { intervalMsEffective: number };
+  environment: { node: string; platform: string; cpus: number; cpuModel: string; loadAverage: number[] };
+  targets: TargetResult[];
+  comparison?: Comparison;
+  warnings: string[];
+}
+
+interface RunningTarget {
+  label: string;
+  target: BenchTarget;
+}
+
+export async function runBench(options: BenchOptions, hooks: BenchHooks = {}): Promise<BenchResult> {
+  validateBenchOptions(options);
+  const startedAt = new Date().toISOString();
+  const environment = describeEnvironment();
+  const running: RunningTarget[] = [];
+  const pool = new GeneratorPool(options.load.workers);
+  try {
+    for (const spec of options.targets) running.push({ label: spec.label, target: await startTarget(spec, options.targetSettings) });
+    await pool.warm();
+    for (const { target } of running) await preloadKeys(target.endpoints, options.workload, options.load.requestTimeoutMs);
+    const phases: PhaseResult[][] = running.map(() => []);
+    for (let round = 1; round <= options.rounds; round++) {
+      for (let i = 0; i < running.length; i++) phases[i].push(await runPhase(pool, options, running[i], round, hooks));
+    }
+    const targets = await Promise.all(running.map((r, i) => targetResult(r, phases[i], options)));
+    const comparison = targets.length === 2 ? compareTargets(targets[0], targets[1]) : undefined;
+    const config = { ...options, intervalMsEffective: effectiveIntervalMs(options) };
+    return { schema: BENCH_RESULT_SCHEMA, startedAt, finishedAt: new Date().toISOString(), config, environment, targets, comparison, warnings: benchWarnings(options, targets) };
+  } finally {
+    await pool.close();
+    await Promise.allSettled(running.map((r) => r.target.close()));
+  }
+}
+
+async function runPhase(pool: GeneratorPool, options: BenchOptions, running: RunningTarget, round: number, hooks: BenchHooks): Promise<PhaseResult> {
+  const progress = createProgressBuffer(options.load.workers);
+  const writeEndpoint = await writeEndpointOf(running.target);
+  const leadMs = START_LEAD_MS + (options.workload.name === 'watch' ? options.workload.watchers * START_LEAD_PER_WATCHER_MS : 0);
+  const startAtEpochMs = Date.now() + leadMs;
+  const tasks = planPhase(options, { endpoints: running.target.endpoints, writeEndpoint }, round, progress, startAtEpochMs);
+  const phaseMs = options.warmupMs + tasks[0].durationMs;
+  const cpuBefore = process.cpuUsage();
+  const wallBeforeMs = performance.now();
+  const startMs = wallBeforeMs + leadMs;
+  const report = (): void =>
+    hooks.onProgress?.({ target: running.label, round, rounds: options.rounds, elapsedMs: Math.max(0, performance.now() - startMs), phaseMs, ...readProgress(progress) });
+  const timer = hooks.onProgress ? setInterval(report, PROGRESS_EVERY_MS) : undefined;
+  try {
+    const slices = await pool.runPhase(tasks);
+    const cpu = process.cpuUsage(cpuBefore);
+    return mergePhase({
+      round,
+      startedAtEpochMs: startAtEpochMs,
+      measuredMs: tasks[0].durationMs,
+      intervalMs: tasks[0].intervalMs,
+      processCpuMs: (cpu.user + cpu.system) / 1000,
+      wallMs: performance.now() - wallBeforeMs,
+      slices,
+    });
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function targetResult(running: RunningTarget, phases: PhaseResult[], options: BenchOptions): Promise<TargetResult> {
+  const total = combinePhases(phases);
+  const floor = options.workload.name === 'put' ? await floorComparison(running.target, total) : undefined;
+  return { label: running.label, endpoints: running.target.endpoints, phases, total, ...(floor ? { floor } : {}) };
+}
+
+/** Only a write workload measures commit latency, so only there is the floor meaningful. */
+async function floorComparison(target: BenchTarget, total: Figures): Promise<FloorComparison | undefined> {
+  if (!target.floorMs) return undefined;
+  const floor = await target.floorMs();
+  if (!(floor.floorMs > 0)) throw new Error(`target ${target.name} reported a non-positive floor ${floor.floorMs} ms`);
+  return { ...floor, observedP50Ms: total.latency.p50Ms, ratio: total.latency.p50Ms / floor.floorMs };
+}
+
+function describeEnvironment(): BenchResult['environment'] {
+  return {
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    cpus: availableParallelism(),
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    loadAverage: loadavg(),
+  };
+}

@@ -1,0 +1,35 @@
+// One sentence saying what was run, shared by the table and the HTML report, so that a figure
+// is never shown without the workload and load that produced it.
+
+import type { BenchOptions } from './bench-options.js';
+
+export function describeWorkload(options: BenchOptions): string {
+  const w = options.workload;
+  const sizes = `key ${w.keySizeBytes} B, value ${w.valueSizeBytes} B`;
+  const reads = w.quorumReads ? 'quorum reads' : 'local reads';
+  switch (w.name) {
+    case 'put':
+      return `put (${sizes}, ${w.keySpace} ${w.keyOrder} keys)`;
+    case 'get':
+      return `get (${reads}, ${sizes}, ${w.keySpace} ${w.keyOrder} keys)`;
+    case 'mix':
+      return `mix (${(w.readFraction * 100).toFixed(0)}% ${reads}, ${sizes}, ${w.keySpace} ${w.keyOrder} keys)`;
+    case 'cas':
+      return `cas (read-modify-write with prevIndex on ${w.casKeys} keys, ${reads})`;
+    case 'watch':
+      return `watch (${w.watchers} stream watchers; a sample is one watcher's delay after the write's answer)`;
+  }
+}
+
+export function describeLoad(options: BenchOptions): string {
+  const { load } = options;
+  const clients = `${load.clients} client${load.clients === 1 ? '' : 's'} on ${load.workers} thread${load.workers === 1 ? '' : 's'}`;
+  const model =
+    load.model === 'open' ? `open loop at ${load.ratePerSec}/s (latency from the scheduled time), ${clients}` : `closed loop, ${clients}`;
+  const rounds = options.rounds > 1 ? ` in ${options.rounds} rounds` : '';
+  return `${model}, ${seconds(options.durationMs)} measured per target${rounds}, ${seconds(options.warmupMs)} warm-up per phase`;
+}
+
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))} s`;
+}
