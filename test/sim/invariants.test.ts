@@ -11,17 +11,28 @@ function entry(index: number, term: number, text = ''): Entry {
   return { index, term, type: EntryType.Normal, data: new TextEncoder().encode(text) };
 }
 
-/** A log given as the terms of entries 1..n. */
+/** A log given as the terms of entries 1..n (entry i carries the text 'e<i>'). */
 function logOf(...terms: number[]): LogView {
   return {
     firstIndex: 1,
     lastIndex: terms.length,
     termAt: (index) => (index === 0 ? 0 : terms[index - 1]),
+    entryAt: (index) => (index >= 1 && index <= terms.length ? entry(index, terms[index - 1]!, `e${index}`) : undefined),
   };
 }
 
-test('election safety: two leaders in one term are caught, one leader seen twice is fine', () => {
+/** A checker that has seen every entry of the `logs` handed out by a Ready. */
+function checkerKnowing(...logs: LogView[]): InvariantChecker {
   const checker = new InvariantChecker();
+  for (const log of logs) {
+    const entries = Array.from({ length: log.lastIndex }, (_, k) => log.entryAt(k + 1)!);
+    checker.observeEntriesWritten('n0', entries, log);
+  }
+  return checker;
+}
+
+test('election safety: two leaders in one term are caught, one leader seen twice is fine', () => {
+  const checker = checkerKnowing(logOf(1, 2));
   checker.observeLeader('n1', 2, logOf(1, 2));
   checker.observeLeader('n1', 2, logOf(1, 2));
   checker.observeLeader('n2', 3, logOf(1, 2));
@@ -37,6 +48,13 @@ test('log matching: different entries at one (index, term), or different predece
   assert.throws(() => checker.observeEntriesWritten('n2', [entry(3, 3, 'c')], logOf(1, 2, 3)), /follows term 2/);
 });
 
+test('a new leader whose log holds an entry no Ready handed out, or a different one, is caught', () => {
+  const checker = checkerKnowing(logOf(1, 1));
+  assert.throws(() => checker.observeLeader('n1', 2, logOf(1, 1, 2)), /no Ready handed out/);
+  const forged: LogView = { ...logOf(1, 1), entryAt: (index) => entry(index, 1, 'forged') };
+  assert.throws(() => checker.observeLeader('n2', 3, forged), /different entries/);
+});
+
 test('committed entries never change, and a commit beyond the log is caught', () => {
   const checker = new InvariantChecker();
   checker.observeCommit('n1', 1, 0, 2, logOf(1, 1));
@@ -47,7 +65,7 @@ test('committed entries never change, and a commit beyond the log is caught', ()
 });
 
 test('leader completeness: a new leader must hold every entry committed in an earlier term', () => {
-  const checker = new InvariantChecker();
+  const checker = checkerKnowing(logOf(1, 1, 1, 2), logOf(1, 1, 2));
   checker.observeCommit('n1', 1, 0, 3, logOf(1, 1, 1));
   checker.observeLeader('n2', 2, logOf(1, 1, 1, 2));
   assert.throws(() => checker.observeLeader('n3', 3, logOf(1, 1)), /leader completeness/);
@@ -55,7 +73,7 @@ test('leader completeness: a new leader must hold every entry committed in an ea
 });
 
 test('leader completeness ignores entries first seen committed in the new leader\'s own term or later', () => {
-  const checker = new InvariantChecker();
+  const checker = checkerKnowing(logOf(4));
   checker.observeCommit('n1', 5, 0, 2, logOf(5, 5));
   // A stale leader of term 4 that won its votes before term 5 committed anything is legal.
   checker.observeLeader('n2', 4, logOf(4));

@@ -10,6 +10,7 @@ export interface LogView {
   readonly firstIndex: number;
   readonly lastIndex: number;
   termAt(index: number): number | undefined;
+  entryAt(index: number): Entry | undefined;
 }
 
 export class InvariantViolation extends Error {
@@ -58,12 +59,26 @@ export class InvariantChecker {
     return this.leaderByTerm.size;
   }
 
-  /** Election safety, and leader completeness the first time a leader of `term` is seen. */
+  /**
+   * Election safety; and the first time a leader of `term` is seen, log matching over its whole
+   * log and leader completeness.
+   */
   observeLeader(node: NodeId, term: number, log: LogView): void {
     const known = this.leaderByTerm.get(term);
     if (known === node) return;
     if (known !== undefined) fail('election safety', `${known} and ${node} are both leaders of term ${term}`);
     this.leaderByTerm.set(term, node);
+    for (let index = log.firstIndex; index <= log.lastIndex; index++) {
+      const entry = log.entryAt(index);
+      if (entry === undefined) throw new Error(`${node}'s log has no entry at ${index} inside [${log.firstIndex}, ${log.lastIndex}]`);
+      const record = this.entryByIndexTerm.get(`${entry.index}:${entry.term}`);
+      if (record === undefined) fail('log matching', `leader ${node} holds entry ${index}/${entry.term} that no Ready handed out`);
+      this.matchEntry(node, entry, log, record);
+    }
+    this.checkCompleteness(node, term, log);
+  }
+
+  private checkCompleteness(node: NodeId, term: number, log: LogView): void {
     for (let index = Math.max(1, log.firstIndex); index <= this.committedMax; index++) {
       const record = this.committed[index];
       if (record === undefined || record.commitTerm >= term) continue;
@@ -81,23 +96,24 @@ export class InvariantChecker {
   observeEntriesWritten(node: NodeId, entries: readonly Entry[], log: LogView): void {
     for (const entry of entries) {
       const key = `${entry.index}:${entry.term}`;
-      const content = entryContent(entry);
-      const prevTerm = entry.index === 1 ? 0 : log.termAt(entry.index - 1);
       const record = this.entryByIndexTerm.get(key);
       if (record === undefined) {
-        this.entryByIndexTerm.set(key, { node, content, prevTerm });
-        continue;
+        this.entryByIndexTerm.set(key, { node, content: entryContent(entry), prevTerm: termBefore(entry, log) });
+      } else {
+        this.matchEntry(node, entry, log, record);
       }
-      if (record.content !== content) {
-        fail('log matching', `${node} and ${record.node} hold different entries at index ${entry.index} term ${entry.term}`);
-      }
-      if (record.prevTerm === undefined) record.prevTerm = prevTerm;
-      else if (prevTerm !== undefined && prevTerm !== record.prevTerm) {
-        fail(
-          'log matching',
-          `entry ${key} follows term ${prevTerm} on ${node} but term ${record.prevTerm} on ${record.node}`,
-        );
-      }
+    }
+  }
+
+  /** Same (index, term) as a known entry: same content, and the same term just before it. */
+  private matchEntry(node: NodeId, entry: Entry, log: LogView, record: EntryRecord): void {
+    if (record.content !== entryContent(entry)) {
+      fail('log matching', `${node} and ${record.node} hold different entries at index ${entry.index} term ${entry.term}`);
+    }
+    const prevTerm = termBefore(entry, log);
+    if (record.prevTerm === undefined) record.prevTerm = prevTerm;
+    else if (prevTerm !== undefined && prevTerm !== record.prevTerm) {
+      fail('log matching', `entry ${entry.index}/${entry.term} follows term ${prevTerm} on ${node} but term ${record.prevTerm} on ${record.node}`);
     }
   }
 
@@ -160,6 +176,10 @@ export class InvariantChecker {
 
 function fail(invariant: string, details: string): never {
   throw new InvariantViolation(invariant, details);
+}
+
+function termBefore(entry: Entry, log: LogView): number | undefined {
+  return entry.index === 1 ? 0 : log.termAt(entry.index - 1);
 }
 
 function entryContent(entry: Entry): string {
