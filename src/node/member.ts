@@ -10,7 +10,7 @@ import { WriteAheadLog } from '../wal/wal.js';
 import { V2Store, newV2Request } from '../store/index.js';
 import { PortTransport } from '../transport/port-transport.js';
 import type { PeerTransport } from '../transport/peer-transport.js';
-import { startApiServer } from '../api/server.js';
+import { startApiServer } from '../api/index.js';
 import { createNodeLogger } from './logger.js';
 import { RaftNode } from './raft-node.js';
 import { StoreStateMachine } from './store-state-machine.js';
