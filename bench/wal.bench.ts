@@ -35,7 +35,9 @@ function entryData(): Uint8Array {
 /** One iteration: append a batch (with a hard state, as a Raft Ready carries) and sync it. */
 async function appendAndSync(walCase: WalCase, data: Uint8Array): Promise<void> {
   const entries: Entry[] = [];
-  for (let k = 0; k < walCase.batchSize; k++) entries.push({ term: 1, index: walCase.nextIndex + k, type: EntryType.Normal, data });
+  for (let k = 0; k < walCase.batchSize; k++) {
+    entries.push({ term: 1, index: walCase.nextIndex + k, type: EntryType.Normal, data });
+  }
   walCase.nextIndex += walCase.batchSize;
   walCase.wal.append(entries, { term: 1, vote: 'n1', commit: walCase.nextIndex - 1 });
   await walCase.wal.sync();
@@ -147,7 +149,10 @@ async function main(): Promise<void> {
     for (let round = 0; round < ROUNDS; round++) await runRound(cases, floorFd, data, totals);
     fs.closeSync(floorFd);
     for (const walCase of cases) await walCase.wal.close();
-    console.log(`WAL bench: ${ENTRY_DATA_BYTES}-byte entries, 64 MiB segments, ${ROUNDS} rounds of ${TASK_TIME_MS} ms per task, ${os.cpus().length} CPUs, Node ${process.version}, load average ${os.loadavg()[0].toFixed(1)}`);
+    console.log(
+      `WAL bench: ${ENTRY_DATA_BYTES}-byte entries, 64 MiB segments, ${ROUNDS} rounds of ${TASK_TIME_MS} ms per task, ` +
+        `${os.cpus().length} CPUs, Node ${process.version}, load average ${os.loadavg()[0].toFixed(1)}`,
+    );
     printTable(totals, cases);
   } finally {
     fs.rmSync(rootDir, { recursive: true, force: true });

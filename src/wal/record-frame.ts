@@ -33,8 +33,10 @@ export type FrameRead =
   | { ok: true; type: RecordType; payload: Buffer; endOffsetBytes: number }
   | { ok: false; reason: string };
 
-/** Reads the frame starting at `offset`, or says why no valid frame starts there. */
-export function readFrameAt(source: Buffer, offset: number, recordSizeBytesMax: number): FrameRead {
+export type FrameHeaderRead = { ok: true; type: RecordType; endOffsetBytes: number } | { ok: false; reason: string };
+
+/** Checks the header of the frame at `offset` (type, length, bounds) without the checksum. */
+export function readFrameHeaderAt(source: Buffer, offset: number, recordSizeBytesMax: number): FrameHeaderRead {
   if (source.length - offset < FRAME_HEADER_BYTES) return { ok: false, reason: 'incomplete record header' };
   const type = source[offset + TYPE_OFFSET];
   if (type < 1 || type > RECORD_TYPE_MAX) return { ok: false, reason: `invalid record type ${type}` };
@@ -44,10 +46,17 @@ export function readFrameAt(source: Buffer, offset: number, recordSizeBytesMax: 
   }
   const endOffsetBytes = offset + FRAME_HEADER_BYTES + payloadBytes;
   if (endOffsetBytes > source.length) return { ok: false, reason: 'record runs past the end of the file' };
+  return { ok: true, type: type as RecordType, endOffsetBytes };
+}
+
+/** Reads the frame starting at `offset`, or says why no valid frame starts there. */
+export function readFrameAt(source: Buffer, offset: number, recordSizeBytesMax: number): FrameRead {
+  const header = readFrameHeaderAt(source, offset, recordSizeBytesMax);
+  if (!header.ok) return header;
   const expectedCrc = source.readUInt32LE(offset + 4);
-  if (crc32(source.subarray(offset + TYPE_OFFSET, endOffsetBytes)) !== expectedCrc) {
+  if (crc32(source.subarray(offset + TYPE_OFFSET, header.endOffsetBytes)) !== expectedCrc) {
     return { ok: false, reason: 'checksum mismatch' };
   }
-  const payload = source.subarray(offset + FRAME_HEADER_BYTES, endOffsetBytes);
-  return { ok: true, type: type as RecordType, payload, endOffsetBytes };
+  const payload = source.subarray(offset + FRAME_HEADER_BYTES, header.endOffsetBytes);
+  return { ok: true, type: header.type, payload, endOffsetBytes: header.endOffsetBytes };
 }

@@ -23,11 +23,13 @@ export interface RecoveredWal {
   tail: RecoveredTail;
 }
 
+type NamedSegment = SegmentInfo & { fileName: string };
+
 /** Each segment begins with these records, in this order. */
 const HEAD_RECORD_TYPES = [RecordType.SegmentStart, RecordType.HardState, RecordType.SnapshotMarker] as const;
 
 /** The segments in the directory, in sequence order; a gap in the sequence is corruption. */
-async function listSegments(dir: string): Promise<(SegmentInfo & { fileName: string })[]> {
+async function listSegments(dir: string): Promise<NamedSegment[]> {
   const segments = (await fs.readdir(dir)).flatMap((fileName) => {
     const parsed = parseSegmentFileName(fileName);
     return parsed ? [{ ...parsed, fileName }] : [];
@@ -73,7 +75,8 @@ class LogReplay {
   /** Throws unless the snapshot covers every entry the removed segments held. */
   checkComplete(): void {
     if (this.provisionalBase && this.snapshot.index < this.log.baseIndex) {
-      throw new RangeError(`entries ${this.snapshot.index + 1} to ${this.log.baseIndex} are neither in a segment nor in a snapshot`);
+      const missing = `${this.snapshot.index + 1} to ${this.log.baseIndex}`;
+      throw new RangeError(`entries ${missing} are neither in a segment nor in a snapshot`);
     }
   }
 
@@ -117,11 +120,15 @@ class LogReplay {
   }
 }
 
-function replayFrame(replay: LogReplay, frame: ScannedFrame, frameNumber: number, segment: SegmentInfo & { fileName: string }, isFirst: boolean): void {
+function replayFrame(replay: LogReplay, frame: ScannedFrame, frameNumber: number, segment: NamedSegment, isFirst: boolean): void {
   const expectedType = HEAD_RECORD_TYPES[frameNumber];
   try {
-    if (expectedType !== undefined && frame.type !== expectedType) throw new RangeError(`record type ${frame.type} where the segment head needs ${expectedType}`);
-    if (expectedType === undefined && frame.type === RecordType.SegmentStart) throw new RangeError('segment start record inside a segment');
+    if (expectedType !== undefined && frame.type !== expectedType) {
+      throw new RangeError(`record type ${frame.type} where the segment head needs ${expectedType}`);
+    }
+    if (expectedType === undefined && frame.type === RecordType.SegmentStart) {
+      throw new RangeError('segment start record inside a segment');
+    }
     replay.apply(decodeRecord(frame.type, frame.payload), segment, isFirst);
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
@@ -130,18 +137,26 @@ function replayFrame(replay: LogReplay, frame: ScannedFrame, frameNumber: number
 }
 
 /** Replays one segment image; returns the end of its valid data and of its head records. */
-function replaySegment(replay: LogReplay, image: Buffer, segment: SegmentInfo & { fileName: string }, isFirst: boolean, isLast: boolean, limits: RecoveryLimits) {
+interface SegmentPlace {
+  isFirst: boolean;
+  isLast: boolean;
+}
+
+function replaySegment(replay: LogReplay, image: Buffer, segment: NamedSegment, position: SegmentPlace, limits: RecoveryLimits) {
   let frameNumber = 0;
   let headerEndBytes = 0;
-  const scan = scanSegment(image, segment.fileName, isLast, limits.recordSizeBytesMax, (frame) => {
-    replayFrame(replay, frame, frameNumber, segment, isFirst);
+  const scan = scanSegment(image, segment.fileName, position.isLast, limits.recordSizeBytesMax, (frame) => {
+    replayFrame(replay, frame, frameNumber, segment, position.isFirst);
     frameNumber++;
-    if (frameNumber === HEAD_RECORD_TYPES.length) headerEndBytes = frame.offsetBytes + FRAME_HEADER_BYTES + frame.payload.length;
+    if (frameNumber === HEAD_RECORD_TYPES.length) {
+      headerEndBytes = frame.offsetBytes + FRAME_HEADER_BYTES + frame.payload.length;
+    }
   });
   // Segments are created with their head records already synced, so even a torn tail cannot
   // reach into them.
   if (frameNumber < HEAD_RECORD_TYPES.length) {
-    throw new WalCorruptionError(segment.fileName, scan.endOffsetBytes, `segment has only ${frameNumber} of its ${HEAD_RECORD_TYPES.length} head records`);
+    const detail = `segment has only ${frameNumber} of its ${HEAD_RECORD_TYPES.length} head records`;
+    throw new WalCorruptionError(segment.fileName, scan.endOffsetBytes, detail);
   }
   return { ...scan, headerEndBytes };
 }
@@ -154,7 +169,7 @@ export async function recoverWal(dir: string, limits: RecoveryLimits): Promise<R
   let lastScan = { endOffsetBytes: 0, dirtyEndBytes: 0, headerEndBytes: 0 };
   for (let k = 0; k < segments.length; k++) {
     const image = await fs.readFile(path.join(dir, segments[k].fileName));
-    lastScan = replaySegment(replay, image, segments[k], k === 0, k === segments.length - 1, limits);
+    lastScan = replaySegment(replay, image, segments[k], { isFirst: k === 0, isLast: k === segments.length - 1 }, limits);
   }
   try {
     replay.checkComplete();

@@ -2,7 +2,7 @@
 // segment may end in a torn tail (a write cut short by a crash); anything invalid that is followed
 // by valid data, or any damage in an older segment, is corruption and throws.
 import { WalCorruptionError } from './corruption-error.js';
-import { FRAME_HEADER_BYTES, readFrameAt, type RecordType } from './record-frame.js';
+import { FRAME_HEADER_BYTES, readFrameAt, readFrameHeaderAt, type RecordType } from './record-frame.js';
 
 export interface ScannedFrame {
   type: RecordType;
@@ -35,12 +35,26 @@ export function endOfNonZeroBytes(source: Buffer, from: number): number {
   return from;
 }
 
-/** The first offset in [from, before) where a valid frame starts, or -1. */
+/**
+ * Checksumming every plausible frame in a large damaged region could take hours; past this many
+ * bytes per byte of file the search gives up and the damage counts as corruption (fail-safe).
+ */
+const SEARCH_CHECKSUM_BYTES_PER_FILE_BYTE = 8;
+
+/**
+ * The first offset in [from, before) where a valid frame starts, or -1 if none does. Throws
+ * RangeError when the search exceeds its checksum budget.
+ */
 function findValidFrame(source: Buffer, from: number, before: number, recordSizeBytesMax: number): number {
   // A frame's type byte (its last header byte) is never zero, so a frame starting at or after
   // `before` - 8 would have its type byte in the all-zero region: none can start there.
   const candidatesEnd = before - (FRAME_HEADER_BYTES - 1);
+  let budgetBytes = SEARCH_CHECKSUM_BYTES_PER_FILE_BYTE * source.length;
   for (let offset = from; offset < candidatesEnd; offset++) {
+    const header = readFrameHeaderAt(source, offset, recordSizeBytesMax);
+    if (!header.ok) continue;
+    budgetBytes -= header.endOffsetBytes - offset;
+    if (budgetBytes < 0) throw new RangeError(`gave up looking for valid records after the damage at byte offset ${offset}`);
     if (readFrameAt(source, offset, recordSizeBytesMax).ok) return offset;
   }
   return -1;
@@ -73,7 +87,12 @@ export function scanSegment(
   if (!isLastSegment) {
     throw new WalCorruptionError(fileName, offset, `${stopReason} in a segment that is not the last`);
   }
-  const laterFrame = findValidFrame(source, offset + 1, dirtyEndBytes, recordSizeBytesMax);
+  let laterFrame: number;
+  try {
+    laterFrame = findValidFrame(source, offset + 1, dirtyEndBytes, recordSizeBytesMax);
+  } catch (error) {
+    throw new WalCorruptionError(fileName, offset, `${stopReason}; ${(error as Error).message}`);
+  }
   if (laterFrame >= 0) {
     throw new WalCorruptionError(fileName, offset, `${stopReason}, yet a valid record follows at byte offset ${laterFrame}`);
   }

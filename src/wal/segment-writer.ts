@@ -58,6 +58,7 @@ export class SegmentWriter {
   private handle: fs.FileHandle | null = null;
   private offset = 0;
   private headerEndOffset = 0;
+  private synced: SyncedPosition = { segmentSeq: 0, offsetBytes: 0 };
   private readonly preparer: SegmentPreparer;
   readonly stats: SegmentWriterStats = { datasyncs: 0, bytesWritten: 0, segmentsCreated: 0 };
 
@@ -80,24 +81,35 @@ export class SegmentWriter {
   static async resume(config: SegmentWriterConfig, tail: RecoveredTail): Promise<SegmentWriter> {
     const writer = new SegmentWriter(config, tail.segments, tail.state);
     const last = writer.lastSegment();
-    const handle = await fs.open(path.join(config.dir, segmentFileName(last.segmentSeq, last.firstIndex)), 'r+');
-    writer.handle = handle;
+    writer.handle = await fs.open(writer.segmentPath(last), 'r+');
     writer.offset = tail.endOffsetBytes;
     writer.headerEndOffset = tail.headerEndBytes;
+    try {
+      await writer.repairTail(tail.dirtyEndBytes);
+    } catch (error) {
+      await writer.close();
+      throw error;
+    }
+    return writer;
+  }
+
+  /** Zeroes the torn bytes after the write offset and makes the whole segment durable. */
+  private async repairTail(dirtyEndBytes: number): Promise<void> {
+    const handle = this.handle;
+    if (!handle) throw new Error('repairTail() without an open segment');
     const { size } = await handle.stat();
-    await zeroFill(handle, tail.endOffsetBytes, tail.dirtyEndBytes);
-    await zeroFill(handle, size, config.segmentSizeBytes);
+    await zeroFill(handle, this.offset, dirtyEndBytes);
+    await zeroFill(handle, size, this.config.segmentSizeBytes);
     // Whatever recovery read may have been only in the page cache of a crashed process: make it
     // durable before anyone builds on it.
-    await writer.syncFile(handle.fd);
-    writer.publishPosition();
-    await fsyncDirectory(config.dir);
-    return writer;
+    await this.syncFile(handle.fd);
+    this.markSynced();
+    await fsyncDirectory(this.config.dir);
   }
 
   /** Position of the last completed sync. */
   get syncedPosition(): SyncedPosition {
-    return { segmentSeq: this.lastSegment().segmentSeq, offsetBytes: this.offset };
+    return this.synced;
   }
 
   get segmentCount(): number {
@@ -114,7 +126,7 @@ export class SegmentWriter {
     this.offset += batch.length;
     this.stats.bytesWritten += batch.length;
     await this.syncFile(this.fd());
-    this.publishPosition();
+    this.markSynced();
     this.written = stateAfter;
     if (this.offset >= this.config.segmentSizeBytes / 2) this.preparer.start();
   }
@@ -135,7 +147,7 @@ export class SegmentWriter {
       }
     }
     const removed = this.segments.splice(0, removable);
-    for (const segment of removed) await fs.unlink(path.join(this.config.dir, segmentFileName(segment.segmentSeq, segment.firstIndex)));
+    for (const segment of removed) await fs.unlink(this.segmentPath(segment));
     if (removed.length > 0) await fsyncDirectory(this.config.dir);
     return removed.length;
   }
@@ -144,6 +156,10 @@ export class SegmentWriter {
     await this.preparer.settle();
     await this.handle?.close();
     this.handle = null;
+  }
+
+  private segmentPath(segment: SegmentInfo): string {
+    return path.join(this.config.dir, segmentFileName(segment.segmentSeq, segment.firstIndex));
   }
 
   private fd(): number {
@@ -162,8 +178,10 @@ export class SegmentWriter {
     this.stats.datasyncs++;
   }
 
-  private publishPosition(): void {
-    if (this.config.positionOut) publishSyncedPosition(this.config.positionOut, this.syncedPosition);
+  /** Everything up to the write offset is durable now. */
+  private markSynced(): void {
+    this.synced = { segmentSeq: this.lastSegment().segmentSeq, offsetBytes: this.offset };
+    if (this.config.positionOut) publishSyncedPosition(this.config.positionOut, this.synced);
   }
 
   private encodeHeader(segment: SegmentInfo): Buffer {
@@ -190,7 +208,7 @@ export class SegmentWriter {
     try {
       await this.config.io.writeAt(handle.fd, header, 0);
       await this.syncFile(handle.fd);
-      await fs.rename(preparedPath, path.join(this.config.dir, segmentFileName(segment.segmentSeq, segment.firstIndex)));
+      await fs.rename(preparedPath, this.segmentPath(segment));
       await fsyncDirectory(this.config.dir);
     } catch (error) {
       await handle.close();
@@ -203,6 +221,6 @@ export class SegmentWriter {
     this.headerEndOffset = header.length;
     this.stats.segmentsCreated++;
     this.stats.bytesWritten += header.length;
-    this.publishPosition();
+    this.markSynced();
   }
 }

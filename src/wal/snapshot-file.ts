@@ -62,8 +62,9 @@ export function decodeSnapshotFile(image: Buffer, fileName: string): Snapshot {
   const reader = new ByteReader(image.subarray(CHECKED_FROM, HEADER_BYTES));
   const metaBytes = reader.u32();
   const dataBytes = reader.u64();
-  if (HEADER_BYTES + metaBytes + dataBytes !== image.length) {
-    throw new WalCorruptionError(fileName, CHECKED_FROM, `lengths say ${HEADER_BYTES + metaBytes + dataBytes} bytes, file has ${image.length}`);
+  const expectedBytes = HEADER_BYTES + metaBytes + dataBytes;
+  if (expectedBytes !== image.length) {
+    throw new WalCorruptionError(fileName, CHECKED_FROM, `lengths say ${expectedBytes} bytes, file has ${image.length}`);
   }
   if (crc32(image.subarray(CHECKED_FROM)) !== image.readUInt32LE(CRC_OFFSET)) {
     throw new WalCorruptionError(fileName, CRC_OFFSET, 'snapshot checksum mismatch');

@@ -1,4 +1,5 @@
-// Options of WriteAheadLog.open, their defaults and their limits.
+// Options of WriteAheadLog.open, their defaults and their limits. Defaults suit a real member
+// (64 MiB preallocated segments); tests pass small sizes to exercise segment cuts cheaply.
 import { diskIoFor, type SyncMode, type WalDiskIo } from './disk-io.js';
 import { SYNCED_POSITION_SLOTS } from './power-cut.js';
 
@@ -45,7 +46,11 @@ export function resolveWalOptions(options: WalOptions): WalConfig {
     segmentSizeBytes: positiveInteger('segmentSizeBytes', options.segmentSizeBytes ?? 64 * MIB, SEGMENT_SIZE_BYTES_MIN),
     syncMode,
     recordSizeBytesMax: positiveInteger('recordSizeBytesMax', options.recordSizeBytesMax ?? 64 * MIB, RECORD_SIZE_BYTES_MIN),
-    pendingSizeBytesMax: positiveInteger('pendingSizeBytesMax', options.pendingSizeBytesMax ?? 256 * MIB, RECORD_SIZE_BYTES_MIN),
+    pendingSizeBytesMax: positiveInteger(
+      'pendingSizeBytesMax',
+      options.pendingSizeBytesMax ?? 256 * MIB,
+      RECORD_SIZE_BYTES_MIN,
+    ),
     snapshotSizeBytesMax: positiveInteger('snapshotSizeBytesMax', options.snapshotSizeBytesMax ?? 1024 * MIB, 1),
     syncPositionOut: options.syncPositionOut ?? null,
     diskIo: options.diskIo ?? diskIoFor(syncMode),

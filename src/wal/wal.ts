@@ -9,7 +9,15 @@ import { fsyncDirectory } from './durable-fs.js';
 import { GroupCommit, type FlushJob } from './group-commit.js';
 import { IndexedLog } from './indexed-log.js';
 import { dropUnsynced, readSyncedPosition, type SyncedPosition } from './power-cut.js';
-import { VOTE_BYTES_MAX, SNAPSHOT_MARKER_FRAME_BYTES, encodeEntryFrame, encodeHardStateFrame, encodeSnapshotMarkerFrame, entryFrameBytes, hardStateFrameBytes } from './record-codec.js';
+import {
+  SNAPSHOT_MARKER_FRAME_BYTES,
+  VOTE_BYTES_MAX,
+  encodeEntryFrame,
+  encodeHardStateFrame,
+  encodeSnapshotMarkerFrame,
+  entryFrameBytes,
+  hardStateFrameBytes,
+} from './record-codec.js';
 import { recoverWal } from './recovery.js';
 import { PendingBuffer } from './pending-buffer.js';
 import { SegmentWriter, type LogHeadState } from './segment-writer.js';
@@ -31,6 +39,16 @@ export interface WalStats {
 }
 
 const PENDING_INITIAL_BYTES = 1024 * 1024;
+
+/** Creates `dir` (and missing parents) so that the new names survive a power cut. */
+async function createDirectoryDurably(dir: string): Promise<void> {
+  const firstCreated = await fs.mkdir(dir, { recursive: true });
+  if (firstCreated === undefined) return;
+  for (let created = path.resolve(dir); ; created = path.dirname(created)) {
+    await fsyncDirectory(path.dirname(created));
+    if (created === path.resolve(firstCreated)) return;
+  }
+}
 
 export class WriteAheadLog {
   /** Term of every entry after the snapshot, as appended (not necessarily durable yet). */
@@ -64,15 +82,20 @@ export class WriteAheadLog {
   /** Opens (or creates) the WAL in `dir` and returns the state it holds. */
   static async open(dir: string, options: WalOptions = {}): Promise<{ wal: WriteAheadLog; restored: RaftRestoreState }> {
     const config = resolveWalOptions(options);
-    const createdDir = await fs.mkdir(dir, { recursive: true });
-    if (createdDir !== undefined) await fsyncDirectory(path.dirname(dir));
+    await createDirectoryDurably(dir);
     const recovered = await recoverWal(dir, config);
     const restored = recovered?.restored ?? { hardState: { term: 0, vote: '', commit: 0 }, snapshot: null, entries: [] };
     await removeStaleFiles(dir, restored.snapshot?.meta ?? null);
-    const writerConfig = { dir, segmentSizeBytes: config.segmentSizeBytes, io: config.diskIo, positionOut: config.syncPositionOut };
+    const writerConfig = {
+      dir,
+      segmentSizeBytes: config.segmentSizeBytes,
+      io: config.diskIo,
+      positionOut: config.syncPositionOut,
+    };
+    const emptyLog = { hardState: restored.hardState, snapshotIndex: 0, snapshotTerm: 0, lastIndex: 0 };
     const writer = recovered
       ? await SegmentWriter.resume(writerConfig, recovered.tail)
-      : await SegmentWriter.create(writerConfig, { hardState: restored.hardState, snapshotIndex: 0, snapshotTerm: 0, lastIndex: 0 });
+      : await SegmentWriter.create(writerConfig, emptyLog);
     return { wal: new WriteAheadLog(dir, config, writer, restored), restored };
   }
 
@@ -119,7 +142,8 @@ export class WriteAheadLog {
     this.assertUsable();
     if (entries.length === 0 && hardState === null) throw new RangeError('append() needs entries or a hard state');
     this.checkEntries(entries);
-    if (hardState) this.checkHardState(hardState, entries.length > 0 ? entries[entries.length - 1].index : this.terms.lastIndex);
+    const lastIndexAfter = entries.length > 0 ? entries[entries.length - 1].index : this.terms.lastIndex;
+    if (hardState) this.checkHardState(hardState, lastIndexAfter);
     let frameBytes = hardState ? hardStateFrameBytes(hardState) : 0;
     for (const entry of entries) frameBytes += entryFrameBytes(entry);
     const target = this.pending.room(frameBytes);
@@ -153,8 +177,12 @@ export class WriteAheadLog {
   async saveSnapshot(snapshot: Snapshot): Promise<void> {
     this.assertUsable();
     const { index, term } = snapshot.meta;
-    if (index <= this.terms.baseIndex) throw new RangeError(`snapshot ${index} is not newer than snapshot ${this.terms.baseIndex}`);
-    if (snapshot.data.length > this.config.snapshotSizeBytesMax) throw new RangeError(`snapshot of ${snapshot.data.length} bytes exceeds ${this.config.snapshotSizeBytesMax}`);
+    if (index <= this.terms.baseIndex) {
+      throw new RangeError(`snapshot ${index} is not newer than snapshot ${this.terms.baseIndex}`);
+    }
+    if (snapshot.data.length > this.config.snapshotSizeBytesMax) {
+      throw new RangeError(`snapshot of ${snapshot.data.length} bytes exceeds ${this.config.snapshotSizeBytesMax}`);
+    }
     if (this.snapshotSaving) throw new Error('saveSnapshot() is already in progress');
     this.snapshotSaving = true;
     try {
@@ -191,22 +219,36 @@ export class WriteAheadLog {
     const first = entries[0].index;
     if (first <= this.terms.baseIndex) throw new RangeError(`entry ${first} is covered by snapshot ${this.terms.baseIndex}`);
     if (first > this.terms.lastIndex + 1) throw new RangeError(`entry ${first} leaves a gap after ${this.terms.lastIndex}`);
-    if (first <= this.hardState.commit) throw new RangeError(`entry ${first} would overwrite committed entries (commit ${this.hardState.commit})`);
+    if (first <= this.hardState.commit) {
+      throw new RangeError(`entry ${first} would overwrite committed entries (commit ${this.hardState.commit})`);
+    }
     let previousTerm = first - 1 > this.terms.baseIndex ? this.terms.at(first - 1) : this.snapshotTerm;
     entries.forEach((entry, k) => {
       if (entry.index !== first + k) throw new RangeError(`entries are not consecutive at ${entry.index}`);
-      if (!Number.isSafeInteger(entry.term) || entry.term < previousTerm) throw new RangeError(`entry ${entry.index} has term ${entry.term} after term ${previousTerm}`);
-      if (entryFrameBytes(entry) > this.config.recordSizeBytesMax) throw new RangeError(`entry ${entry.index} exceeds the record limit ${this.config.recordSizeBytesMax}`);
+      if (!Number.isSafeInteger(entry.term) || entry.term < previousTerm) {
+        throw new RangeError(`entry ${entry.index} has term ${entry.term} after term ${previousTerm}`);
+      }
+      if (entryFrameBytes(entry) > this.config.recordSizeBytesMax) {
+        throw new RangeError(`entry ${entry.index} exceeds the record limit ${this.config.recordSizeBytesMax}`);
+      }
       previousTerm = entry.term;
     });
   }
 
   private checkHardState(next: HardState, lastIndexAfter: number): void {
     const current = this.hardState;
-    if (!Number.isSafeInteger(next.term) || next.term < current.term) throw new RangeError(`hard state term ${next.term} is below ${current.term}`);
-    if (next.term === current.term && current.vote !== '' && next.vote !== current.vote) throw new RangeError(`vote changed within term ${next.term}`);
-    if (next.commit < current.commit || next.commit > lastIndexAfter) throw new RangeError(`commit ${next.commit} must lie in [${current.commit}, ${lastIndexAfter}]`);
-    if (Buffer.byteLength(next.vote, 'utf8') > VOTE_BYTES_MAX) throw new RangeError(`vote '${next.vote}' exceeds ${VOTE_BYTES_MAX} bytes`);
+    if (!Number.isSafeInteger(next.term) || next.term < current.term) {
+      throw new RangeError(`hard state term ${next.term} is below ${current.term}`);
+    }
+    if (next.term === current.term && current.vote !== '' && next.vote !== current.vote) {
+      throw new RangeError(`vote changed within term ${next.term}`);
+    }
+    if (next.commit < current.commit || next.commit > lastIndexAfter) {
+      throw new RangeError(`commit ${next.commit} must lie in [${current.commit}, ${lastIndexAfter}]`);
+    }
+    if (Buffer.byteLength(next.vote, 'utf8') > VOTE_BYTES_MAX) {
+      throw new RangeError(`vote '${next.vote}' exceeds ${VOTE_BYTES_MAX} bytes`);
+    }
   }
 
   /** Buffers a snapshot marker; the log keeps its entries after `index` only if it holds (index, term). */
@@ -221,7 +263,12 @@ export class WriteAheadLog {
   }
 
   private headState(): LogHeadState {
-    return { hardState: this.hardState, snapshotIndex: this.terms.baseIndex, snapshotTerm: this.snapshotTerm, lastIndex: this.terms.lastIndex };
+    return {
+      hardState: this.hardState,
+      snapshotIndex: this.terms.baseIndex,
+      snapshotTerm: this.snapshotTerm,
+      lastIndex: this.terms.lastIndex,
+    };
   }
 
   private beginFlush(): FlushJob {

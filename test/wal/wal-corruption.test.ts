@@ -104,3 +104,19 @@ test('a removed oldest segment that no snapshot covers fails open', async () => 
     await assert.rejects(WriteAheadLog.open(dir, OPTIONS), /neither in a segment nor in a snapshot/);
   });
 });
+
+test('a tail too damaged to search cheaply counts as corruption, not as a torn tail', async () => {
+  await withTempDir(async (dir) => {
+    const { wal } = await WriteAheadLog.open(dir, OPTIONS);
+    wal.append(makeEntries(new Prng(32), 1, 2, 1), null);
+    await wal.close();
+    const [fileName] = await segmentFiles(dir);
+    const filePath = path.join(dir, fileName);
+    const image = await fs.readFile(filePath);
+    const end = wal.syncedPosition.offsetBytes;
+    // Every 9th byte starts a plausible header (length 255, type 2) whose checksum must be tried.
+    for (let at = end; at < image.length; at++) image[at] = (at - end) % 9 === 0 ? 0xff : (at - end) % 9 === 8 ? 2 : 0;
+    await fs.writeFile(filePath, image);
+    await assert.rejects(WriteAheadLog.open(dir, OPTIONS), new RegExp(`${fileName} at byte offset ${end}: checksum mismatch; gave up`));
+  });
+});

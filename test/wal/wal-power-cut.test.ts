@@ -43,6 +43,7 @@ async function crashDuringSync(dir: string, seed: number, unsyncedEntries: numbe
   await waitUntil(() => io.heldCount === 1, 'the last batch waits for its fdatasync');
   const published = WriteAheadLog.readSyncedPosition(position);
   assert.ok(published);
+  assert.deepEqual(wal.syncedPosition, published, 'the written but unsynced batch does not count as synced');
   return { wal, io, doomed, durable, published };
 }
 
