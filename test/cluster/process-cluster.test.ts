@@ -1,0 +1,56 @@
+// Three `raftyard node` processes on loopback, talking over WebSockets, form a working cluster:
+// the ws transport as it is used across processes (or hosts).
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '../../src/cluster/free-port.js';
+import { eventually, getKey, putKey } from './http-helpers.js';
+
+const BIN = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
+
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+test('three raftyard node processes connected over ws elect a leader and replicate writes', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'raftyard-proc-'));
+  const ids = ['n1', 'n2', 'n3'];
+  const peerPorts = await Promise.all(ids.map(() => freePort()));
+  const clientPorts = await Promise.all(ids.map(() => freePort()));
+  const clientUrls = ids.map((id, i) => `${id}=http://127.0.0.1:${clientPorts[i]}`).join(',');
+  const children = ids.map((id, i) => {
+    const peers = ids.filter((p) => p !== id).map((p) => `${p}=ws://127.0.0.1:${peerPorts[ids.indexOf(p)]}`).join(',');
+    const args = [BIN, 'node', '--id', id, '--peers', peers, '--peer-port', String(peerPorts[i]), '--port', String(clientPorts[i]),
+      '--data-dir', join(dir, id), '--client-urls', clientUrls, '--heartbeat-ms', '20', '--election-ms', '200', '--log-level', 'silent'];
+    if (i === 0) args.push('--campaign');
+    return spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  });
+  let stderr = '';
+  for (const child of children) child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  try {
+    const endpoints = clientPorts.map((p) => `http://127.0.0.1:${p}`);
+    await eventually(async () => (await putKey(endpoints[1]!, 'proc/a', 'A', 2000)).status === 201, 20_000, `a write (stderr: ${stderr})`);
+    for (const endpoint of endpoints) {
+      await eventually(async () => (await getKey(endpoint, 'proc/a')).body.node?.value === 'A', 5000, `replication to ${endpoint}`);
+    }
+    const members = (await (await fetch(`${endpoints[2]}/v2/members`)).json()) as { members: { name: string; clientURLs: string[] }[] };
+    assert.deepEqual(members.members.map((m) => m.name).sort(), ids);
+    assert.ok(members.members.every((m) => m.clientURLs.length === 1));
+  } finally {
+    await Promise.all(children.map(stopProcess));
+    await rm(dir, { recursive: true, force: true });
+  }
+});
