@@ -254,6 +254,10 @@ export class WriteAheadLog {
   /** Buffers a snapshot marker; the log keeps its entries after `index` only if it holds (index, term). */
   private appendSnapshotMarker(index: number, term: number): number {
     const retainLog = this.terms.has(index) && this.terms.at(index) === term;
+    if (!retainLog && this.hardState.commit > index) {
+      // Raft replaces a log only with a snapshot newer than anything it committed.
+      throw new RangeError(`snapshot (${index}, ${term}) does not match the log and would drop committed entries`);
+    }
     const target = this.pending.room(SNAPSHOT_MARKER_FRAME_BYTES);
     this.pending.advanceTo(encodeSnapshotMarkerFrame(target, this.pending.usedBytes, { index, term, retainLog }));
     if (retainLog) this.terms.compactTo(index);

@@ -54,6 +54,9 @@ test('snapshots must move forward and respect the size limit', async () => {
     await assert.rejects(wal.saveSnapshot({ meta: { index: 3, term: 1, voters: [] }, data: new Uint8Array(0) }), /not newer/);
     await assert.rejects(wal.saveSnapshot({ meta: { index: 4, term: 1, voters: [] }, data: new Uint8Array(101) }), /exceeds 100/);
     assert.throws(() => wal.append(makeEntries(new Prng(53), 3, 1, 1), null), /covered by snapshot 3/);
+    // A snapshot at 4 with another term than the log's entry 4 would replace the log, commit 5 included.
+    await assert.rejects(wal.saveSnapshot({ meta: { index: 4, term: 9, voters: [] }, data: new Uint8Array(0) }), /drop committed/);
+    await wal.sync();
     await wal.close();
   });
 });
