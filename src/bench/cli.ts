@@ -8,9 +8,24 @@ import { writeReportFiles } from './report-files.js';
 import { formatTable } from './report-table.js';
 import { runBench } from './run-bench.js';
 
-export async function benchMain(argv: readonly string[]): Promise<number> {
+/** Where the CLI writes; tests capture it instead of the process streams. */
+export interface BenchOutput {
+  out(text: string): void;
+  err(text: string): void;
+  isTTY: boolean;
+}
+
+const PROCESS_OUTPUT: BenchOutput = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  get isTTY() {
+    return process.stdout.isTTY === true;
+  },
+};
+
+export async function benchMain(argv: readonly string[], output: BenchOutput = PROCESS_OUTPUT): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(`${benchUsage()}\n`);
+    output.out(`${benchUsage()}\n`);
     return 0;
   }
   let options;
@@ -18,20 +33,20 @@ export async function benchMain(argv: readonly string[]): Promise<number> {
     options = parseBenchArgs(argv);
   } catch (error) {
     if (!(error instanceof BenchUsageError)) throw error;
-    process.stderr.write(`raftyard bench: ${error.message}\n\n${benchUsage()}\n`);
+    output.err(`raftyard bench: ${error.message}\n\n${benchUsage()}\n`);
     return 1;
   }
-  const progressLine = options.progress && process.stdout.isTTY ? createProgressLine((text) => process.stdout.write(text)) : undefined;
+  const progressLine = options.progress && output.isTTY ? createProgressLine((text) => output.out(text)) : undefined;
   try {
     const result = await runBench(options, progressLine ? { onProgress: (p) => progressLine.update(p) } : {});
     progressLine?.clear();
-    process.stdout.write(formatTable(result));
+    output.out(formatTable(result));
     const written = await writeReportFiles(result, { jsonPath: options.outJsonPath, htmlPath: options.outHtmlPath });
-    for (const path of written) process.stdout.write(`wrote ${path}\n`);
+    for (const path of written) output.out(`wrote ${path}\n`);
     return 0;
   } catch (error) {
     progressLine?.clear();
-    process.stderr.write(`raftyard bench: ${(error as Error).message}\n`);
+    output.err(`raftyard bench: ${(error as Error).message}\n`);
     return 2;
   }
 }

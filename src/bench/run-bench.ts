@@ -77,7 +77,9 @@ export async function runBench(options: BenchOptions, hooks: BenchHooks = {}): P
 
 async function runPhase(pool: GeneratorPool, options: BenchOptions, running: RunningTarget, round: number, hooks: BenchHooks): Promise<PhaseResult> {
   const progress = createProgressBuffer(options.load.workers);
-  const writeEndpoint = await writeEndpointOf(running.target);
+  // Asking for the leader costs requests and needs a full v2 server; only single-place writes need it.
+  const needsLeader = options.load.sendTo === 'leader' || options.workload.name === 'watch';
+  const writeEndpoint = needsLeader ? await writeEndpointOf(running.target) : running.target.endpoints[0];
   const leadMs = START_LEAD_MS + (options.workload.name === 'watch' ? options.workload.watchers * START_LEAD_PER_WATCHER_MS : 0);
   const startAtEpochMs = Date.now() + leadMs;
   const tasks = planPhase(options, { endpoints: running.target.endpoints, writeEndpoint }, round, progress, startAtEpochMs);

@@ -69,8 +69,8 @@ export function renderLineChart(chart: LineChart): string {
 function makeScale(axis: ChartAxis, values: number[], fromPx: number, toPx: number): Scale {
   const finite = values.filter((v) => Number.isFinite(v) && (axis.scale === 'linear' || v > 0));
   if (axis.scale === 'log') {
-    const min = axis.min ?? 10 ** Math.floor(Math.log10(finite.length > 0 ? Math.min(...finite) : 1));
-    const max = Math.max(axis.max ?? 10 ** Math.ceil(Math.log10(finite.length > 0 ? Math.max(...finite) : 10)), min * 10);
+    const min = axis.min ?? stepBelow(finite.length > 0 ? Math.min(...finite) : 1);
+    const max = Math.max(axis.max ?? stepAbove(finite.length > 0 ? Math.max(...finite) : 10), min * 10);
     const span = Math.log10(max) - Math.log10(min);
     const toPxLog = (v: number): number => fromPx + ((Math.log10(Math.max(v, min)) - Math.log10(min)) / span) * (toPx - fromPx);
     return { min, max, toPx: toPxLog, ticks: logTicks(min, max) };
@@ -84,13 +84,30 @@ function makeScale(axis: ChartAxis, values: number[], fromPx: number, toPx: numb
   return { min, max, toPx: (v) => fromPx + ((v - min) / (max - min)) * (toPx - fromPx), ticks };
 }
 
+const LOG_STEPS = [1, 2, 5];
+
+/** The largest 1, 2 or 5 times a power of ten at or below `value`. */
+function stepBelow(value: number): number {
+  const decade = 10 ** Math.floor(Math.log10(value));
+  return decade * (LOG_STEPS.filter((m) => decade * m <= value * (1 + 1e-9)).pop() ?? 1);
+}
+
+/** The smallest 1, 2 or 5 times a power of ten at or above `value`. */
+function stepAbove(value: number): number {
+  const decade = 10 ** Math.floor(Math.log10(value));
+  const multiplier = [...LOG_STEPS, 10].find((m) => decade * m >= value * (1 - 1e-9)) ?? 10;
+  return decade * multiplier;
+}
+
 /** Powers of ten, with 2 and 5 in between when the axis spans few decades. */
 function logTicks(min: number, max: number): number[] {
-  const decades = Math.log10(max / min);
-  const multipliers = decades <= 3 ? [1, 2, 5] : [1];
+  const multipliers = Math.log10(max / min) <= 3 ? LOG_STEPS : [1];
   const ticks: number[] = [];
-  for (let decade = min; decade <= max * 1.0001; decade *= 10) {
-    for (const m of multipliers) if (decade * m <= max * 1.0001) ticks.push(Number((decade * m).toPrecision(6)));
+  for (let decade = 10 ** Math.floor(Math.log10(min)); decade <= max * (1 + 1e-9); decade *= 10) {
+    for (const m of multipliers) {
+      const tick = Number((decade * m).toPrecision(6));
+      if (tick >= min * (1 - 1e-9) && tick <= max * (1 + 1e-9)) ticks.push(tick);
+    }
   }
   return ticks;
 }
