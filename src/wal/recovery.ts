@@ -47,7 +47,7 @@ async function listSegments(dir: string): Promise<NamedSegment[]> {
 /**
  * The log as the records read so far describe it. Once old segments were removed, the oldest
  * segment kept may start after entries that now exist only in a snapshot whose marker comes later:
- * until a marker reaches it, the base below the first segment is provisional.
+ * until such a marker, the entries up to the base are unknown (the base is provisional).
  */
 class LogReplay {
   hardState: HardState = { term: 0, vote: '', commit: 0 };
@@ -72,9 +72,9 @@ class LogReplay {
     }
   }
 
-  /** Throws unless the snapshot covers every entry the removed segments held. */
+  /** Throws unless a snapshot covers every entry the removed segments held. */
   checkComplete(): void {
-    if (this.provisionalBase && this.snapshot.index < this.log.baseIndex) {
+    if (this.provisionalBase && this.log.baseIndex > 0) {
       const missing = `${this.snapshot.index + 1} to ${this.log.baseIndex}`;
       throw new RangeError(`entries ${missing} are neither in a segment nor in a snapshot`);
     }
@@ -95,13 +95,9 @@ class LogReplay {
   }
 
   private applyEntry(entry: Entry): void {
-    if (entry.index > this.log.baseIndex || !this.provisionalBase) {
-      this.log.put(entry.index, entry);
-      return;
-    }
-    // An overwrite below the provisional base: it discards every entry held, and itself lies
-    // in the range a later snapshot marker must cover (checkComplete verifies that).
-    this.log.resetTo(this.log.baseIndex);
+    // An overwrite below a provisional base: the entries before it are still unknown.
+    if (this.provisionalBase && entry.index <= this.log.baseIndex) this.log.resetTo(entry.index - 1);
+    this.log.put(entry.index, entry);
   }
 
   private applyMarker(marker: SnapshotMarker): void {
@@ -109,11 +105,12 @@ class LogReplay {
       throw new RangeError(`snapshot marker ${marker.index} is older than snapshot ${this.snapshot.index}`);
     }
     this.snapshot = { index: marker.index, term: marker.term };
-    if (marker.index < this.log.baseIndex) {
+    if (marker.index < this.log.baseIndex && marker.retainLog) {
       // Outside a provisional base, the base is always the snapshot index checked above.
       if (!this.provisionalBase) throw new Error(`log base ${this.log.baseIndex} is past snapshot ${marker.index}`);
       return;
     }
+    // The snapshot now covers every unknown entry (or replaces the log): the base is real.
     this.provisionalBase = false;
     if (marker.retainLog) this.log.compactTo(marker.index);
     else this.log.resetTo(marker.index);

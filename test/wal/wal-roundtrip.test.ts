@@ -160,3 +160,30 @@ test('a damaged snapshot file fails open with its name', async () => {
     await assert.rejects(WriteAheadLog.open(dir, SMALL_SEGMENT), /ENOENT.*0000000000000005-0000000000000001\.snap/);
   });
 });
+
+test('an overwrite reaching below the oldest kept segment is restored after older ones were removed', async () => {
+  await withTempDir(async (dir) => {
+    const prng = new Prng(10);
+    const { wal } = await WriteAheadLog.open(dir, SMALL_SEGMENT);
+    const model: Entry[] = [];
+    const appendSynced = async (entries: Entry[], commit: number) => {
+      applyToModel(model, entries);
+      wal.append(entries, { term: entries[0].term, vote: '', commit });
+      await wal.sync();
+    };
+    while (wal.stats.segmentCount < 2) await appendSynced(makeEntries(prng, model.length + 1, 5, 1, 20), 0);
+    const secondFirstIndex = Number((await segmentFiles(dir))[1].slice(17, 33));
+    // Term 2 rewrites the log from 8 entries before the second segment's first index.
+    const overwriteFrom = secondFirstIndex - 8;
+    await appendSynced(makeEntries(prng, overwriteFrom, 30, 2, 20), overwriteFrom - 1);
+    assert.equal(wal.stats.segmentCount, 2, 'the overwrite went into the second segment');
+    while (wal.stats.segmentCount < 3) await appendSynced(makeEntries(prng, model.length + 1, 5, 2, 20), overwriteFrom - 1);
+    const snapshotIndex = secondFirstIndex - 1;
+    await wal.saveSnapshot({ meta: { index: snapshotIndex, term: 2, voters: [] }, data: new Uint8Array(0) });
+    const files = await segmentFiles(dir);
+    assert.equal(files.length, 2, 'only the first segment was removed');
+    assert.equal(Number(files[0].slice(17, 33)), secondFirstIndex);
+    const { restored } = await reopenAndClose(dir, wal);
+    assert.deepEqual(plainEntries(restored.entries), plainEntries(model.slice(snapshotIndex)));
+  });
+});
