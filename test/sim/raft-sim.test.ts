@@ -9,7 +9,7 @@ import { SimulationFailure } from './cluster.js';
 import { profileForSeed, profileNames, type ProfileName } from './profiles.js';
 import { DEFAULT_SIM_STEPS, runSimulation, type SimulationSummary } from './simulation.js';
 
-const seedCount = envInteger('RAFTYARD_SIM_SEEDS', 400);
+const seedCount = envInteger('RAFTYARD_SIM_SEEDS', 600);
 const steps = envInteger('RAFTYARD_SIM_STEPS', DEFAULT_SIM_STEPS);
 const seedStart = envInteger('RAFTYARD_SIM_SEED_START', 0);
 

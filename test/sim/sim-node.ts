@@ -31,7 +31,10 @@ export interface NodeLimits {
   /** Take a snapshot and compact each time this many entries were applied since the last one (0: never). */
   compactEveryEntries: number;
   pendingWritesMax: number;
-  /** Client writes and reads one node may have outstanding. */
+  /**
+   * Client writes (and, separately, reads) one node keeps waiting; beyond it the oldest client
+   * gives up, so its request is never acknowledged (a lost proposal must not pile up forever).
+   */
   clientRequestsMax: number;
 }
 
@@ -82,10 +85,6 @@ export class SimNode {
     return this.machine.appliedIndex;
   }
 
-  get clientRequests(): number {
-    return this.writesWaiting.size + this.readsWaiting.length;
-  }
-
   /** Starts (or restarts) the node from exactly what its disk holds. */
   start(config: RaftConfig): void {
     if (this.current !== null) throw new Error(`node ${this.id} is already running`);
@@ -119,16 +118,17 @@ export class SimNode {
 
   /** Proposes a client write whose payload is unique in the run; it is acknowledged once applied here. */
   propose(payload: string): ProposeError | null {
-    if (this.clientRequests >= this.limits.clientRequestsMax) throw new Error(`${this.id} has too many client requests`);
     const refused = this.core.propose(new TextEncoder().encode(payload));
-    if (refused === null) this.writesWaiting.add(payload);
+    if (refused === null) {
+      if (this.writesWaiting.size >= this.limits.clientRequestsMax) this.writesWaiting.delete(this.writesWaiting.values().next().value!);
+      this.writesWaiting.add(payload);
+    }
     this.drive();
     return refused;
   }
 
   /** Starts a linearizable read whose context is unique in the run. */
   readIndex(context: string): ProposeError | null {
-    if (this.clientRequests >= this.limits.clientRequestsMax) throw new Error(`${this.id} has too many client requests`);
     const refused = this.core.readIndex(new TextEncoder().encode(context));
     if (refused === null) this.host.checker.readStarted(context);
     this.drive();
@@ -206,6 +206,7 @@ export class SimNode {
 
   private queueRead(rs: ReadState): void {
     const context = new TextDecoder().decode(rs.context);
+    if (this.readsWaiting.length >= this.limits.clientRequestsMax) this.readsWaiting.shift();
     this.readsWaiting.push({ index: rs.index, context });
   }
 
