@@ -70,6 +70,7 @@ export async function nodeCommand(argv: string[], io: CliIo): Promise<number> {
     logLevel: values['log-level'] ?? 'info',
     links: {},
     syncMode: 'sync',
+    walSegmentBytes: 64 * 1024 * 1024,
     snapshotEveryEntries: 10_000,
     requestTimeoutMs: 5000,
     pauseFlag: new SharedArrayBuffer(4),

@@ -26,6 +26,8 @@ export interface ClusterOptions {
   logLevel?: string;
   /** WAL sync: 'sync' (fdatasync on the node's own thread, default) or 'async' (libuv pool). */
   syncMode?: SyncMode;
+  /** Preallocated size of each WAL segment (default 8 MiB: small enough to start fast). */
+  walSegmentBytes?: number;
   /** Applied entries between snapshots (default 10,000). */
   snapshotEveryEntries?: number;
   /** How long a write or quorum read may wait for a quorum before error 300 (default 5 s). */
@@ -45,6 +47,7 @@ export interface ResolvedClusterOptions {
   seed: number;
   logLevel: string;
   syncMode: SyncMode;
+  walSegmentBytes: number;
   snapshotEveryEntries: number;
   requestTimeoutMs: number;
   links: Record<string, Partial<LinkConfig>>;
@@ -84,6 +87,7 @@ export function resolveClusterOptions(options: ClusterOptions, ids: string[]): R
     seed: options.seed ?? 1,
     logLevel: options.logLevel ?? 'silent',
     syncMode: options.syncMode ?? 'sync',
+    walSegmentBytes: options.walSegmentBytes ?? 8 * 1024 * 1024,
     snapshotEveryEntries: options.snapshotEveryEntries ?? 10_000,
     requestTimeoutMs: options.requestTimeoutMs ?? 5000,
     links,

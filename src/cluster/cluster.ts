@@ -167,6 +167,7 @@ export class Cluster extends EventEmitter<ClusterEvents> {
       logLevel: this.options.logLevel,
       links: this.linksFrom(id),
       syncMode: this.options.syncMode,
+      walSegmentBytes: this.options.walSegmentBytes,
       snapshotEveryEntries: this.options.snapshotEveryEntries,
       requestTimeoutMs: this.options.requestTimeoutMs,
       campaignOnStart,

@@ -39,6 +39,8 @@ export interface NodeWorkerConfig {
   logLevel: string;
   links: Record<NodeId, Partial<LinkConfig>>;
   syncMode: SyncMode;
+  /** Preallocated size of each WAL segment. */
+  walSegmentBytes: number;
   snapshotEveryEntries: number;
   requestTimeoutMs: number;
   /** Int32Array[1]: 1 while the supervisor wants this thread frozen. */

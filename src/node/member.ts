@@ -3,7 +3,6 @@
 // in a worker thread under the supervisor, or on its own in a `raftyard node` process.
 
 import { mkdir } from 'node:fs/promises';
-import type { Logger } from 'pino';
 import { RaftCore } from '../raft/core.js';
 import { defaultRaftConfig, Role, roleNames, type RaftRestoreState } from '../raft/types.js';
 import { WriteAheadLog } from '../wal/wal.js';
@@ -11,12 +10,11 @@ import { V2Store, newV2Request } from '../store/index.js';
 import { PortTransport } from '../transport/port-transport.js';
 import type { PeerTransport } from '../transport/peer-transport.js';
 import { startApiServer } from '../api/index.js';
-import { createNodeLogger } from './logger.js';
+import { createNodeLogger, type NodeLogger } from './logger.js';
 import { RaftNode } from './raft-node.js';
 import { StoreStateMachine } from './store-state-machine.js';
 import { MemberBackend } from './member-backend.js';
 import type { ControlCommand, MemberInfo, NodeStatusReport, NodeWorkerConfig, WorkerEvent } from './control-protocol.js';
-import { WsTransport } from '../transport/ws-transport.js';
 import { SabTransport, type SabLinkBuffers } from '../transport/sab-transport.js';
 
 /** etcd's leader proposes a SYNC this often so every member expires TTL keys at the same index. */
@@ -28,7 +26,7 @@ export class Member {
   private constructor(
     readonly config: NodeWorkerConfig,
     private readonly post: (event: WorkerEvent) => void,
-    private readonly log: Logger,
+    private readonly log: NodeLogger,
     private readonly wal: WriteAheadLog,
     private readonly node: RaftNode<unknown>,
     private readonly transport: PeerTransport,
@@ -37,10 +35,11 @@ export class Member {
   ) {}
 
   static async start(config: NodeWorkerConfig, post: (event: WorkerEvent) => void): Promise<Member> {
-    const log = createNodeLogger(config.id, config.logLevel);
+    const log = await createNodeLogger(config.id, config.logLevel);
     await mkdir(config.dataDir, { recursive: true });
     const { wal, restored } = await WriteAheadLog.open(config.dataDir, {
       syncMode: config.syncMode,
+      segmentSizeBytes: config.walSegmentBytes,
       syncPositionOut: new Float64Array(config.syncedPosition),
     });
     const core = new RaftCore(raftConfigOf(config), isEmpty(restored) ? null : restored);
@@ -179,6 +178,8 @@ async function createTransport(config: NodeWorkerConfig): Promise<PeerTransport>
     case 'sab':
       return new SabTransport(config.id, config.sabLinks, config.seed, config.links);
     case 'ws': {
+      // Loaded only when used: in-process clusters start faster without the ws package.
+      const { WsTransport } = await import('../transport/ws-transport.js');
       const transport = new WsTransport({
         id: config.id,
         peers: config.wsPeers,

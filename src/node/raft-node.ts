@@ -4,12 +4,12 @@
 // state machine, answers the requests that proposed them, and serves ReadIndex reads.
 
 import hyperid from 'hyperid';
-import type { Logger } from 'pino';
 import { RaftCore, type ProposeError } from '../raft/core.js';
 import { Role, type Entry, type Message, type ReadState, type Ready, roleNames } from '../raft/types.js';
 import { contextKey } from '../raft/read-index.js';
 import type { PeerTransport } from '../transport/peer-transport.js';
 import type { WriteAheadLog } from '../wal/wal.js';
+import type { NodeLogger } from './logger.js';
 import { decodeCommandFrame, encodeCommandFrame } from './command-frame.js';
 import type { StateMachine } from './state-machine.js';
 
@@ -35,7 +35,7 @@ export interface RaftNodeOptions<Result> {
   tickMs: number;
   /** Applied entries between two snapshots (the log is compacted at each). */
   snapshotEveryEntries: number;
-  logger: Logger;
+  logger: NodeLogger;
   /** Requests waiting for an answer at the most; more are refused (back-pressure). */
   pendingRequestsMax?: number;
   onRoleChange?(role: Role, leader: string, term: number): void;
@@ -61,7 +61,7 @@ const PENDING_REQUESTS_MAX_DEFAULT = 100_000;
 export class RaftNode<Result> {
   readonly core: RaftCore;
   private readonly options: RaftNodeOptions<Result>;
-  private readonly log: Logger;
+  private readonly log: NodeLogger;
   private readonly nextId = hyperid({ urlSafe: true });
   private readonly proposals = new Map<string, Waiter<Result>>();
   private readonly reads = new Map<string, Waiter<void>>();
