@@ -91,10 +91,6 @@ export class LogLinearHistogram {
     return points;
   }
 
-  merge(other: LogLinearHistogram): void {
-    this.mergeSerialized(other.serialize());
-  }
-
   mergeSerialized(other: SerializedHistogram): void {
     if (other.precisionBits !== this.precisionBits) {
       throw new Error(`cannot merge histograms of precision ${other.precisionBits} into ${this.precisionBits}`);
