@@ -1,8 +1,7 @@
-// The simulated world: a clock, one agenda of events (ticks, message deliveries, disk write
-// completions, scheduled actions), the network, and the nodes. Everything random comes from
-// PRNG streams derived from one seed, so a run is a pure function of (seed, options) and any
-// failure replays exactly. Errors thrown inside a step come back as SimulationFailure naming the
-// seed, the step and the simulated time.
+// The simulated world: a clock, one agenda of events (ticks, deliveries, disk completions,
+// scheduled actions), the network and the nodes. All randomness comes from PRNG streams derived
+// from one seed, so a run is a pure function of (seed, options); an error inside a step comes back
+// as a SimulationFailure naming the seed, the step and the simulated time.
 
 import type { ProposeError } from '../../src/raft/core.js';
 import { defaultRaftConfig, MessageType, Role, type Message, type NodeId, type RaftConfig } from '../../src/raft/types.js';
@@ -21,6 +20,8 @@ export interface ClusterOptions {
   seed: number;
   nodeCount: number;
   tickIntervalMs: number;
+  /** Each node's clock runs up to this fraction fast or slow (drawn at every start), e.g. 0.1. */
+  tickSkew: number;
   raft: RaftTuning;
   link: LinkShape;
   diskLatencyMsMin: number;
@@ -94,11 +95,13 @@ export class SimCluster implements NodeHost {
   private readonly seedPrng: Prng;
   private readonly diskPrng: Prng;
   private readonly slowDisks = new Map<NodeId, number>();
+  private readonly tickIntervalMsByNode = new Map<NodeId, number>();
   private requestsIssued = 0;
 
   constructor(readonly options: ClusterOptions) {
     if (!(options.nodeCount >= 1 && options.nodeCount <= 9)) throw new Error(`node count ${options.nodeCount} outside 1..9`);
     if (!(options.tickIntervalMs >= 1)) throw new Error('tick interval must be at least 1 ms');
+    if (!(options.tickSkew >= 0 && options.tickSkew < 1)) throw new Error(`tick skew must lie in [0, 1), got ${options.tickSkew}`);
     const master = new Prng(options.seed);
     this.seedPrng = new Prng(master.nextUint32());
     this.diskPrng = new Prng(master.nextUint32());
@@ -198,7 +201,10 @@ export class SimCluster implements NodeHost {
       this.stats.restarts++;
     }
     node.start(config);
-    const phaseMs = this.seedPrng.int(1, this.options.tickIntervalMs + 1);
+    const { tickIntervalMs, tickSkew } = this.options;
+    const skewedMs = Math.round(tickIntervalMs * (1 + tickSkew * (2 * this.seedPrng.next() - 1)));
+    this.tickIntervalMsByNode.set(id, Math.max(1, skewedMs));
+    const phaseMs = this.seedPrng.int(1, tickIntervalMs + 1);
     this.queue.push(this.clockMs + phaseMs, { kind: 'tick', node: id, incarnation: node.incarnation });
   }
 
@@ -282,7 +288,7 @@ export class SimCluster implements NodeHost {
         const node = this.node(event.node);
         if (!node.alive || node.incarnation !== event.incarnation) return;
         node.tick();
-        this.queue.push(this.clockMs + this.options.tickIntervalMs, event);
+        this.queue.push(this.clockMs + this.tickIntervalMsByNode.get(event.node)!, event);
         return;
       }
       case 'deliver': {

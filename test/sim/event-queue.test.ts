@@ -1,4 +1,5 @@
-// The simulator's agenda pops events by time, ties in push order, and refuses to overflow.
+// The simulator's agenda: events pop by time, ties in push order, and it refuses to overflow
+// or to take an event at a time that is not a number.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

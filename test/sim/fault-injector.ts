@@ -1,7 +1,7 @@
-// Injects the faults of a profile into a running cluster: network partitions (symmetric, one-way,
-// one node isolated), flaky links, stalling disks, and crashes with a later restart. Each fault
-// undoes itself after a random duration; `stopAndHeal` ends the fault phase and repairs
-// everything at once so that liveness can be judged.
+// Injects a profile's faults into a running cluster: partitions (symmetric, one-way, isolation),
+// flaky links, stalling disks, minority crashes and whole-cluster power losses (restarts come from
+// what the disks made durable). Each fault undoes itself after a while; `stopAndHeal` ends the
+// fault phase and repairs everything at once so that liveness can be judged.
 
 import type { NodeId } from '../../src/raft/types.js';
 import type { Prng } from '../../src/util/prng.js';
@@ -13,7 +13,15 @@ import { flakyLink, type FaultKind, type FaultProfile } from './profiles.js';
 const STALLED_DISK_LATENCY_MS = 150;
 
 export class FaultInjector {
-  readonly counts: Record<FaultKind, number> = { partition: 0, oneWay: 0, isolate: 0, crash: 0, diskStall: 0, flakyLink: 0 };
+  readonly counts: Record<FaultKind, number> = {
+    partition: 0,
+    oneWay: 0,
+    isolate: 0,
+    crash: 0,
+    powerLoss: 0,
+    diskStall: 0,
+    flakyLink: 0,
+  };
   private active = false;
 
   constructor(
@@ -85,7 +93,29 @@ export class FaultInjector {
         return true;
       case 'crash':
         return this.crashFor(victim, durationMs);
+      case 'powerLoss':
+        this.powerLoss();
+        return true;
     }
+  }
+
+  /** Every running node loses power at once; each comes back after its own short delay. */
+  private powerLoss(): void {
+    const { cluster } = this;
+    for (const id of cluster.liveIds()) {
+      cluster.crash(id);
+      this.restartLater(id, this.prng.int(1, this.profile.durationMsMin + 1));
+    }
+  }
+
+  /** Restarts `id` after `delayMs`, unless it was restarted (and maybe crashed again) meanwhile. */
+  private restartLater(id: NodeId, delayMs: number): void {
+    const { cluster } = this;
+    const incarnation = cluster.node(id).incarnation;
+    this.undoLater(delayMs, `restart ${id}`, () => {
+      const node = cluster.node(id);
+      if (!node.alive && node.incarnation === incarnation) cluster.restart(id);
+    });
   }
 
   /** Crashes `victim` for a while, unless it is down already or a majority would be down. */
@@ -94,11 +124,7 @@ export class FaultInjector {
     const down = cluster.ids.length - cluster.liveIds().length;
     if (!cluster.node(victim).alive || 2 * (down + 1) > cluster.ids.length) return false;
     cluster.crash(victim);
-    const incarnation = cluster.node(victim).incarnation;
-    this.undoLater(durationMs, `restart ${victim}`, () => {
-      const node = cluster.node(victim);
-      if (!node.alive && node.incarnation === incarnation) cluster.restart(victim);
-    });
+    this.restartLater(victim, durationMs);
     return true;
   }
 

@@ -6,7 +6,7 @@ import { Prng } from '../../src/util/prng.js';
 import type { ClusterOptions, RaftTuning } from './cluster.js';
 import { calmLink, type LinkShape } from './network.js';
 
-export type FaultKind = 'partition' | 'oneWay' | 'isolate' | 'crash' | 'diskStall' | 'flakyLink';
+export type FaultKind = 'partition' | 'oneWay' | 'isolate' | 'crash' | 'powerLoss' | 'diskStall' | 'flakyLink';
 
 export interface FaultProfile {
   name: ProfileName;
@@ -44,11 +44,11 @@ export const faultProfiles: Record<ProfileName, FaultProfile> = {
   calm: { name: 'calm', link: calmLink, faults: [], ...timing },
   lossy: { name: 'lossy', link: lossyLink, faults: ['diskStall', 'flakyLink'], ...timing },
   partitions: { name: 'partitions', link: calmLink, faults: ['partition', 'oneWay', 'isolate', 'flakyLink'], ...timing },
-  crashes: { name: 'crashes', link: calmLink, faults: ['crash', 'diskStall'], ...timing },
+  crashes: { name: 'crashes', link: calmLink, faults: ['crash', 'crash', 'crash', 'powerLoss', 'diskStall'], ...timing },
   chaos: {
     name: 'chaos',
     link: lossyLink,
-    faults: ['partition', 'oneWay', 'isolate', 'crash', 'diskStall', 'flakyLink'],
+    faults: ['partition', 'oneWay', 'isolate', 'crash', 'powerLoss', 'diskStall', 'flakyLink'],
     ...timing,
   },
 };
@@ -81,6 +81,7 @@ export function clusterOptionsFor(seed: number, nodeCount: number, profile: Faul
     seed,
     nodeCount,
     tickIntervalMs: 10,
+    tickSkew: 0.1,
     raft: tuning.raft,
     link: profile.link,
     diskLatencyMsMin: 1,

@@ -15,6 +15,7 @@ function quietCluster(nodeCount: number, patch: Partial<ClusterOptions> = {}, ra
     seed: 11,
     nodeCount,
     tickIntervalMs: 10,
+    tickSkew: 0,
     raft: {
       heartbeatTicks: 1,
       electionTicks: 10,
