@@ -35,6 +35,9 @@ export interface NodeSummary {
   leader: NodeId;
   commit: number | null;
   applied: number | null;
+  /** The store's index and content hash (null while the member is down): see NodeStatusReport. */
+  storeIndex: number | null;
+  storeHash: string | null;
   error?: string;
 }
 
@@ -68,7 +71,10 @@ export class Cluster extends EventEmitter<ClusterEvents> {
     }
   }
 
-  /** Starts (or recovers, from an existing data directory) a cluster; resolves when writable. */
+  /**
+   * Starts (or recovers, from an existing data directory) a cluster; resolves when writable.
+   * Members that fail to start are reported, not fatal, while the rest form a quorum.
+   */
   static async start(options: ClusterOptions = {}): Promise<Cluster> {
     const ownsDataDir = options.dataDir === undefined;
     const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'raftyard-')));
@@ -133,8 +139,22 @@ export class Cluster extends EventEmitter<ClusterEvents> {
       }
     }
     // On a fresh cluster n1 campaigns at once, so the first leader needs no election timeout.
-    await Promise.all(ids.map((id, i) => this.startNode(id, ports.get(id)!, rings.get(id)!, fresh && i === 0)));
+    const outcomes = await Promise.allSettled(ids.map((id, i) => this.startNode(id, ports.get(id)!, rings.get(id)!, fresh && i === 0)));
     this.broadcastMembers();
+    this.requireQuorumStarted(outcomes);
+  }
+
+  /**
+   * A member that cannot recover (a corrupt WAL, say) stays down and is reported through
+   * 'nodeFailed' and nodes(); the others serve on as long as they can form a quorum.
+   */
+  private requireQuorumStarted(outcomes: PromiseSettledResult<void>[]): void {
+    const failures = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [String((outcome.reason as Error).message)] : []));
+    const quorum = Math.floor(this.ids.length / 2) + 1;
+    const startedCount = this.ids.length - failures.length;
+    if (startedCount < quorum) {
+      throw new Error(`only ${startedCount} of ${this.ids.length} members started (a quorum is ${quorum}): ${failures.join('; ')}`);
+    }
   }
 
   private async startNode(
@@ -218,11 +238,13 @@ export class Cluster extends EventEmitter<ClusterEvents> {
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`no leader within ${timeoutMs} ms`);
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.min(left, 50));
-        this.once('leader', () => {
+        const done = (): void => {
           clearTimeout(timer);
+          this.off('leader', done);
           resolve();
-        });
+        };
+        const timer = setTimeout(done, Math.min(left, 50));
+        this.on('leader', done);
       });
     }
     return this.currentLeader;
@@ -380,6 +402,8 @@ export class Cluster extends EventEmitter<ClusterEvents> {
           leader: status?.leader ?? h.leader,
           commit: status?.commit ?? null,
           applied: status?.applied ?? null,
+          storeIndex: status?.storeIndex ?? null,
+          storeHash: status?.storeHash ?? null,
           ...(h.lastError ? { error: h.lastError } : {}),
         };
       }),

@@ -1,0 +1,160 @@
+// The three transports side by side, in one run: (1) the round trip of one Raft message between
+// two threads (a heartbeat and a 64 x 256-byte append), and (2) replicated writes per second of
+// a 3-node cluster on each transport, with 1 and with 64 concurrent clients (keep-alive HTTP,
+// every write fsynced by a quorum).
+//   npm run bench:transport [-- --seconds 3]
+
+import { parseArgs } from 'node:util';
+import { Worker, MessageChannel } from 'node:worker_threads';
+import { Agent, request } from 'node:http';
+import { emptyMessage, MessageType, EntryType, type Message } from '../src/raft/types.js';
+import type { PeerTransport, TransportKind } from '../src/transport/peer-transport.js';
+import { PortTransport } from '../src/transport/port-transport.js';
+import { SabTransport, createSabLinkPair } from '../src/transport/sab-transport.js';
+import { WsTransport } from '../src/transport/ws-transport.js';
+import { Cluster } from '../src/cluster/cluster.js';
+
+const KINDS: TransportKind[] = ['port', 'sab', 'ws'];
+const { values } = parseArgs({ options: { seconds: { type: 'string' }, pings: { type: 'string' } } });
+const seconds = Number(values.seconds ?? 3);
+const pings = Number(values.pings ?? 2000);
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+}
+
+async function openPair(kind: TransportKind): Promise<{ a: PeerTransport; worker: Worker }> {
+  const workerUrl = new URL('./transport-echo-worker.js', import.meta.url);
+  if (kind === 'port') {
+    const channel = new MessageChannel();
+    const worker = new Worker(workerUrl, { workerData: { kind, port: channel.port2 }, transferList: [channel.port2] });
+    await once(worker, 'ready');
+    return { a: new PortTransport('a', { b: channel.port1 }, 1), worker };
+  }
+  if (kind === 'sab') {
+    const pair = createSabLinkPair();
+    const worker = new Worker(workerUrl, { workerData: { kind, rings: pair.b } });
+    await once(worker, 'ready');
+    return { a: new SabTransport('a', { b: pair.a }, 1), worker };
+  }
+  const a = new WsTransport({ id: 'a', peers: {}, host: '127.0.0.1', port: 0, seed: 1 });
+  const aPort = await a.listen();
+  const worker = new Worker(workerUrl, { workerData: { kind, wsPeerUrl: `ws://127.0.0.1:${aPort}` } });
+  const { wsPort } = (await once(worker, 'wsPort')) as { wsPort: number };
+  await once(worker, 'ready');
+  const dialer = new WsTransport({ id: 'a', peers: { b: `ws://127.0.0.1:${wsPort}` }, host: '127.0.0.1', port: 0, seed: 1 });
+  await dialer.listen();
+  // Receive on `a` (the worker dials it), send through `dialer`.
+  dialer.onReceive = (m) => a.onReceive(m);
+  const sender = Object.assign(Object.create(Object.getPrototypeOf(dialer)), dialer) as PeerTransport;
+  await new Promise((r) => setTimeout(r, 200));
+  return { a: wrapWs(a, dialer, sender), worker };
+}
+
+/** ws: the echo answers on the connection the worker dialled to `a`; we send through `dialer`. */
+function wrapWs(receiver: WsTransport, dialer: WsTransport, _sender: PeerTransport): PeerTransport {
+  return {
+    send: (m: Message) => dialer.send(m),
+    set onReceive(handler: (m: Message) => void) {
+      receiver.onReceive = handler;
+    },
+    close: () => {
+      receiver.close();
+      dialer.close();
+    },
+  } as unknown as PeerTransport;
+}
+
+function once(worker: Worker, key: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: Record<string, unknown>): void => {
+      if (key in message) {
+        worker.off('message', onMessage);
+        resolve(message);
+      }
+    };
+    worker.on('message', onMessage);
+    worker.once('error', reject);
+  });
+}
+
+async function roundTrips(kind: TransportKind, message: Message): Promise<number[]> {
+  const { a, worker } = await openPair(kind);
+  const samples: number[] = [];
+  let resolveOne: () => void = () => {};
+  a.onReceive = () => resolveOne();
+  for (let i = 0; i < pings + 200; i++) {
+    const started = performance.now();
+    await new Promise<void>((resolve) => {
+      resolveOne = resolve;
+      a.send(message);
+    });
+    if (i >= 200) samples.push((performance.now() - started) * 1000);
+  }
+  a.close();
+  worker.postMessage('close');
+  await worker.terminate();
+  return samples.sort((x, y) => x - y);
+}
+
+function appendMessage(): Message {
+  const m = emptyMessage(MessageType.Append, 'a', 'b', 1);
+  m.entries = Array.from({ length: 64 }, (_, i) => ({ term: 1, index: i + 1, type: EntryType.Normal, data: new Uint8Array(256).fill(i) }));
+  return m;
+}
+
+async function writesPerSecond(kind: TransportKind, clients: number): Promise<{ rate: number; p50: number; p99: number }> {
+  const cluster = await Cluster.start({ nodes: 3, transport: kind });
+  const leader = cluster.endpoint(await cluster.leader());
+  const agent = new Agent({ keepAlive: true, maxSockets: clients });
+  const url = new URL(leader);
+  const latencies: number[] = [];
+  let done = 0;
+  const deadline = performance.now() + seconds * 1000;
+  const put = (key: string): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const body = 'value=0123456789abcdef';
+      const req = request(
+        { agent, host: url.hostname, port: url.port, method: 'PUT', path: `/v2/keys/${key}`, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': body.length } },
+        (res) => {
+          res.resume();
+          res.on('end', () => (res.statusCode! < 300 ? resolve() : reject(new Error(`status ${res.statusCode}`))));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  await Promise.all(
+    Array.from({ length: clients }, async (_, c) => {
+      for (let i = 0; performance.now() < deadline; i++) {
+        const started = performance.now();
+        await put(`bench/${c}/${i % 100}`);
+        latencies.push(performance.now() - started);
+        done++;
+      }
+    }),
+  );
+  agent.destroy();
+  await cluster.stop();
+  latencies.sort((x, y) => x - y);
+  return { rate: done / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
+}
+
+const heartbeat = emptyMessage(MessageType.Heartbeat, 'a', 'b', 1);
+const append = appendMessage();
+const rtt = [];
+for (const kind of KINDS) {
+  const hb = await roundTrips(kind, heartbeat);
+  const ap = await roundTrips(kind, append);
+  rtt.push({ transport: kind, 'heartbeat RTT p50 µs': hb[hb.length >> 1]!.toFixed(0), 'p99 µs': percentile(hb, 0.99).toFixed(0), 'append 16 KiB RTT p50 µs': ap[ap.length >> 1]!.toFixed(0), 'append p99 µs': percentile(ap, 0.99).toFixed(0) });
+}
+console.log('Message round trip between two threads:');
+console.table(rtt);
+const writes = [];
+for (const kind of KINDS) {
+  const one = await writesPerSecond(kind, 1);
+  const many = await writesPerSecond(kind, 64);
+  writes.push({ transport: kind, '1 client writes/s': one.rate.toFixed(0), '1 client p50 ms': one.p50.toFixed(2), '64 clients writes/s': many.rate.toFixed(0), '64 clients p50 ms': many.p50.toFixed(2), '64 clients p99 ms': many.p99.toFixed(2) });
+}
+console.log(`Replicated writes (3 nodes, 16-byte values, ${seconds} s each):`);
+console.table(writes);
