@@ -5,6 +5,7 @@ import { nodeCommand } from './node-command.js';
 import { faultCommand } from './fault-command.js';
 import { runCtl } from './ctl/index.js';
 import { benchMain } from '../bench/cli.js';
+import { registerEmbeddedTarget } from '../bench/embedded-target.js';
 import type { CliIo } from './cli-io.js';
 
 const USAGE = `Usage: raftyard <command> [options]
@@ -29,6 +30,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     case 'ctl':
       return runCtl(rest, { stdout: process.stdout, stderr: process.stderr, env: io.env, stdin: process.stdin.isTTY ? undefined : process.stdin });
     case 'bench':
+      registerEmbeddedTarget();
       return benchMain(rest);
     case undefined:
     case '--help':
