@@ -1,6 +1,6 @@
 // Throughput of the write-ahead log next to the disk's own floor, measured in the same run: each
 // WAL iteration appends a batch of 256-byte entries and syncs it (one write, one fdatasync); the
-// floor is a plain file's 4 KiB overwrite + fdatasync. Run: npx tsx bench/wal.bench.ts
+// floor is 4 KiB write + fdatasync into a zero-filled plain file. Run: npx tsx bench/wal.bench.ts
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,10 +13,11 @@ import { WriteAheadLog } from '../src/wal/wal.js';
 const ENTRY_DATA_BYTES = 256;
 const BATCH_SIZES = [1, 16, 256] as const;
 const SYNC_MODES: readonly SyncMode[] = ['async', 'sync'];
-const ROUNDS = 4;
-const TASK_TIME_MS = 500;
-const WARMUP_TIME_MS = 100;
+const ROUNDS = 8;
+const TASK_TIME_MS = 250;
+const WARMUP_TIME_MS = 50;
 const FLOOR_BLOCK = Buffer.alloc(4096, 7);
+const FLOOR_FILE_BYTES = 16 * 1024 * 1024;
 
 interface WalCase {
   name: string;
@@ -55,19 +56,23 @@ async function openCases(rootDir: string): Promise<WalCase[]> {
   return cases;
 }
 
+/** A plain file, zero-filled up front like a WAL segment, for the floor to overwrite. */
 function openFloorFile(floorPath: string): number {
   const fd = fs.openSync(floorPath, 'w+');
-  fs.writeSync(fd, FLOOR_BLOCK, 0, FLOOR_BLOCK.length, 0);
+  const zeros = Buffer.alloc(1 << 20);
+  for (let at = 0; at < FLOOR_FILE_BYTES; at += zeros.length) fs.writeSync(fd, zeros, 0, zeros.length, at);
   fs.fsyncSync(fd);
   return fd;
 }
 
-/** The floor: the same block of a plain file overwritten and fdatasynced, nothing else. */
+/** The floor: consecutive 4 KiB blocks of that file overwritten and fdatasynced, nothing else. */
 function addFloorTasks(bench: Bench, floorFd: number): void {
+  let block = 0;
   for (const syncMode of SYNC_MODES) {
     const io = diskIoFor(syncMode);
     bench.add(`floor ${syncMode}`, async () => {
-      await io.writeAt(floorFd, FLOOR_BLOCK, 0);
+      block = (block + 1) % (FLOOR_FILE_BYTES / FLOOR_BLOCK.length);
+      await io.writeAt(floorFd, FLOOR_BLOCK, block * FLOOR_BLOCK.length);
       await io.datasync(floorFd);
     });
   }
