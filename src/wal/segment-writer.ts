@@ -136,7 +136,7 @@ export class SegmentWriter {
    * cut at first index f proves that every entry at or after f in older segments was overwritten,
    * so segment k holds live entries only below the smallest first index of the segments after it.
    */
-  async removeSegmentsCoveredBy(snapshotIndex: number): Promise<number> {
+  async removeSegmentsCoveredBy(snapshotIndex: number): Promise<void> {
     let removable = 0;
     let firstIndexAfter = Infinity;
     for (let k = this.segments.length - 2; k >= 0; k--) {
@@ -149,7 +149,6 @@ export class SegmentWriter {
     const removed = this.segments.splice(0, removable);
     for (const segment of removed) await fs.unlink(this.segmentPath(segment));
     if (removed.length > 0) await fsyncDirectory(this.config.dir);
-    return removed.length;
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Entry, HardState, RaftRestoreState, Snapshot } from '../raft/types.js';
-import { removeStaleFiles } from './directory-cleanup.js';
+import { removeOlderSnapshots, removeStaleFilesAtOpen } from './directory-cleanup.js';
 import { fsyncDirectory } from './durable-fs.js';
 import { GroupCommit, type FlushJob } from './group-commit.js';
 import { IndexedLog } from './indexed-log.js';
@@ -85,7 +85,7 @@ export class WriteAheadLog {
     await createDirectoryDurably(dir);
     const recovered = await recoverWal(dir, config);
     const restored = recovered?.restored ?? { hardState: { term: 0, vote: '', commit: 0 }, snapshot: null, entries: [] };
-    await removeStaleFiles(dir, restored.snapshot?.meta ?? null);
+    await removeStaleFilesAtOpen(dir, restored.snapshot?.meta ?? null);
     const writerConfig = {
       dir,
       segmentSizeBytes: config.segmentSizeBytes,
@@ -190,7 +190,7 @@ export class WriteAheadLog {
       this.assertUsable();
       await this.commit.request(this.appendSnapshotMarker(index, term));
       await this.fatalOnFailure(this.writer.removeSegmentsCoveredBy(index));
-      await this.fatalOnFailure(removeStaleFiles(this.dir, { index, term }));
+      await this.fatalOnFailure(removeOlderSnapshots(this.dir, { index, term }));
     } finally {
       this.snapshotSaving = false;
     }

@@ -187,3 +187,23 @@ test('an overwrite reaching below the oldest kept segment is restored after olde
     assert.deepEqual(plainEntries(restored.entries), plainEntries(model.slice(snapshotIndex)));
   });
 });
+
+test('a snapshot taken while the next segment is being prepared does not disturb the preparation', async () => {
+  await withTempDir(async (dir) => {
+    const prng = new Prng(12);
+    const { wal } = await WriteAheadLog.open(dir, SMALL_SEGMENT);
+    const model: Entry[] = [];
+    for (let round = 0; round < 60; round++) {
+      const entries = makeEntries(prng, model.length + 1, 4, 1, 60);
+      model.push(...entries);
+      wal.append(entries, { term: 1, vote: '', commit: model.length });
+      await wal.sync();
+      // Right after a sync the writer may have started preparing the next segment.
+      if (round % 5 === 4) await wal.saveSnapshot({ meta: { index: model.length, term: 1, voters: [] }, data: new Uint8Array(1) });
+    }
+    assert.ok(wal.stats.segmentsCreated >= 3, `${wal.stats.segmentsCreated} segments created`);
+    const { restored } = await reopenAndClose(dir, wal);
+    assert.equal(restored.snapshot?.meta.index, 60 * 4);
+    assert.deepEqual(restored.entries, []);
+  });
+});
