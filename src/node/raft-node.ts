@@ -26,6 +26,12 @@ export class NodeError extends Error {
   }
 }
 
+/** Sees every message a node sends and receives (the member's traffic statistics). */
+export interface MessageObserver {
+  sent(message: Message): void;
+  received(message: Message): void;
+}
+
 export interface RaftNodeOptions<Result> {
   core: RaftCore;
   wal: WriteAheadLog;
@@ -40,12 +46,17 @@ export interface RaftNodeOptions<Result> {
   pendingRequestsMax?: number;
   onRoleChange?(role: Role, leader: string, term: number): void;
   onFatal?(error: Error): void;
+  observer?: MessageObserver;
 }
 
 interface Waiter<T> {
   resolve(value: T): void;
   reject(error: Error): void;
   timer: NodeJS.Timeout;
+  /** Hands the request to the core again (it may have been lost with a leader). */
+  retry(): void;
+  /** This node's term when the core last accepted the request. */
+  term: number;
 }
 
 /** A Ready's after-persist duties, released when the WAL is durable up to `seq`. */
@@ -106,6 +117,7 @@ export class RaftNode<Result> {
 
   step(message: Message): void {
     if (this.stopped) return;
+    this.options.observer?.received(message);
     this.core.step(message);
     this.schedule();
   }
@@ -153,21 +165,39 @@ export class RaftNode<Result> {
       return Promise.reject(new NodeError('too-busy', 'too many pending requests'));
     }
     return new Promise<T>((resolve, reject) => {
-      let retry: NodeJS.Timeout | null = null;
+      let retryTimer: NodeJS.Timeout | null = null;
       const timer = setTimeout(() => {
-        if (retry) clearTimeout(retry);
+        if (retryTimer) clearTimeout(retryTimer);
         waiters.delete(key);
         reject(new NodeError('timeout', 'request timed out'));
       }, timeoutMs);
-      waiters.set(key, { resolve, reject, timer });
       const tryOnce = (): void => {
-        retry = null;
-        if (!waiters.has(key)) return;
+        if (retryTimer) clearTimeout(retryTimer);
+        retryTimer = null;
+        const waiter = waiters.get(key);
+        if (waiter === undefined) return;
+        waiter.term = this.core.term;
+        // Refused (no leader yet, transfer under way, back-pressure): try again next tick.
         if (attempt() === null) this.schedule();
-        else retry = setTimeout(tryOnce, this.options.tickMs);
+        else retryTimer = setTimeout(tryOnce, this.options.tickMs);
       };
+      waiters.set(key, { resolve, reject, timer, retry: tryOnce, term: this.core.term });
       tryOnce();
     });
+  }
+
+  /**
+   * A new leader's empty entry of term T was applied. A proposal accepted in an earlier term and
+   * still unanswered can never commit now (it is not in the log before that entry, and every
+   * later entry comes from a leader of term >= T), so proposing it again cannot apply it twice.
+   */
+  private retryLostProposals(term: number): void {
+    for (const waiter of this.proposals.values()) if (waiter.term < term) waiter.retry();
+  }
+
+  /** Reads are idempotent: after a leader change, ask the new leader for every pending one. */
+  private retryReads(): void {
+    for (const waiter of this.reads.values()) waiter.retry();
   }
 
   private tick(): void {
@@ -223,7 +253,7 @@ export class RaftNode<Result> {
       const seq = this.options.wal.append(rd.entries, rd.hardState);
       if (mustSync) this.lastSyncedWriteSeq = seq;
     }
-    for (const m of rd.messages) this.options.transport.send(m);
+    for (const m of rd.messages) this.send(m);
     this.duties.push({
       seq: this.lastSyncedWriteSeq,
       messages: rd.messagesAfterPersist,
@@ -269,7 +299,7 @@ export class RaftNode<Result> {
   private releaseDuties(durableSeq: number): void {
     while (this.dutiesHead < this.duties.length && this.duties[this.dutiesHead]!.seq <= durableSeq) {
       const duty = this.duties[this.dutiesHead++]!;
-      for (const m of duty.messages) this.options.transport.send(m);
+      for (const m of duty.messages) this.send(m);
       this.core.persisted(duty.index, duty.term);
     }
     if (this.dutiesHead === this.duties.length) {
@@ -279,10 +309,18 @@ export class RaftNode<Result> {
     this.schedule();
   }
 
+  private send(message: Message): void {
+    this.options.observer?.sent(message);
+    this.options.transport.send(message);
+  }
+
   private apply(entries: Entry[]): void {
     for (const entry of entries) {
       // A new leader's empty entry carries no command.
-      if (entry.data.length === 0) continue;
+      if (entry.data.length === 0) {
+        this.retryLostProposals(entry.term);
+        continue;
+      }
       const { requestId, command } = decodeCommandFrame(entry.data);
       const result = this.options.stateMachine.apply(command, entry.index);
       const waiter = this.proposals.get(requestId);
@@ -342,6 +380,7 @@ export class RaftNode<Result> {
     this.lastRole = role;
     this.lastLeader = leader;
     this.log.info({ role: roleNames[role], leader, term: this.core.term }, 'role changed');
+    if (leader !== '') this.retryReads();
     this.options.onRoleChange?.(role, leader, this.core.term);
   }
 

@@ -219,6 +219,8 @@ export class RaftCore {
     if (this.currentLeader === '') return 'no-leader';
     const forward = emptyMessage(MessageType.Propose, this.id, this.currentLeader, 0);
     forward.entries = [entry];
+    // The leader appends it only in this term, so an entry's term is its proposer's term.
+    forward.logTerm = this.currentTerm;
     this.messages.push(forward);
     return null;
   }
@@ -607,6 +609,9 @@ export class RaftCore {
   private stepLeader(m: Message): void {
     switch (m.type) {
       case MessageType.Propose:
+        // A proposal forwarded in an earlier term is dropped: its proposer, seeing this term's
+        // first entry applied without its own, knows it was lost and may safely propose again.
+        if (m.logTerm < this.currentTerm) return;
         this.appendProposals(m.entries.map((e) => ({ ...e, term: 0, index: 0 })));
         return;
       case MessageType.ReadIndex:

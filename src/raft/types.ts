@@ -78,7 +78,10 @@ export interface Message {
   from: NodeId;
   to: NodeId;
   term: number;
-  /** Append: term of the entry at `index`. Vote/PreVote: term of the candidate's last entry. */
+  /**
+   * Append: term of the entry at `index`. Vote/PreVote: term of the candidate's last entry.
+   * Propose: the proposer's term (a leader of a later term drops the proposal).
+   */
   logTerm: number;
   /**
    * Append: index preceding `entries`. AppendResponse: the last matching index (or, on a

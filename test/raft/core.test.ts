@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MemoryCluster, appliedPayloads } from './memory-cluster.js';
 import { RaftCore } from '../../src/raft/core.js';
-import { defaultRaftConfig, MessageType, Role } from '../../src/raft/types.js';
+import { defaultRaftConfig, emptyMessage, EntryType, MessageType, Role } from '../../src/raft/types.js';
 
 const bytes = (s: string): Uint8Array => Buffer.from(s);
 
@@ -175,4 +175,22 @@ test('a restarted core resumes from its durable state with its term and vote', (
   assert.equal(core.lastIndex, 2);
   const rd = core.ready();
   assert.deepEqual(rd.committedEntries.map((e) => Buffer.from(e.data).toString()), ['a', 'b']);
+});
+
+test('a leader drops a proposal forwarded in an earlier term, so its entry term is always the proposer term', () => {
+  const cluster = new MemoryCluster(3);
+  const leaderId = cluster.elect();
+  const leader = cluster.node(leaderId);
+  const follower = ['n1', 'n2', 'n3'].find((id) => id !== leaderId)!;
+  const stale = {
+    ...emptyMessage(MessageType.Propose, follower, leaderId, 0),
+    logTerm: leader.core.term - 1,
+    entries: [{ term: 0, index: 0, type: EntryType.Normal, data: bytes('stale') }],
+  };
+  const before = leader.core.lastIndex;
+  leader.core.step(stale);
+  assert.equal(leader.core.lastIndex, before);
+  leader.core.step({ ...stale, logTerm: leader.core.term });
+  assert.equal(leader.core.lastIndex, before + 1);
+  assert.equal(leader.core.termAt(before + 1), leader.core.term);
 });
