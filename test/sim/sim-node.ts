@@ -7,7 +7,7 @@ import { RaftCore, type ProposeError } from '../../src/raft/core.js';
 import { Role, type Message, type NodeId, type RaftConfig, type ReadState, type Ready } from '../../src/raft/types.js';
 import { ChainStateMachine } from './chain-state-machine.js';
 import type { InvariantChecker } from './invariants.js';
-import { SimDisk } from './sim-disk.js';
+import { SimDisk, type WriteContent } from './sim-disk.js';
 import { describeReady } from './trace.js';
 
 /** What the node needs from the simulated world around it. */
@@ -120,7 +120,9 @@ export class SimNode {
   propose(payload: string): ProposeError | null {
     const refused = this.core.propose(new TextEncoder().encode(payload));
     if (refused === null) {
-      if (this.writesWaiting.size >= this.limits.clientRequestsMax) this.writesWaiting.delete(this.writesWaiting.values().next().value!);
+      // A Set iterates in insertion order, so its first value is the client waiting longest.
+      const oldest = this.writesWaiting.values().next();
+      if (this.writesWaiting.size >= this.limits.clientRequestsMax && !oldest.done) this.writesWaiting.delete(oldest.value);
       this.writesWaiting.add(payload);
     }
     this.drive();
@@ -165,7 +167,7 @@ export class SimNode {
 
   private handleReady(rd: Ready): void {
     const core = this.core;
-    this.host.trace?.(`${this.id} ready ${describeReady(rd)}`);
+    this.host.trace?.(`${this.host.nowMs}ms ${this.id} ready ${describeReady(rd)}`);
     if (rd.entries.length > 0) this.host.checker.observeEntriesWritten(this.id, rd.entries, core);
     if (rd.snapshot !== null || rd.entries.length > 0 || rd.hardState !== null || rd.messagesAfterPersist.length > 0) {
       const content = { snapshot: rd.snapshot, entries: rd.entries, hardState: rd.hardState };
@@ -179,7 +181,7 @@ export class SimNode {
     this.maybeCompact(core);
   }
 
-  private queueWrite(content: Parameters<SimDisk<AfterWrite>['write']>[0], after: AfterWrite): void {
+  private queueWrite(content: WriteContent, after: AfterWrite): void {
     const completeAtMs = this.disk.write(content, after, this.host.nowMs, this.host.diskLatencyMs(this.id));
     this.host.diskWriteQueued(this.id, this.incarnationNumber, completeAtMs);
   }
