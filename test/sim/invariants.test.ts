@@ -90,6 +90,15 @@ test('state-machine safety: two nodes applying different entries at one index ar
   assert.throws(() => checker.observeApplied('n3', entry(1, 2, 'y'), 0), /state machine safety/);
 });
 
+test('a write committed in a later term than its proposer was in is caught', () => {
+  const checker = new InvariantChecker();
+  checker.writeProposed('w1', 3);
+  checker.writeProposed('w2', 3);
+  checker.observeApplied('n1', entry(1, 3, 'w1'), 0);
+  assert.throws(() => checker.observeApplied('n1', entry(2, 4, 'w2'), 0), /proposal term: write w2 proposed in term 3/);
+  assert.throws(() => checker.writeProposed('w1', 5), /proposed twice/);
+});
+
 test('a snapshot whose state differs from what replicas reached at its index is caught', () => {
   const checker = new InvariantChecker();
   const machine = ChainStateMachine.empty();

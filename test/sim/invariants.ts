@@ -1,6 +1,6 @@
-// The safety properties of Raft, checked incrementally as the simulation runs: election safety
-// (one leader per term), log matching, leader completeness, state-machine safety, and that a
-// ReadIndex read never misses a write acknowledged before the read began. Each check costs only
+// The safety properties of Raft, checked incrementally as the simulation runs: election safety,
+// log matching, leader completeness, state-machine safety, writes landing in their proposer's term,
+// and ReadIndex reads never missing a write acknowledged before they began. Each check costs only
 // what the step changed; a broken property throws an InvariantViolation naming it.
 
 import type { Entry, NodeId } from '../../src/raft/types.js';
@@ -44,6 +44,8 @@ export class InvariantChecker {
   private readonly appliedContent: string[] = [];
   private readonly chainAfter: number[] = [];
   private readonly readBound = new Map<string, number>();
+  /** Each client write's payload and the term its proposer was in when it proposed it. */
+  private readonly proposedInTerm = new Map<string, number>();
   private committedMax = 0;
   private ackedIndexMax = 0;
 
@@ -132,13 +134,27 @@ export class InvariantChecker {
     this.committedMax = Math.max(this.committedMax, toIndex);
   }
 
-  /** State-machine safety: no two nodes apply different entries at one index. */
+  /** A client write with a payload unique in the run was proposed on a node in `term`. */
+  writeProposed(payload: string, term: number): void {
+    if (this.proposedInTerm.has(payload)) throw new Error(`payload ${payload} proposed twice`);
+    this.proposedInTerm.set(payload, term);
+  }
+
+  /**
+   * State-machine safety: no two nodes apply different entries at one index. Also, a write lands
+   * in its proposer's term or not at all: the failover logic re-proposes a write once a later
+   * term's first entry applies without it, which is only safe if the old one can never commit.
+   */
   observeApplied(node: NodeId, entry: Entry, chainHash: number): void {
     const content = `${entry.term}|${entryContent(entry)}`;
     const known = this.appliedContent[entry.index];
     if (known === undefined) {
       this.appliedContent[entry.index] = content;
       this.chainAfter[entry.index] = chainHash;
+      const proposedTerm = this.proposedInTerm.get(payloadOf(entry));
+      if (proposedTerm !== undefined && proposedTerm !== entry.term) {
+        fail('proposal term', `write ${payloadOf(entry)} proposed in term ${proposedTerm} was committed at ${entry.index} in term ${entry.term}`);
+      }
       return;
     }
     if (known !== content) fail('state machine safety', `${node} applies '${content}' at ${entry.index}, another node applied '${known}'`);
@@ -182,6 +198,10 @@ function termBefore(entry: Entry, log: LogView): number | undefined {
   return entry.index === 1 ? 0 : log.termAt(entry.index - 1);
 }
 
+function payloadOf(entry: Entry): string {
+  return Buffer.from(entry.data.buffer, entry.data.byteOffset, entry.data.byteLength).toString('latin1');
+}
+
 function entryContent(entry: Entry): string {
-  return `${entry.type}:${Buffer.from(entry.data.buffer, entry.data.byteOffset, entry.data.byteLength).toString('latin1')}`;
+  return `${entry.type}:${payloadOf(entry)}`;
 }

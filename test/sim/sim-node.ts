@@ -118,8 +118,10 @@ export class SimNode {
 
   /** Proposes a client write whose payload is unique in the run; it is acknowledged once applied here. */
   propose(payload: string): ProposeError | null {
+    const term = this.core.term;
     const refused = this.core.propose(new TextEncoder().encode(payload));
     if (refused === null) {
+      this.host.checker.writeProposed(payload, term);
       // A Set iterates in insertion order, so its first value is the client waiting longest.
       const oldest = this.writesWaiting.values().next();
       if (this.writesWaiting.size >= this.limits.clientRequestsMax && !oldest.done) this.writesWaiting.delete(oldest.value);
