@@ -5,7 +5,7 @@
 
 import hyperid from 'hyperid';
 import { RaftCore, type ProposeError } from '../raft/core.js';
-import { Role, type Entry, type Message, type ReadState, type Ready, roleNames } from '../raft/types.js';
+import { Role, type Entry, type Message, type ReadState, type Ready, type Snapshot, roleNames } from '../raft/types.js';
 import { contextKey } from '../raft/read-index.js';
 import type { PeerTransport } from '../transport/peer-transport.js';
 import type { WriteAheadLog } from '../wal/wal.js';
@@ -87,6 +87,8 @@ export class RaftNode<Result> {
   /** A received snapshot is being saved; the loop waits for it before writing anything else. */
   private installingSnapshot = false;
   private snapshotSaving = false;
+  /** Snapshot saves run one at a time (the WAL refuses overlapping ones): each waits for the last. */
+  private snapshotChain: Promise<void> = Promise.resolve();
   private lastSnapshotIndex = 0;
   private ticker: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -234,7 +236,7 @@ export class RaftNode<Result> {
     const snapshot = rd.snapshot!;
     this.installingSnapshot = true;
     this.log.info({ index: snapshot.meta.index, term: snapshot.meta.term }, 'installing snapshot from leader');
-    this.options.wal.saveSnapshot(snapshot).then(
+    this.saveSnapshotInTurn(snapshot).then(
       () => {
         this.installingSnapshot = false;
         this.options.stateMachine.restore(snapshot.data);
@@ -366,13 +368,19 @@ export class RaftNode<Result> {
     this.core.compact(applied, this.options.stateMachine.snapshot());
     const snapshot = this.core.latestSnapshot()!;
     this.lastSnapshotIndex = snapshot.meta.index;
-    this.options.wal.saveSnapshot(snapshot).then(
+    this.saveSnapshotInTurn(snapshot).then(
       () => {
         this.snapshotSaving = false;
         this.log.info({ index: snapshot.meta.index }, 'snapshot saved');
       },
       (error: Error) => this.fail(error),
     );
+  }
+
+  private saveSnapshotInTurn(snapshot: Snapshot): Promise<void> {
+    const saved = this.snapshotChain.then(() => this.options.wal.saveSnapshot(snapshot));
+    this.snapshotChain = saved.catch(() => {});
+    return saved;
   }
 
   private noteRole(role: Role, leader: string): void {
