@@ -1,7 +1,8 @@
 // Turning a parsed /v2/keys write (or quorum read) into the V2Request that goes through Raft,
 // as etcd builds its RequestV2: the TTL becomes an absolute expiration fixed by this member's
 // clock, computed with Go's 64-bit nanosecond arithmetic so that absurd TTLs wrap exactly as
-// they do in etcd (a wrapped, pre-2000 expiration makes the key permanent).
+// they do in etcd (a wrapped, pre-2000 expiration makes the key permanent). The request also
+// carries that clock reading, at which its events' TTLs are frozen.
 
 import { newV2Request, type V2Request } from '../store/index.js';
 import type { KeyRequest } from './key-request.js';
@@ -27,6 +28,7 @@ export function keyRequestToV2(request: KeyRequest, nowMs: number): V2Request {
     refresh: request.refresh,
     recursive: request.recursive,
     sorted: request.sorted,
+    timeMs: nowMs,
   });
 }
 

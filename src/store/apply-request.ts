@@ -1,7 +1,8 @@
 // Applying a committed v2 request to the store, choosing the operation exactly as etcd's
 // apply_v2 does: prevExist and the compare fields pick update, compareAndSwap, create or set
 // for a PUT; POST creates an in-order key; a DELETE with a compare is compareAndDelete; QGET
-// is a linearizable get; SYNC expires the keys due at the proposer's time.
+// is a linearizable get; SYNC expires the keys due at the proposer's time. The proposer's
+// time carried by every request stamps the events it makes (their TTLs are frozen there).
 
 import { V2Store, type StoreResult, type TtlOptions } from './v2-store.js';
 import type { V2Request } from './v2-request.js';
@@ -10,6 +11,10 @@ import type { V2Request } from './v2-request.js';
 export type ApplyResult = StoreResult | null;
 
 export function applyRequest(store: V2Store, request: V2Request): ApplyResult {
+  return store.applyingAt(request.timeMs, () => applyOperation(store, request));
+}
+
+function applyOperation(store: V2Store, request: V2Request): ApplyResult {
   switch (request.method) {
     case 'POST':
       return store.create(request.path, request.dir, request.value, true, ttlOptionsOf(request));

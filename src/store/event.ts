@@ -1,7 +1,8 @@
 // What a successful store operation returns and what watchers receive: an Event (etcd's
 // Event with its NodeExtern views), and the functions that take read-only views of tree
 // nodes. Views are immutable snapshots; the TTL is not stored in them but computed when an
-// answer is rendered, from the expiration and the time of rendering.
+// answer is rendered, from the expiration and the event's time (a write's, fixed when it was
+// applied) or, for a local read, the time of rendering.
 
 import { compareUtf8Order } from './key-path.js';
 import type { StoreNode } from './store-node.js';
@@ -40,6 +41,13 @@ export interface V2Event {
   readonly etcdIndex: number;
   /** A TTL refresh: kept in the history but invisible to watchers. */
   readonly refresh: boolean;
+  /**
+   * When the event happened (ms since the epoch): the clock of the member that proposed the
+   * request, or the SYNC's time for an expiry. Its TTLs are those left at that time, as etcd
+   * freezes them when it applies the write, however late a watcher reads the event from the
+   * history. Null for a read served locally, whose TTLs are those left when it is answered.
+   */
+  readonly timeMs: number | null;
 }
 
 /** etcd's Event.Index(): the index at which the event happened. */
@@ -57,9 +65,10 @@ export function newEvent(
   node: NodeView,
   prevNode: NodeView | null,
   etcdIndex: number,
+  timeMs: number | null,
   refresh = false,
 ): V2Event {
-  return { kind: 'event', action, node, prevNode, etcdIndex, refresh };
+  return { kind: 'event', action, node, prevNode, etcdIndex, refresh, timeMs };
 }
 
 /** A node view with only the fields every event node has; value and dir are filled in by callers. */

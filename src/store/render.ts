@@ -1,7 +1,8 @@
 // The exact answers etcd writes for /v2/keys: the JSON body of an event (node fields in
 // etcd's order, empty ones left out except a file's value, the root without a key, the TTL
-// rounded up from the expiration and the time of rendering), the JSON body of an error, and
-// the HTTP status of each. Bodies end with a newline, as Go's json.Encoder writes them.
+// rounded up from the expiration and the event's time, or the time of rendering for a local
+// read), the JSON body of an error, and the HTTP status of each. Bodies end with a newline,
+// as Go's json.Encoder writes them.
 
 import { isCreatedEvent, type NodeView, type V2Event } from './event.js';
 import { goQuote, goTimeJson } from './go-json.js';
@@ -17,12 +18,16 @@ export interface RenderOptions {
 
 const QUIET_ACTIONS: ReadonlySet<string> = new Set(['set', 'compareAndSwap', 'create', 'update']);
 
-/** The body etcd sends for an event, rendered at `nowMs` (which fixes every `ttl`). */
+/**
+ * The body etcd sends for an event. Its TTLs are those left at the event's time, or, for a
+ * local read (no time), at `nowMs`.
+ */
 export function renderEventBody(event: V2Event, nowMs: number, options: RenderOptions = {}): string {
+  const ttlAtMs = event.timeMs ?? nowMs;
   let body = `{"action":${goQuote(event.action)}`;
   if (!(options.noValueOnSuccess === true && QUIET_ACTIONS.has(event.action))) {
-    body += `,"node":${renderNode(event.node, nowMs)}`;
-    if (event.prevNode !== null) body += `,"prevNode":${renderNode(event.prevNode, nowMs)}`;
+    body += `,"node":${renderNode(event.node, ttlAtMs)}`;
+    if (event.prevNode !== null) body += `,"prevNode":${renderNode(event.prevNode, ttlAtMs)}`;
   }
   return body + '}\n';
 }

@@ -23,7 +23,10 @@ export interface V2Request {
   readonly refresh: boolean;
   readonly recursive: boolean;
   readonly sorted: boolean;
-  /** For SYNC: keys expiring at or before this time are removed. */
+  /**
+   * The proposer's clock when it made the request (0: not given). For a SYNC, keys expiring
+   * at or before this time are removed; for any request, its events' TTLs are computed at it.
+   */
   readonly timeMs: number;
 }
 

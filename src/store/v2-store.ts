@@ -56,6 +56,8 @@ export class V2Store {
   private ttlHeap = new TtlHeap<StoreNode>();
   private readonly hub: WatcherHub;
   readonly stats = new StoreStats();
+  /** The time of the request being applied (see applyingAt), stamped on the events it makes. */
+  private eventTimeMs: number | null = null;
 
   constructor(options: StoreOptions = {}) {
     this.hub = new WatcherHub(options.historyCapacity, options.watchersMax);
@@ -79,12 +81,28 @@ export class V2Store {
     return this.stats.toJson(this.hub.watcherCount);
   }
 
+  /**
+   * Runs `operation` (one request being applied) with the events it makes stamped with
+   * `timeMs`, the proposer's clock, so their TTLs stay those left when the write happened. A
+   * time of 0 (a request that carries none) leaves them to be rendered at answer time.
+   */
+  applyingAt<T>(timeMs: number, operation: () => T): T {
+    assertWholeNumber(timeMs, 'timeMs');
+    if (this.eventTimeMs !== null) throw new Error('store operations being applied do not nest');
+    this.eventTimeMs = timeMs === 0 ? null : timeMs;
+    try {
+      return operation();
+    } finally {
+      this.eventTimeMs = null;
+    }
+  }
+
   get(nodePath: string, recursive: boolean, sorted: boolean): StoreResult {
     const path = cleanKey(nodePath);
     const node = this.internalGet(path);
     if (isV2Error(node)) return this.counted('getsFail', node);
     this.stats.increment('getsSuccess');
-    return newEvent('get', viewForGet(node, recursive, sorted), null, this.currentIndex);
+    return newEvent('get', viewForGet(node, recursive, sorted), null, this.currentIndex, this.eventTimeMs);
   }
 
   /** Creates or replaces a key (a directory is never replaced: error 102). */
@@ -144,7 +162,7 @@ export class V2Store {
       createdIndex: node.createdIndex,
     });
     this.currentIndex = nextIndex;
-    return this.succeeded('updateSuccess', newEvent('update', view, prevNode, nextIndex, ttl.refresh));
+    return this.succeeded('updateSuccess', newEvent('update', view, prevNode, nextIndex, this.eventTimeMs, ttl.refresh));
   }
 
   compareAndSwap(nodePath: string, prevValue: string, prevIndex: number, value: string, ttl: TtlOptions): StoreResult {
@@ -175,7 +193,7 @@ export class V2Store {
       modifiedIndex: index,
       createdIndex: node.createdIndex,
     });
-    return this.succeeded('compareAndSwapSuccess', newEvent('compareAndSwap', view, prevNode, index, ttl.refresh));
+    return this.succeeded('compareAndSwapSuccess', newEvent('compareAndSwap', view, prevNode, index, this.eventTimeMs, ttl.refresh));
   }
 
   /** Deletes a file, an empty directory (`dir`) or a whole tree (`recursive`). */
@@ -188,7 +206,7 @@ export class V2Store {
     if (isV2Error(node)) return this.counted('deleteFail', node);
     const nextIndex = currIndex + 1;
     const view = bareView(path, { dir: node.isDir(), modifiedIndex: nextIndex, createdIndex: node.createdIndex });
-    const event = newEvent('delete', view, viewOfNode(node, false, false), nextIndex);
+    const event = newEvent('delete', view, viewOfNode(node, false, false), nextIndex, this.eventTimeMs);
     const removal = { dir: dir || recursive, recursive, index: currIndex };
     const error = removeNode(node, removal, this.ttlHeap, (removed) => this.hub.notifyWatchers(event, removed, true));
     if (error !== null) return this.counted('deleteFail', error);
@@ -212,7 +230,7 @@ export class V2Store {
     const index = currIndex + 1;
     this.currentIndex = index;
     const view = bareView(path, { modifiedIndex: index, createdIndex: node.createdIndex });
-    const event = newEvent('compareAndDelete', view, viewOfNode(node, false, false), index);
+    const event = newEvent('compareAndDelete', view, viewOfNode(node, false, false), index, this.eventTimeMs);
     const removal = { dir: false, recursive: false, index };
     const error = removeNode(node, removal, this.ttlHeap, (removed) => this.hub.notifyWatchers(event, removed, true));
     if (error !== null) throw new Error(`removing the file ${path} failed: ${error.message}`);
@@ -231,7 +249,7 @@ export class V2Store {
       if (node === null || (node.expireTimeMs as number) > cutoffMs) return events;
       const index = ++this.currentIndex;
       const view = bareView(node.path, { dir: node.isDir(), modifiedIndex: index, createdIndex: node.createdIndex });
-      const event = newEvent('expire', view, viewOfNode(node, false, false), index);
+      const event = newEvent('expire', view, viewOfNode(node, false, false), index, cutoffMs);
       this.ttlHeap.pop();
       const removal = { dir: true, recursive: true, index };
       removeNode(node, removal, this.ttlHeap, (removed) => this.hub.notifyWatchers(event, removed, true));
@@ -304,7 +322,7 @@ export class V2Store {
     parent.addChild(node);
     if (expireTimeMs !== null) this.ttlHeap.push(node);
     this.currentIndex = nextIndex;
-    return newEvent(spec.action, viewOfNode(node, false, false), prevNode, nextIndex, spec.ttl.refresh);
+    return newEvent(spec.action, viewOfNode(node, false, false), prevNode, nextIndex, this.eventTimeMs, spec.ttl.refresh);
   }
 
   private internalGet(path: string): StoreNode | V2Error {
