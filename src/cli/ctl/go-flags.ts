@@ -1,5 +1,5 @@
 // Command-line flags parsed the way etcdctl's Go libraries parse them (Go's flag package under
-// urfave/cli v1.20): `-f` and `--f` alike, `--f=v` or `--f v`, parsing stops at the first
+// urfave/cli v1): `-f` and `--f` alike, `--f=v` or `--f v`, parsing stops at the first
 // non-flag or `--`, and the same error texts. Command flags written after the positional
 // arguments are moved in front first, as urfave/cli does.
 
@@ -102,22 +102,40 @@ export function parseGoFlags(specs: FlagSpec[], args: string[]): ParsedFlags {
   return new ParsedFlags(values, defaultsOf(specs), rest);
 }
 
-/** urfave/cli's argument reordering: flags found after positional arguments move in front. */
-export function reorderCommandArgs(args: string[]): string[] {
-  let firstFlag = -1;
-  let terminator = -1;
+/**
+ * urfave/cli's argument reordering (v1.22.14+, as etcdctl is built): known flags, and the
+ * argument after a flag without "=", move in front; a "--" moves to the front of the rest, so
+ * it ends flag parsing there and is itself consumed.
+ */
+export function reorderCommandArgs(specs: FlagSpec[], args: string[]): string[] {
+  const names = new Set(specs.flatMap(flagNames));
+  const reordered: string[] = [];
+  let remaining: string[] = [];
+  let nextMayBeValue = false;
   for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--') {
-      terminator = i;
+    const arg = args[i];
+    if (nextMayBeValue && !isKnownFlag(names, arg)) {
+      nextMayBeValue = false;
+      reordered.push(arg);
+    } else if (arg === '--') {
+      remaining = ['--', ...remaining, ...args.slice(i + 1)];
       break;
+    } else if (isKnownFlag(names, arg)) {
+      reordered.push(arg);
+      nextMayBeValue = !arg.includes('=');
+    } else {
+      remaining.push(arg);
     }
-    if (args[i] !== '-' && args[i].startsWith('-') && firstFlag === -1) firstFlag = i;
   }
-  if (firstFlag === -1) return args;
-  const regular = args.slice(0, firstFlag);
-  const flagPart = terminator > -1 ? args.slice(firstFlag, terminator) : args.slice(firstFlag);
-  if (terminator > -1) regular.push(...args.slice(terminator));
-  return [...flagPart, ...regular];
+  return [...reordered, ...remaining];
+}
+
+/** urfave/cli's argIsFlag: "-x", "--x" or "--x=v" where x is one of the command's flags. */
+function isKnownFlag(names: Set<string>, arg: string): boolean {
+  if (arg === '-' || arg === '--' || !arg.startsWith('-')) return false;
+  let name = arg.startsWith('--') ? arg.slice(2) : arg;
+  if (name.startsWith('-')) name = name.slice(1);
+  return names.has(name.split('=')[0]);
 }
 
 function defaultsOf(specs: FlagSpec[]): Map<string, FlagValue> {

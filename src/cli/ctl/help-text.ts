@@ -1,4 +1,4 @@
-// Help screens in urfave/cli v1.20's layout (etcdctl prints a command's help after a usage
+// Help screens in urfave/cli v1's layout (etcdctl prints a command's help after a usage
 // error, so the text is part of the compatible output): NAME, USAGE, DESCRIPTION, OPTIONS,
 // with the flag column aligned as Go's tabwriter aligns it.
 

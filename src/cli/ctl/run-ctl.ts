@@ -75,9 +75,10 @@ export async function runCtl(argv: string[], io: CtlIo): Promise<number> {
 
 async function runCommand(io: CtlIo, global: ParsedFlags, command: CtlCommand, helpName: string, args: string[]): Promise<number> {
   const help = commandHelp({ ...command, helpName });
+  const specs = [...command.flags, HELP_FLAG];
   let flags: ParsedFlags;
   try {
-    flags = parseGoFlags([...command.flags, HELP_FLAG], reorderCommandArgs(args));
+    flags = parseGoFlags(specs, reorderCommandArgs(specs, args));
   } catch (error) {
     return usageError(io, `Incorrect Usage: ${(error as Error).message}`, help, error);
   }

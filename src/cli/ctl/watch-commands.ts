@@ -70,7 +70,9 @@ export const execWatchCommand: CtlCommand = {
     const client = await session.syncedClient();
     const args = flags.args;
     if (args.length < 2) failWith(session.io, EXIT_BAD_ARGS, new Error('key and command to exec required'));
-    // With a "--" the key comes first; without one urfave/cli's reordering leaves it last.
+    // With a "--" left in the arguments the key comes first, else it is the last argument.
+    // urfave/cli consumes a "--" unless a flag came before the key, so `exec-watch <key> --
+    // <cmd>` watches the command's last word, exactly as etcdctl does.
     const separated = args.indexOf('--', 1) > 0;
     const key = separated ? args[0] : args[args.length - 1];
     const command = separated ? args.slice(2) : args.slice(0, -1);
