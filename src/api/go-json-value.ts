@@ -1,6 +1,6 @@
 // Plain values (strings, numbers, booleans, null, arrays, records) as Go's encoding/json writes
-// them: Go's string escaping, fields in the order given. Used for the cluster endpoints, whose
-// bodies etcd marshals from structs.
+// them: Go's string escaping, fields in the order given, bigints as the exact integers Go's
+// uint64 fields print. Used for the cluster endpoints, whose bodies etcd marshals from structs.
 
 import { goQuote } from '../store/go-json.js';
 
@@ -12,6 +12,7 @@ export function goJsonValue(value: unknown, depth = 0): string {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'string') return goQuote(value);
   if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'bigint') return value.toString();
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new Error(`JSON cannot encode ${value}`);
     return JSON.stringify(value);

@@ -1,39 +1,44 @@
 // The member's side of the v2 API contract (ApiBackend): requests go through this member's
 // Raft node, reads come from its store, and the cluster facts (members, leader, stats) come
-// from what the supervisor told it and what its Raft core knows.
+// from what the supervisor told it, what its Raft core knows and what its traffic shows.
 
 import type { ApiBackend, MemberView } from '../api/api-backend.js';
-import { Role } from '../raft/types.js';
+import { Role, type NodeId } from '../raft/types.js';
 import { encodeV2Request, type ApplyResult, type V2Request, type V2Store } from '../store/index.js';
 import type { MemberInfo, NodeWorkerConfig } from './control-protocol.js';
+import type { MemberStats } from './member-stats.js';
 import type { RaftNode } from './raft-node.js';
 
 export const SERVER_VERSION = { etcdserver: '3.4.23', etcdcluster: '3.4.0' };
+
+const MEMBER_ID = /^[0-9a-f]{16}$/;
 
 export class MemberBackend implements ApiBackend {
   readonly clusterId: string;
   readonly version = SERVER_VERSION;
   private memberList: MemberView[];
-  private readonly startTime = new Date().toISOString();
-  private readonly counts = { recvAppendRequestCnt: 0, sendAppendRequestCnt: 0 };
 
   constructor(
     private readonly config: NodeWorkerConfig,
     private readonly node: RaftNode<unknown>,
     readonly store: V2Store,
+    private readonly stats: MemberStats,
   ) {
     this.clusterId = config.clusterId;
-    this.memberList = config.members.map((id) => ({
-      id: config.memberIds[id] ?? '',
-      name: id,
-      peerURLs: [],
-      clientURLs: [],
-    }));
+    // Until the supervisor sends the members' URLs, each member is known by its id and name.
+    this.memberList = config.members.map((id) => ({ id: checkedMemberId(id, config.memberIds[id]), name: id, peerURLs: [], clientURLs: [] }));
+  }
+
+  /** This member's API listens at `url`: it is its client URL until the supervisor says more. */
+  listeningAt(url: string): void {
+    this.self.clientURLs = [url];
   }
 
   setMembers(members: MemberInfo[]): void {
+    const names = new Set(members.map((m) => m.id));
+    if (!names.has(this.config.id)) throw new Error(`the member list leaves out this member (${this.config.id})`);
     this.memberList = members.map((m) => ({
-      id: m.memberId,
+      id: checkedMemberId(m.id, m.memberId),
       name: m.id,
       peerURLs: m.peerUrl ? [m.peerUrl] : [],
       clientURLs: m.clientUrl ? [m.clientUrl] : [],
@@ -41,7 +46,9 @@ export class MemberBackend implements ApiBackend {
   }
 
   get self(): MemberView {
-    return this.memberList.find((m) => m.name === this.config.id)!;
+    const self = this.memberList.find((m) => m.name === this.config.id);
+    if (self === undefined) throw new Error(`member ${this.config.id} is missing from its own member list`);
+    return self;
   }
 
   members(): MemberView[] {
@@ -74,31 +81,23 @@ export class MemberBackend implements ApiBackend {
   }
 
   selfStats(): Record<string, unknown> {
-    const core = this.node.core;
-    const leader = this.leader();
-    return {
-      name: this.config.id,
-      id: this.self.id,
-      state: core.role === Role.Leader ? 'StateLeader' : core.role === Role.Follower ? 'StateFollower' : 'StateCandidate',
-      startTime: this.startTime,
-      leaderInfo: { leader: leader?.id ?? '', uptime: '', startTime: this.startTime },
-      ...this.counts,
-    };
+    return this.stats.selfJson(this.config.id, (node) => this.memberIdOf(node));
   }
 
   leaderStats(): Record<string, unknown> | null {
-    const core = this.node.core;
-    if (core.role !== Role.Leader) return null;
-    const followers: Record<string, unknown> = {};
-    const progress = core.status().progress;
-    for (const member of this.memberList) {
-      if (member.name === this.config.id) continue;
-      const pr = progress[member.name];
-      followers[member.id] = {
-        latency: { current: 0, average: 0, standardDeviation: 0, minimum: 0, maximum: 0 },
-        counts: { fail: 0, success: pr?.match ?? 0 },
-      };
-    }
-    return { leader: this.self.id, followers };
+    if (this.node.core.role !== Role.Leader) return null;
+    return { leader: this.self.id, followers: this.stats.followersJson((node) => this.memberIdOf(node)) };
   }
+
+  private memberIdOf(node: NodeId): string {
+    return checkedMemberId(node, this.config.memberIds[node]);
+  }
+}
+
+/** Every member has an etcd member id (16 hex digits) from the cluster manifest. */
+function checkedMemberId(node: NodeId, memberId: string | undefined): string {
+  if (memberId === undefined || !MEMBER_ID.test(memberId)) {
+    throw new Error(`member ${node} has no valid member id (16 hex digits): ${JSON.stringify(memberId)}`);
+  }
+  return memberId;
 }

@@ -14,6 +14,7 @@ import { createNodeLogger, type NodeLogger } from './logger.js';
 import { RaftNode } from './raft-node.js';
 import { StoreStateMachine } from './store-state-machine.js';
 import { MemberBackend } from './member-backend.js';
+import { MemberStats } from './member-stats.js';
 import type { ControlCommand, MemberInfo, NodeStatusReport, NodeWorkerConfig, WorkerEvent } from './control-protocol.js';
 import { SabTransport, type SabLinkBuffers } from '../transport/sab-transport.js';
 
@@ -46,6 +47,8 @@ export class Member {
     const store = new V2Store();
     if (restored.snapshot) store.recover(restored.snapshot.data);
     const transport = await createTransport(config);
+    // An append unanswered for two election timeouts went to a follower that is gone.
+    const stats = new MemberStats(config.id, config.members, 2 * config.electionMs);
     let member: Member | null = null;
     const node = new RaftNode<unknown>({
       core,
@@ -55,18 +58,20 @@ export class Member {
       tickMs: config.heartbeatMs,
       snapshotEveryEntries: config.snapshotEveryEntries,
       logger: log,
+      observer: stats,
       onRoleChange: (role, leader, term) => post({ type: 'role', role: roleNames[role], leader, term }),
       onFatal: (error) => {
         post({ type: 'fatal', message: error.message });
         void member?.stop();
       },
     });
-    const backend = new MemberBackend(config, node, store);
+    const backend = new MemberBackend(config, node, store, stats);
     const api = await startApiServer(backend, {
       host: config.host,
       port: config.clientPort,
       requestTimeoutMs: config.requestTimeoutMs,
     });
+    backend.listeningAt(api.url);
     member = new Member(config, post, log, wal, node, transport, backend, api);
     member.begin(restored);
     return member;

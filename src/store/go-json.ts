@@ -46,8 +46,13 @@ function hex4(unit: number): string {
   return digits;
 }
 
-/** Go's time.Time JSON (RFC3339Nano) for an instant in ms, in UTC: `2024-05-01T12:00:05.5Z`. */
+/** Go's time.Time JSON (RFC3339Nano) for an instant in ms, in UTC: `"2024-05-01T12:00:05.5Z"`. */
 export function goTimeJson(timeMs: number): string {
+  return `"${goTimeText(timeMs)}"`;
+}
+
+/** Go's time.Time as RFC3339Nano text (unquoted), for an instant in ms, in UTC. */
+export function goTimeText(timeMs: number): string {
   if (!Number.isSafeInteger(timeMs)) throw new Error(`time must be an integer number of ms: ${timeMs}`);
   const date = new Date(timeMs);
   const year = date.getUTCFullYear();
@@ -55,5 +60,5 @@ export function goTimeJson(timeMs: number): string {
   if (year < 0 || year > 9999) throw new Error(`time ${timeMs} is outside the years Go can encode`);
   const iso = date.toISOString();
   const millis = iso.slice(20, 23).replace(/0+$/, '');
-  return `"${iso.slice(0, 19)}${millis === '' ? '' : '.' + millis}Z"`;
+  return `${iso.slice(0, 19)}${millis === '' ? '' : '.' + millis}Z`;
 }
