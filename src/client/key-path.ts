@@ -14,7 +14,7 @@ export function cleanAbsolutePath(path: string): string {
 
 /** The request path of `key` under `prefix` (e.g. "/v2/keys"), without the query. */
 export function keysPath(prefix: string, key: string): string {
-  const joined = `${prefix}/${key}`;
+  const joined = key === '' || key.startsWith('/') ? `${prefix}${key}` : `${prefix}/${key}`;
   const cleaned = cleanAbsolutePath(joined);
   const keepSlash = joined.endsWith('/') && cleaned !== '/';
   const encoded = cleaned.split('/').map(encodeSegment).join('/');

@@ -121,12 +121,11 @@ export function decodeKeysAnswer(status: number, headers: IncomingHttpHeaders, b
 /** Builds a V2Response from one decoded event object and the answer's headers. */
 export function decodeEvent(decoded: unknown, status: number, headers: IncomingHttpHeaders): V2Response {
   const event = decoded as { action?: unknown; node?: unknown; prevNode?: unknown };
-  if (typeof event !== 'object' || event === null || typeof event.action !== 'string' || typeof event.node !== 'object') {
-    throw new InvalidJsonError();
-  }
+  if (typeof event !== 'object' || event === null || typeof event.action !== 'string') throw new InvalidJsonError();
+  if (event.node !== undefined && (typeof event.node !== 'object' || event.node === null)) throw new InvalidJsonError();
   const response: V2Response = {
     action: event.action as V2Response['action'],
-    node: event.node as V2Node,
+    node: (event.node ?? {}) as V2Node,
     etcdIndex: headerNumber(headers, 'x-etcd-index') ?? 0,
     status,
   };

@@ -26,6 +26,8 @@ export interface V2ClientConfig {
 
 export const REQUEST_TIMEOUT_MS_DEFAULT = 5000;
 export const BODY_BYTES_MAX_DEFAULT = 64 * 1024 * 1024;
+/** A /health answer is a few bytes; anything much larger is not a member. */
+const HEALTH_BODY_BYTES_MAX = 64 * 1024;
 const MAX_SOCKETS_PER_ENDPOINT_DEFAULT = 64;
 
 export class V2Client {
@@ -63,7 +65,7 @@ export class V2Client {
   /** Asks one given URL for /health, without failover (cluster-health checks each member). */
   async healthAt(url: string, options: CallOptions & { timeoutMs?: number } = {}): Promise<V2Health> {
     const answer = await this.transport.open(url, { method: 'GET', path: '/health' }, { headerTimeoutMs: options.timeoutMs ?? 0, signal: options.signal });
-    const body = await this.transport.readBody(url, answer, 64 * 1024, options.signal);
+    const body = await this.transport.readBody(url, answer, HEALTH_BODY_BYTES_MAX, options.signal);
     return { healthy: healthValue(parseJson(body)), status: answer.status };
   }
 

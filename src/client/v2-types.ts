@@ -30,6 +30,7 @@ export type V2Action =
 /** A successful /v2/keys answer with the headers that carry cluster state. */
 export interface V2Response {
   action: V2Action;
+  /** Empty ({}) after a write sent with noValueOnSuccess, whose answer carries no node. */
   node: V2Node;
   prevNode?: V2Node;
   /** X-Etcd-Index: the store index after the operation (on a watch, when it began). */

@@ -1,0 +1,18 @@
+// Key paths are cleaned as etcd's Go client cleans them and percent-encoded per segment.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cleanAbsolutePath, keysPath } from '../../src/client/key-path.js';
+
+test('keys are cleaned like path.Clean, keeping a trailing slash', () => {
+  assert.equal(cleanAbsolutePath('//a/./b/../c'), '/a/c');
+  assert.equal(cleanAbsolutePath('/../..'), '/');
+  assert.equal(keysPath('/v2/keys', 'a//b/'), '/v2/keys/a/b/');
+  assert.equal(keysPath('/v2/keys', '/'), '/v2/keys/');
+  assert.equal(keysPath('/v2/keys', ''), '/v2/keys');
+});
+
+test('segments are percent-encoded except the sub-delimiters Go leaves in paths', () => {
+  assert.equal(keysPath('/v2/keys', '/a b/c?d#e%f'), '/v2/keys/a%20b/c%3Fd%23e%25f');
+  assert.equal(keysPath('/v2/keys', '/x:y@z=1,2;3$&+'), '/v2/keys/x:y@z=1,2;3$&+');
+});
