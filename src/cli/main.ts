@@ -28,7 +28,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     case 'fault':
       return faultCommand(rest, io);
     case 'ctl':
-      return runCtl(rest, { stdout: process.stdout, stderr: process.stderr, env: io.env, stdin: process.stdin.isTTY ? undefined : process.stdin });
+      return runCtlWithInterrupt(rest, io);
     case 'bench':
       registerEmbeddedTarget();
       return benchMain(rest);
@@ -41,5 +41,18 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     default:
       io.stderr.write(`raftyard: unknown command "${command}"\n${USAGE}\n`);
       return 1;
+  }
+}
+
+/** etcdctl ends watch, exec-watch and cluster-health --forever with exit 0 on Ctrl-C. */
+async function runCtlWithInterrupt(argv: string[], io: CliIo): Promise<number> {
+  const interrupt = new AbortController();
+  const onSigint = (): void => interrupt.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    const stdin = process.stdin.isTTY ? undefined : process.stdin;
+    return await runCtl(argv, { stdout: process.stdout, stderr: process.stderr, env: io.env, stdin, signal: interrupt.signal });
+  } finally {
+    process.off('SIGINT', onSigint);
   }
 }
