@@ -38,6 +38,8 @@ export interface NodeSummary {
   /** The store's index and content hash (null while the member is down): see NodeStatusReport. */
   storeIndex: number | null;
   storeHash: string | null;
+  /** Snapshots the member installed from a leader since it (re)started (null while down). */
+  snapshotsInstalled: number | null;
   error?: string;
 }
 
@@ -403,6 +405,7 @@ export class Cluster extends EventEmitter<ClusterEvents> {
           commit: status?.commit ?? null,
           applied: status?.applied ?? null,
           storeIndex: status?.storeIndex ?? null,
+          snapshotsInstalled: status?.snapshotsInstalled ?? null,
           storeHash: status?.storeHash ?? null,
           ...(h.lastError ? { error: h.lastError } : {}),
         };

@@ -70,6 +70,8 @@ export interface NodeStatusReport {
   commit: number;
   applied: number;
   lastIndex: number;
+  /** Snapshots this member installed from a leader since it started. */
+  snapshotsInstalled: number;
   clientUrl: string;
   links: { to: NodeId; config: LinkConfig; stats: { sent: number; delivered: number; dropped: number } }[];
 }

@@ -143,6 +143,7 @@ export class Member {
       commit: core.commitIndex,
       applied: core.appliedIndex,
       lastIndex: core.lastIndex,
+      snapshotsInstalled: this.node.snapshotsInstalled,
       clientUrl: this.api.url,
       links: this.transport.linkReports(),
     };

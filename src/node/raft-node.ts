@@ -90,6 +90,7 @@ export class RaftNode<Result> {
   /** Snapshot saves run one at a time (the WAL refuses overlapping ones): each waits for the last. */
   private snapshotChain: Promise<void> = Promise.resolve();
   private lastSnapshotIndex = 0;
+  private installedSnapshotCount = 0;
   private ticker: NodeJS.Timeout | null = null;
   private stopped = false;
   private lastRole: Role;
@@ -115,6 +116,11 @@ export class RaftNode<Result> {
 
   get appliedIndex(): number {
     return this.core.appliedIndex;
+  }
+
+  /** Snapshots received from a leader and installed (a follower too far behind for the log). */
+  get snapshotsInstalled(): number {
+    return this.installedSnapshotCount;
   }
 
   step(message: Message): void {
@@ -241,6 +247,7 @@ export class RaftNode<Result> {
         this.installingSnapshot = false;
         this.options.stateMachine.restore(snapshot.data);
         this.lastSnapshotIndex = snapshot.meta.index;
+        this.installedSnapshotCount++;
         this.handleReady(rd);
         this.schedule();
       },
