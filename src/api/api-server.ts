@@ -22,6 +22,9 @@ export const REQUEST_TIMEOUT_MS_DEFAULT = 7000;
 /** Go's http.DefaultMaxHeaderBytes, so long query strings that etcd takes are taken here too. */
 const HEADER_BYTES_MAX = 1024 * 1024;
 const CAUSE_TOO_LARGE = 'etcdserver: request is too large';
+/** Bounds on how often slow connections are checked against their header and request timeouts. */
+const TIMEOUT_CHECK_INTERVAL_MS_MIN = 10;
+const TIMEOUT_CHECK_INTERVAL_MS_MAX = 1000;
 
 export interface ApiServerOptions {
   /** Address to bind; default 127.0.0.1. */
@@ -61,10 +64,14 @@ export async function startApiServer(backend: ApiBackend, options: ApiServerOpti
     watchLimits: new WatchLimits(options.watchesPerConnectionMax, options.watchesMax),
   };
   const bodyBytesMax = options.maxRequestBytes ?? REQUEST_BYTES_MAX_DEFAULT;
-  const server = createServer({ maxHeaderSize: HEADER_BYTES_MAX, keepAlive: true }, (req, res) => {
+  const headersTimeoutMs = options.headersTimeoutMs ?? 10_000;
+  // Node enforces the header and request timeouts only when it checks its connections (every
+  // 30 s by default): without a shorter interval a slow client outlives its deadline by up to 30 s.
+  const connectionsCheckingInterval = Math.max(TIMEOUT_CHECK_INTERVAL_MS_MIN, Math.min(TIMEOUT_CHECK_INTERVAL_MS_MAX, headersTimeoutMs / 4));
+  const server = createServer({ maxHeaderSize: HEADER_BYTES_MAX, keepAlive: true, connectionsCheckingInterval }, (req, res) => {
     handleRequest(ctx, req, res, bodyBytesMax).catch((error: unknown) => answerFailure(res, error));
   });
-  server.headersTimeout = options.headersTimeoutMs ?? 10_000;
+  server.headersTimeout = headersTimeoutMs;
   server.requestTimeout = options.bodyTimeoutMs ?? 30_000;
   server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 30_000;
   server.maxConnections = options.connectionsMax ?? 10_000;

@@ -6,12 +6,15 @@
 import type { ServerResponse } from 'node:http';
 import { renderEventBody, type Watcher } from '../store/index.js';
 import { JSON_TYPE, type Headers } from './http-reply.js';
+import { WATCHES_PER_CONNECTION_MAX_DEFAULT } from './watch-limits.js';
 
 /**
  * A stream whose client reads slower than events arrive is cut once this much output waits
  * in memory, as etcd cuts a watcher that falls behind.
  */
 export const WATCH_BUFFERED_BYTES_MAX = 1024 * 1024;
+/** Each watch listens for its connection's end and close: room for every watch one may hold. */
+const SOCKET_LISTENERS_MAX = 2 * WATCHES_PER_CONNECTION_MAX_DEFAULT + 16;
 
 export interface WatchAnswer {
   readonly watcher: Watcher;
@@ -28,15 +31,24 @@ export function serveWatch(res: ServerResponse, answer: WatchAnswer): void {
   res.writeHead(200, { ...answer.headers, 'Content-Type': JSON_TYPE, 'X-Etcd-Index': String(watcher.startIndex) });
   res.flushHeaders();
   let finished = false;
+  // A pipelined answer waiting behind an earlier one gets no 'close' when the client goes
+  // away, and node keeps a half-closed connection open while answers are pending: like etcd,
+  // a watch ends when its client closes its side (or its watcher would leak forever).
+  const socket = res.req.socket;
+  if (socket.getMaxListeners() < SOCKET_LISTENERS_MAX) socket.setMaxListeners(SOCKET_LISTENERS_MAX);
   const finish = (): void => {
     if (finished) return;
     finished = true;
+    socket.off('close', finish);
+    socket.off('end', finish);
     watcher.onWake(null);
     watcher.remove();
     answer.onDone();
     if (!res.writableEnded) res.end();
   };
   res.on('close', finish);
+  socket.once('close', finish);
+  socket.once('end', finish);
   watcher.onWake(() => {
     if (finished) return;
     for (const event of watcher.takeEvents()) {
