@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { Member } from '../node/member.js';
-import type { MemberInfo, NodeWorkerConfig } from '../node/control-protocol.js';
+import { PAUSE_FLAG_BYTES, type MemberInfo, type NodeWorkerConfig } from '../node/control-protocol.js';
 import { derivedManifest } from '../cluster/cluster-manifest.js';
 import { SYNCED_POSITION_SLOTS } from '../wal/power-cut.js';
 import { integerOption, pairsOption, type CliIo } from './cli-io.js';
@@ -73,7 +73,7 @@ export async function nodeCommand(argv: string[], io: CliIo): Promise<number> {
     walSegmentBytes: 64 * 1024 * 1024,
     snapshotEveryEntries: 10_000,
     requestTimeoutMs: 5000,
-    pauseFlag: new SharedArrayBuffer(4),
+    pauseFlag: new SharedArrayBuffer(PAUSE_FLAG_BYTES),
     syncedPosition: new SharedArrayBuffer(8 * SYNCED_POSITION_SLOTS),
     campaignOnStart: values.campaign ?? false,
   };

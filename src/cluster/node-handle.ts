@@ -5,6 +5,7 @@
 import { Worker, type TransferListItem } from 'node:worker_threads';
 import { EventEmitter } from 'node:events';
 import type { NodeId } from '../raft/types.js';
+import { PAUSE_FLAG_BYTES, PAUSE_FROZEN_SLOT, PAUSE_WANTED_SLOT } from '../node/control-protocol.js';
 import type { ControlCommand, NodeStatusReport, NodeWorkerConfig, WorkerEvent } from '../node/control-protocol.js';
 import { WriteAheadLog } from '../wal/wal.js';
 import { SYNCED_POSITION_SLOTS } from '../wal/power-cut.js';
@@ -15,6 +16,8 @@ const WORKER_URL = new URL('../node/node-worker.js', import.meta.url);
 const STOP_TIMEOUT_MS = 5000;
 /** After a worker exits, writes it had handed to the thread pool may still land; let them. */
 const EXIT_SETTLE_MS = 20;
+/** A kill waits this long for the thread to freeze (it may be inside a long fdatasync). */
+const KILL_FREEZE_TIMEOUT_MS = 1000;
 
 export interface NodeHandleEvents {
   role: [role: string, leader: NodeId, term: number];
@@ -31,7 +34,7 @@ export class NodeHandle extends EventEmitter<NodeHandleEvents> {
   peerUrl = '';
   lastError = '';
   private worker: Worker | null = null;
-  private readonly pauseFlag = new Int32Array(new SharedArrayBuffer(4));
+  private readonly pauseFlag = new Int32Array(new SharedArrayBuffer(PAUSE_FLAG_BYTES));
   private readonly syncedPosition = new Float64Array(new SharedArrayBuffer(8 * SYNCED_POSITION_SLOTS));
   private nextRequestId = 1;
   private readonly replies = new Map<number, (event: Extract<WorkerEvent, { type: 'reply' }>) => void>();
@@ -52,7 +55,7 @@ export class NodeHandle extends EventEmitter<NodeHandleEvents> {
   /** Starts the worker; resolves once its client port listens. */
   start(config: Omit<NodeWorkerConfig, 'pauseFlag' | 'syncedPosition'>, transfer: TransferListItem[]): Promise<void> {
     if (this.alive) throw new Error(`${this.id} is already running`);
-    Atomics.store(this.pauseFlag, 0, 0);
+    this.pauseFlag.fill(0);
     this.syncedPosition.fill(0);
     this.state = 'starting';
     this.role = 'follower';
@@ -140,14 +143,19 @@ export class NodeHandle extends EventEmitter<NodeHandleEvents> {
     return this.request((requestId) => ({ type: 'status', requestId }));
   }
 
-  /** The worker dies at once; with `loseUnsynced`, WAL bytes not yet fsynced vanish too. */
+  /**
+   * The worker dies; with `loseUnsynced`, WAL bytes not yet fsynced vanish too. The thread is
+   * frozen first and terminated while frozen: terminating it inside a native callback (an HTTP
+   * request being parsed) can abort the whole process (Node's `ToLocalChecked Empty MaybeLocal`).
+   * Nothing is flushed or synced on the way, so the kill is still a crash for durability.
+   */
   async kill(loseUnsynced = false): Promise<void> {
     if (!this.alive) throw new Error(`${this.id} is not running (${this.state})`);
+    const canFreeze = this.state !== 'starting';
     this.state = 'killed';
     this.role = 'follower';
     this.leader = '';
-    Atomics.store(this.pauseFlag, 0, 0);
-    Atomics.notify(this.pauseFlag, 0);
+    if (canFreeze) await this.freeze();
     await this.worker?.terminate();
     await this.exited;
     await new Promise((resolve) => setTimeout(resolve, EXIT_SETTLE_MS));
@@ -160,16 +168,25 @@ export class NodeHandle extends EventEmitter<NodeHandleEvents> {
   /** Freezes the worker thread (blocked in Atomics.wait) until resume(). */
   pause(): void {
     if (this.state !== 'running') throw new Error(`${this.id} is not running (${this.state})`);
-    Atomics.store(this.pauseFlag, 0, 1);
+    Atomics.store(this.pauseFlag, PAUSE_WANTED_SLOT, 1);
     this.send({ type: 'pause' });
     this.state = 'paused';
   }
 
   resume(): void {
     if (this.state !== 'paused') throw new Error(`${this.id} is not paused (${this.state})`);
-    Atomics.store(this.pauseFlag, 0, 0);
-    Atomics.notify(this.pauseFlag, 0);
+    Atomics.store(this.pauseFlag, PAUSE_WANTED_SLOT, 0);
+    Atomics.notify(this.pauseFlag, PAUSE_WANTED_SLOT);
     this.state = 'running';
+  }
+
+  /** Asks the thread to freeze (if not already asked) and waits until it is frozen, or the timeout. */
+  private async freeze(): Promise<void> {
+    if (Atomics.exchange(this.pauseFlag, PAUSE_WANTED_SLOT, 1) === 0) this.send({ type: 'pause' });
+    const deadline = Date.now() + KILL_FREEZE_TIMEOUT_MS;
+    while (Atomics.load(this.pauseFlag, PAUSE_FROZEN_SLOT) === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
   }
 
   /** Graceful stop: the member finishes, flushes and closes its log; forced after a timeout. */

@@ -43,13 +43,19 @@ export interface NodeWorkerConfig {
   walSegmentBytes: number;
   snapshotEveryEntries: number;
   requestTimeoutMs: number;
-  /** Int32Array[1]: 1 while the supervisor wants this thread frozen. */
+  /** Int32Array of PAUSE_FLAG_BYTES: see PAUSE_WANTED_SLOT and PAUSE_FROZEN_SLOT. */
   pauseFlag: SharedArrayBuffer;
   /** Float64Array the WAL publishes its synced position into (for power-cut kills). */
   syncedPosition: SharedArrayBuffer;
   /** Start an election at once instead of waiting for a timeout (fresh clusters start fast). */
   campaignOnStart: boolean;
 }
+
+/** pauseFlag slot the supervisor sets to 1 while it wants the thread frozen. */
+export const PAUSE_WANTED_SLOT = 0;
+/** pauseFlag slot the worker sets to 1 while it is frozen (a kill waits for it). */
+export const PAUSE_FROZEN_SLOT = 1;
+export const PAUSE_FLAG_BYTES = 2 * Int32Array.BYTES_PER_ELEMENT;
 
 export type ControlCommand =
   | { type: 'pause' }
@@ -72,6 +78,9 @@ export interface NodeStatusReport {
   lastIndex: number;
   /** Snapshots this member installed from a leader since it started. */
   snapshotsInstalled: number;
+  /** The v2 store's own index (etcd index) and a hash of its image: equal on converged members. */
+  storeIndex: number;
+  storeHash: string;
   clientUrl: string;
   links: { to: NodeId; config: LinkConfig; stats: { sent: number; delivered: number; dropped: number } }[];
 }

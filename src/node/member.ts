@@ -15,6 +15,7 @@ import { RaftNode } from './raft-node.js';
 import { StoreStateMachine } from './store-state-machine.js';
 import { MemberBackend } from './member-backend.js';
 import { MemberStats } from './member-stats.js';
+import { PAUSE_FROZEN_SLOT, PAUSE_WANTED_SLOT } from './control-protocol.js';
 import type { ControlCommand, MemberInfo, NodeStatusReport, NodeWorkerConfig, WorkerEvent } from './control-protocol.js';
 import { SabTransport, type SabLinkBuffers } from '../transport/sab-transport.js';
 
@@ -144,6 +145,8 @@ export class Member {
       applied: core.appliedIndex,
       lastIndex: core.lastIndex,
       snapshotsInstalled: this.node.snapshotsInstalled,
+      storeIndex: this.backend.store.index,
+      storeHash: this.backend.store.hash(),
       clientUrl: this.api.url,
       links: this.transport.linkReports(),
     };
@@ -200,9 +203,12 @@ async function createTransport(config: NodeWorkerConfig): Promise<PeerTransport>
   }
 }
 
-/** Blocks this thread (like SIGSTOP) until the supervisor clears the flag. */
+/** Blocks this thread (like SIGSTOP) until the supervisor clears the flag; says so while frozen. */
 function freezeWhilePaused(flag: Int32Array): void {
-  while (Atomics.load(flag, 0) === 1) Atomics.wait(flag, 0, 1, 1000);
+  Atomics.store(flag, PAUSE_FROZEN_SLOT, 1);
+  Atomics.notify(flag, PAUSE_FROZEN_SLOT);
+  while (Atomics.load(flag, PAUSE_WANTED_SLOT) === 1) Atomics.wait(flag, PAUSE_WANTED_SLOT, 1, 1000);
+  Atomics.store(flag, PAUSE_FROZEN_SLOT, 0);
 }
 
 export type { MemberInfo };
