@@ -338,16 +338,7 @@ export class Cluster extends EventEmitter<ClusterEvents> {
 
   /** Resets every link to pass-through (no delay, no loss, no cuts). */
   async clearLinks(): Promise<void> {
-    const passThrough: Partial<LinkConfig> = {
-      delayMs: 0,
-      jitterMs: 0,
-      loss: 0,
-      lossBurstLengthMean: 0,
-      duplicate: 0,
-      reorder: 0,
-      bandwidthBps: 0,
-      cut: false,
-    };
+    const passThrough: Partial<LinkConfig> = { ...PASS_THROUGH_LINK };
     for (const from of this.ids) for (const to of this.ids) if (from !== to) await this.link(from, to).set(passThrough);
   }
 

@@ -3,27 +3,16 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../src/cluster/free-port.js';
 import { eventually, getKey, putKey } from './http-helpers.js';
+import { stopChild } from '../support/real-etcd.js';
 
 const BIN = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
-
-function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
 
 test('three raftyard node processes connected over ws elect a leader and replicate writes', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'raftyard-proc-'));
@@ -50,7 +39,7 @@ test('three raftyard node processes connected over ws elect a leader and replica
     assert.deepEqual(members.members.map((m) => m.name).sort(), ids);
     assert.ok(members.members.every((m) => m.clientURLs.length === 1));
   } finally {
-    await Promise.all(children.map(stopProcess));
+    await Promise.all(children.map(stopChild));
     await rm(dir, { recursive: true, force: true });
   }
 });
