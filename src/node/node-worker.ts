@@ -19,14 +19,16 @@ port.on('message', (command: ControlCommand) => {
   else pending.push(command);
 });
 
-/** Stops the member, then lets the thread end by itself (process.exit could lose logs). */
+/** Stops the member (once it has started), then lets the thread end by itself (process.exit could lose logs). */
 async function stop(): Promise<void> {
-  await member?.stop();
+  const started = await starting.catch(() => null);
+  await started?.stop();
   post({ type: 'stopped' });
   port!.close();
 }
 
-Member.start(config, post).then(
+const starting = Member.start(config, post);
+starting.then(
   (started) => {
     member = started;
     for (const command of pending.splice(0)) started.handle(command, pauseFlag);
