@@ -1,0 +1,106 @@
+// The admin HTTP API and the `raftyard up` / `raftyard fault` commands as a shell user drives
+// them: one JSON line when ready, faults through the API, JSON errors, and recovery of the same
+// cluster from its data directory after a SIGKILL.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import { Cluster } from '../../src/cluster/cluster.js';
+import { startAdminServer } from '../../src/cluster/admin-server.js';
+import { eventually, getKey, putKey } from './http-helpers.js';
+import { stopChild } from '../support/real-etcd.js';
+
+const BIN = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
+const FAST = { heartbeatMs: 20, electionMs: 200, requestTimeoutMs: 1500 } as const;
+
+async function call(url: string, method: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await fetch(url, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+
+test('the admin API reports the cluster and injects faults; bad requests get JSON errors', async () => {
+  const cluster = await Cluster.start({ nodes: 3, ...FAST });
+  const admin = await startAdminServer(cluster);
+  try {
+    const report = await call(`${admin.url}/v1/cluster`, 'GET');
+    assert.equal(report.status, 200);
+    const nodes = report.json.nodes as { id: string; role: string; endpoint: string }[];
+    assert.deepEqual(nodes.map((n) => n.id), ['n1', 'n2', 'n3']);
+    const leader = report.json.leader as string;
+    assert.ok(nodes.some((n) => n.id === leader && n.role === 'leader'));
+
+    assert.equal((await call(`${admin.url}/v1/nodes/${leader}/kill`, 'POST', { loseUnsynced: true })).status, 200);
+    await eventually(async () => {
+      const now = await call(`${admin.url}/v1/cluster`, 'GET');
+      return now.json.leader !== null && now.json.leader !== leader;
+    }, 5000, 'a new leader');
+    assert.equal((await call(`${admin.url}/v1/nodes/${leader}/restart`, 'POST')).status, 200);
+
+    const link = await call(`${admin.url}/v1/links/n1/n2`, 'PUT', { delayMs: 15, jitterMs: 2 });
+    assert.equal(link.status, 200);
+    assert.deepEqual(link.json.config, { delayMs: 15, jitterMs: 2 });
+    assert.equal((await call(`${admin.url}/v1/partition`, 'POST', { groups: [['n1'], ['n2', 'n3']] })).status, 200);
+    assert.equal((await call(`${admin.url}/v1/heal`, 'POST')).status, 200);
+    assert.equal((await call(`${admin.url}/v1/links`, 'DELETE')).status, 200);
+
+    const badField = await call(`${admin.url}/v1/links/n1/n2`, 'PUT', { delay: 5 });
+    assert.equal(badField.status, 400);
+    assert.match(String(badField.json.message), /unknown link setting "delay"/);
+    const badValue = await call(`${admin.url}/v1/links/n1/n2`, 'PUT', { loss: 2 });
+    assert.equal(badValue.status, 400);
+    assert.equal((await call(`${admin.url}/v1/nodes/n9/kill`, 'POST')).status, 404);
+    assert.equal((await call(`${admin.url}/v1/nodes/n2/resume`, 'POST')).status, 409);
+    assert.equal((await call(`${admin.url}/v1/partition`, 'POST', { groups: 'n1' })).status, 400);
+    assert.equal((await call(`${admin.url}/v1/nope`, 'GET')).status, 404);
+  } finally {
+    await admin.close();
+    await cluster.stop();
+  }
+});
+
+function startUp(dataDir: string): { child: ChildProcess; ready: Promise<Record<string, unknown>> } {
+  const child = spawn(process.execPath, [BIN, 'up', '--json', '--port', '0', '--admin-port', '0', '--data-dir', dataDir,
+    '--heartbeat-ms', '20', '--election-ms', '200', '--log-level', 'silent'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines = createInterface({ input: child.stdout! });
+  const ready = new Promise<Record<string, unknown>>((resolve, reject) => {
+    lines.once('line', (line) => resolve(JSON.parse(line) as Record<string, unknown>));
+    child.once('exit', (code) => reject(new Error(`raftyard up exited with ${code}`)));
+  });
+  return { child, ready };
+}
+
+test('raftyard up --json prints one ready line, and after SIGKILL recovers the same cluster from its data directory', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'raftyard-up-'));
+  try {
+    const first = startUp(dataDir);
+    const ready = await first.ready;
+    assert.equal(ready.ready, true);
+    const endpoints = ready.endpoints as string[];
+    assert.equal(endpoints.length, 3);
+    assert.match(String(ready.admin), /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.ok(['n1', 'n2', 'n3'].includes(String(ready.leader)));
+    assert.equal((await putKey(endpoints[0]!, 'durable', 'yes')).status, 201);
+    const faultExit = await new Promise<number | null>((resolve) => {
+      const fault = spawn(process.execPath, [BIN, 'fault', '--admin', String(ready.admin), 'status'], { stdio: 'ignore' });
+      fault.once('exit', resolve);
+    });
+    assert.equal(faultExit, 0);
+    first.child.kill('SIGKILL');
+    await new Promise((resolve) => first.child.once('exit', resolve));
+
+    const second = startUp(dataDir);
+    const again = await second.ready;
+    const members = (await (await fetch(`${(again.endpoints as string[])[1]}/v2/members`)).json()) as { members: { name: string }[] };
+    assert.deepEqual(members.members.map((m) => m.name).sort(), ['n1', 'n2', 'n3']);
+    await eventually(async () => (await getKey((again.endpoints as string[])[2]!, 'durable', true)).body.node?.value === 'yes', 5000, 'recovered data');
+    await stopChild(second.child);
+    assert.equal(second.child.exitCode, 0, 'SIGTERM stops raftyard up cleanly');
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
