@@ -70,6 +70,9 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
   });
   cluster.on('leader', (leader, term) => log.info({ leader, term }, leader ? 'leader elected' : 'no leader'));
   cluster.on('nodeFailed', (id, message) => log.error({ node: id, message }, 'node failed'));
+  cluster.on('fault', (kind, detail) => log.info({ fault: kind, ...detail }, 'fault injected'));
+  const o0 = cluster.options;
+  log.info({ heartbeatMs: o0.heartbeatMs, electionMs: o0.electionMs, source: o0.timingSource, geo: o0.geo?.members }, 'raft timing');
   const adminPort = values['admin-port'] === undefined ? (port === 0 ? 0 : port + 100) : integerOption(values['admin-port'], 'admin-port', 0);
   const admin = await startAdminServer(cluster, values.host ?? '127.0.0.1', adminPort);
   const leader = await cluster.leader();

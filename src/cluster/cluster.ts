@@ -23,6 +23,8 @@ export interface ClusterEvents {
   leader: [leader: NodeId, term: number];
   /** A member's worker failed (e.g. a corrupt WAL or a failed fsync). */
   nodeFailed: [id: NodeId, message: string];
+  /** A fault was injected (kill, restart, pause, resume, stop, partition, heal, link). */
+  fault: [kind: string, detail: Record<string, unknown>];
 }
 
 export interface NodeSummary {
@@ -274,6 +276,7 @@ export class Cluster extends EventEmitter<ClusterEvents> {
   /** Kills a member's worker at once; `loseUnsynced` also drops its WAL bytes not yet fsynced. */
   async kill(id: NodeId, options: { loseUnsynced?: boolean } = {}): Promise<void> {
     await this.handle(id).kill(options.loseUnsynced ?? false);
+    this.emit('fault', 'kill', { node: id, loseUnsynced: options.loseUnsynced ?? false });
     this.updateLeader();
   }
 
@@ -298,20 +301,24 @@ export class Cluster extends EventEmitter<ClusterEvents> {
     }
     await this.startNode(id, ports, rings, false);
     this.broadcastMembers();
+    this.emit('fault', 'restart', { node: id });
   }
 
   pause(id: NodeId): void {
     this.handle(id).pause();
+    this.emit('fault', 'pause', { node: id });
     this.updateLeader();
   }
 
   resume(id: NodeId): void {
     this.handle(id).resume();
+    this.emit('fault', 'resume', { node: id });
   }
 
   /** Gracefully stops one member (it can be restarted later). */
   async stopNode(id: NodeId): Promise<void> {
     await this.handle(id).stop();
+    this.emit('fault', 'stop', { node: id });
     this.updateLeader();
   }
 
@@ -324,6 +331,7 @@ export class Cluster extends EventEmitter<ClusterEvents> {
         if (from !== to) await this.link(from, to).set({ cut: cuts.has(linkKeyOf(from, to)) });
       }
     }
+    this.emit('fault', 'partition', { groups });
   }
 
   /** Cuts the listed directed links only (one-way partitions). */
@@ -334,6 +342,7 @@ export class Cluster extends EventEmitter<ClusterEvents> {
   /** Restores every cut link (delays and other shaping stay). */
   async heal(): Promise<void> {
     for (const from of this.ids) for (const to of this.ids) if (from !== to) await this.link(from, to).set({ cut: false });
+    this.emit('fault', 'heal', {});
   }
 
   /** Resets every link to pass-through (no delay, no loss, no cuts). */
@@ -349,6 +358,7 @@ export class Cluster extends EventEmitter<ClusterEvents> {
     const key = linkKeyOf(from, to);
     const configs = this.linkConfigs;
     const sendTo = this.handle(from);
+    const emit = this.emit.bind(this);
     return {
       async set(config: Partial<LinkConfig>): Promise<void> {
         const merged = { ...configs.get(key), ...config };
@@ -356,6 +366,7 @@ export class Cluster extends EventEmitter<ClusterEvents> {
         mergeLinkConfig(PASS_THROUGH_LINK, merged);
         configs.set(key, merged);
         sendTo.send({ type: 'link', to, config });
+        emit('fault', 'link', { from, to, config });
       },
       get config(): Partial<LinkConfig> {
         return { ...configs.get(key) };
