@@ -6,6 +6,7 @@ import { faultCommand } from './fault-command.js';
 import { runCtl } from './ctl/index.js';
 import { benchMain } from '../bench/cli.js';
 import { registerEmbeddedTarget } from '../bench/embedded-target.js';
+import { chaosMain } from '../chaos/cli.js';
 import type { CliIo } from './cli-io.js';
 
 const USAGE = `Usage: raftyard <command> [options]
@@ -14,6 +15,7 @@ const USAGE = `Usage: raftyard <command> [options]
   fault     inject faults through a running cluster's admin API
   ctl       etcdctl (ETCDCTL_API=2) drop-in: set, get, mk, ls, watch, member list, ...
   bench     benchmark a raftyard cluster or any etcd v2 endpoints
+  chaos     seeded faults under concurrent clients, then a linearizability and convergence check
 Run 'raftyard <command> --help' for a command's options.
 
 ${UP_USAGE}`;
@@ -32,6 +34,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     case 'bench':
       registerEmbeddedTarget();
       return benchMain(rest);
+    case 'chaos':
+      return chaosMain(rest);
     case undefined:
     case '--help':
     case '-h':
