@@ -91,7 +91,8 @@ async function exchangeProblem(agent: Agent, endpoint: string, fuzzRequest: Fuzz
     return answerProblem(fuzzRequest.method, answer);
   } catch (error) {
     const message = (error as Error).message;
-    statusCounts[(error as NodeJS.ErrnoException).code ?? 'error'] = (statusCounts[(error as NodeJS.ErrnoException).code ?? 'error'] ?? 0) + 1;
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    statusCounts[code] = (statusCounts[code] ?? 0) + 1;
     const closedOnOversize = fuzzRequest.kind === 'huge-body' && /EPIPE|ECONNRESET|socket hang up/.test(message);
     return closedOnOversize ? null : `no answer: ${message}`;
   }
