@@ -9,13 +9,6 @@ import { quorumGet } from './v2-calls.js';
 import { WriteLedger, type LedgerViolation } from './write-ledger.js';
 
 export interface CrashTarget {
-  /**
-   * True when client connections must be quiet at the moment of the crash. Node 20 can abort
-   * the whole process when a worker thread is terminated while its HTTP server parses incoming
-   * bytes (see runtime-findings.md), so in-process kills first abandon the writes in flight:
-   * those writes stay unknown and are still being replicated when the crash comes.
-   */
-  readonly quietClientsBeforeCrash: boolean;
   /** Starts or recovers the target; resolves with its client endpoints once it takes writes. */
   start(): Promise<string[]>;
   /** Crashes it at once, in the middle of whatever it is doing. */
@@ -48,8 +41,6 @@ export interface CrashRoundsReport {
 
 export const ROUNDS_MAX = 10_000;
 const READ_CONCURRENCY = 8;
-/** Lets the servers see abandoned connections close before the crash. */
-const QUIET_SETTLE_MS = 100;
 
 export async function runCrashRounds(target: CrashTarget, options: CrashRoundOptions): Promise<CrashRoundsReport> {
   if (!(Number.isInteger(options.rounds) && options.rounds >= 1 && options.rounds <= ROUNDS_MAX)) {
@@ -66,10 +57,6 @@ export async function runCrashRounds(target: CrashTarget, options: CrashRoundOpt
       await verifyLedger(ledger, endpoints, options.readTimeoutMs, round, report);
       writers.start(endpoints, prng.nextUint32());
       await new Promise((resolve) => setTimeout(resolve, prng.int(options.crashDelayMsMin, options.crashDelayMsMax)));
-      if (target.quietClientsBeforeCrash) {
-        await writers.stop(true);
-        await new Promise((resolve) => setTimeout(resolve, QUIET_SETTLE_MS));
-      }
       await target.crash();
       await writers.stop();
       Object.assign(report, { rounds: round, writesAcked: ledger.acked, writesUnknown: ledger.unknown });

@@ -24,7 +24,6 @@ export class CrashWriters {
   private readonly nextSeq: number[];
   private stopping = false;
   private running: Promise<void> | null = null;
-  private abort = new AbortController();
 
   constructor(
     private readonly ledger: WriteLedger,
@@ -42,18 +41,13 @@ export class CrashWriters {
     if (this.running !== null) throw new Error('writers are already running');
     if (endpoints.length === 0) throw new Error('writers need at least one endpoint');
     this.stopping = false;
-    this.abort = new AbortController();
     const clients = this.nextSeq.map((_, client) => this.runClient(client, endpoints, new Prng(seed * 31 + client)));
     this.running = Promise.all(clients).then(() => undefined);
   }
 
-  /**
-   * Stops every client; resolves once all have. With `abandonInFlight`, writes still in flight
-   * are abandoned at once (their outcome is unknown) instead of awaited.
-   */
-  async stop(abandonInFlight = false): Promise<void> {
+  /** Stops every client; resolves once all have (writes in flight finish or time out). */
+  async stop(): Promise<void> {
     this.stopping = true;
-    if (abandonInFlight) this.abort.abort();
     await this.running;
     this.running = null;
   }
@@ -64,7 +58,7 @@ export class CrashWriters {
       const seq = this.nextSeq[client]!++;
       const paddingBytes = prng.chance(this.options.largeValueChance) ? prng.int(1024, LARGE_VALUE_BYTES_MAX) : 0;
       const value = this.ledger.attempt(key, seq, paddingBytes);
-      const acknowledged = await putValue(prng.pick(endpoints), key, value, this.options.requestTimeoutMs, this.abort.signal);
+      const acknowledged = await putValue(prng.pick(endpoints), key, value, this.options.requestTimeoutMs);
       this.ledger.settle(key, seq, acknowledged);
       if (!acknowledged && !this.stopping) await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
     }

@@ -7,7 +7,6 @@ import type { ClusterOptions } from '../cluster/cluster-options.js';
 import type { CrashTarget } from './crash-rounds.js';
 
 export class PowerCutTarget implements CrashTarget {
-  readonly quietClientsBeforeCrash = true;
   private cluster: Cluster | null = null;
 
   constructor(

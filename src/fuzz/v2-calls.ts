@@ -6,14 +6,14 @@ export interface QuorumRead {
   value: string | null;
 }
 
-/** True when the write was acknowledged; false when its outcome is unknown (or it was abandoned). */
-export async function putValue(endpoint: string, key: string, value: string, timeoutMs: number, abandon?: AbortSignal): Promise<boolean> {
+/** True when the write was acknowledged; false when its outcome is unknown. */
+export async function putValue(endpoint: string, key: string, value: string, timeoutMs: number): Promise<boolean> {
   try {
     const res = await fetch(`${endpoint}/v2/keys/${key}`, {
       method: 'PUT',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ value }).toString(),
-      signal: abandon ? AbortSignal.any([abandon, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
+      signal: AbortSignal.timeout(timeoutMs),
     });
     await res.arrayBuffer();
     return res.status === 200 || res.status === 201;
