@@ -2,7 +2,6 @@
 // member-change.ts), /v2/machines, /v2/stats/{self,leader,store}, /version and /health, each
 // with etcd's methods, headers and bodies. Their errors are `{"message":"..."}` bodies.
 
-import { newV2Request } from '../store/index.js';
 import type { MemberView } from './api-backend.js';
 import type { ApiContext, Exchange } from './api-context.js';
 import { withDeadline } from './backend-call.js';
@@ -62,7 +61,7 @@ export function serveVersion(ctx: ApiContext, exchange: Exchange): void {
   sendJson(res, 200, goJsonValue({ etcdserver, etcdcluster }));
 }
 
-/** Healthy when there is a leader and a quorum read (a QGET through Raft) succeeds in 1 s. */
+/** Healthy when there is a leader and a quorum read (a ReadIndex round) succeeds in 1 s. */
 export async function serveHealth(ctx: ApiContext, exchange: Exchange): Promise<void> {
   const { req, res } = exchange;
   if (req.method !== 'GET') return sendMethodNotAllowed(res, ['GET']);
@@ -76,7 +75,7 @@ export async function serveHealth(ctx: ApiContext, exchange: Exchange): Promise<
 
 async function quorumReadSucceeds(ctx: ApiContext): Promise<boolean> {
   try {
-    await withDeadline(ctx.backend.propose(newV2Request({ method: 'QGET', path: '/' })), HEALTH_READ_TIMEOUT_MS);
+    await withDeadline(ctx.backend.linearizableRead(), HEALTH_READ_TIMEOUT_MS);
     return true;
   } catch {
     return false;

@@ -1,7 +1,8 @@
 // /v2/keys: etcd's keysHandler. Parses the request, then serves it the way etcd's v2 server
-// does: PUT, POST, DELETE and a GET with quorum=true go through Raft (a quorum GET as a QGET
-// entry, even with wait=true), a GET with wait=true becomes a watch, and a plain GET or HEAD
-// reads this member's store directly (it may be stale). Answers carry etcd's headers.
+// does: PUT, POST and DELETE go through Raft, a GET with quorum=true is linearizable (a
+// ReadIndex round, even with wait=true, where etcd would answer a QGET likewise), a GET with
+// wait=true becomes a watch, and a plain GET or HEAD reads this member's store directly (it
+// may be stale). Answers carry etcd's headers.
 
 import { ErrorCode, isV2Error, newV2Error, renderEventBody, eventHttpStatus, type V2Error, type V2Event } from '../store/index.js';
 import type { ApiContext, Exchange } from './api-context.js';
@@ -31,9 +32,9 @@ export async function serveKeys(ctx: ApiContext, exchange: Exchange): Promise<vo
   if ((parsed.method === 'GET' && !parsed.quorum) || parsed.method === 'HEAD') {
     result = backend.store.get(parsed.key, parsed.recursive, parsed.sorted);
   } else {
-    const proposal = await proposeOrFail(ctx, parsed);
+    const answer = parsed.method === 'GET' ? await quorumGetOrFail(ctx, parsed) : await proposeOrFail(ctx, parsed);
     if (res.destroyed) return;
-    result = proposal;
+    result = answer;
   }
   if (isV2Error(result)) return sendV2Error(res, result, headers);
   const eventHeaders = { ...headers, ...raftHeaders(ctx), 'X-Etcd-Index': String(result.etcdIndex) };
@@ -68,6 +69,20 @@ async function proposeOrFail(ctx: ApiContext, request: KeyRequest): Promise<V2Ev
   } catch (error) {
     return newV2Error(ErrorCode.RaftInternal, failureCause(error), 0);
   }
+}
+
+/**
+ * A linearizable GET: a ReadIndex round proves this member has applied everything committed
+ * before the request, then the local store answers (no log entry, unlike etcd's QGET, with
+ * the same answer).
+ */
+async function quorumGetOrFail(ctx: ApiContext, request: KeyRequest): Promise<V2Event | V2Error> {
+  try {
+    await withDeadline(ctx.backend.linearizableRead(), ctx.requestTimeoutMs);
+  } catch (error) {
+    return newV2Error(ErrorCode.RaftInternal, failureCause(error), 0);
+  }
+  return ctx.backend.store.get(request.key, request.recursive, request.sorted);
 }
 
 function startWatch(ctx: ApiContext, exchange: Exchange, request: KeyRequest, headers: Headers): void {
