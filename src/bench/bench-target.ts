@@ -2,6 +2,8 @@
 // close it, and a registry of named factories (`--target embedded`) through which the
 // embedded raftyard cluster, or anything else that serves the v2 API, plugs in.
 
+import type { TargetSettings } from './bench-options.js';
+
 /** The lower bound on commit latency a target can promise, and what it is made of. */
 export interface CommitFloor {
   floorMs: number;
@@ -21,13 +23,7 @@ export interface BenchTarget {
 }
 
 /** Everything the command line says about a target; factories take what they understand. */
-export interface TargetOptions {
-  nodes?: number;
-  transport?: string;
-  geo?: string;
-  seed: number;
-  clientRegion?: string;
-  leaderRegion?: string;
+export interface TargetOptions extends TargetSettings {
   /** Spec-local settings (`embedded:wal=off`) that the harness does not interpret. */
   extra: Record<string, string>;
 }
