@@ -44,18 +44,16 @@ async function openPair(kind: TransportKind): Promise<{ a: PeerTransport; worker
   await once(worker, 'ready');
   const dialer = new WsTransport({ id: 'a', peers: { b: `ws://127.0.0.1:${wsPort}` }, host: '127.0.0.1', port: 0, seed: 1 });
   await dialer.listen();
-  // Receive on `a` (the worker dials it), send through `dialer`.
-  dialer.onReceive = (m) => a.onReceive(m);
-  const sender = Object.assign(Object.create(Object.getPrototypeOf(dialer)), dialer) as PeerTransport;
+  // Let both connections open before the first ping.
   await new Promise((r) => setTimeout(r, 200));
-  return { a: wrapWs(a, dialer, sender), worker };
+  return { a: wrapWs(a, dialer), worker };
 }
 
 /** ws: the echo answers on the connection the worker dialled to `a`; we send through `dialer`. */
-function wrapWs(receiver: WsTransport, dialer: WsTransport, _sender: PeerTransport): PeerTransport {
+function wrapWs(receiver: WsTransport, dialer: WsTransport): PeerTransport {
   return {
     send: (m: Message) => dialer.send(m),
-    set onReceive(handler: (m: Message) => void) {
+    set onReceive(handler: (m: Message, sizeBytes: number) => void) {
       receiver.onReceive = handler;
     },
     close: () => {

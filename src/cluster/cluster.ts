@@ -51,6 +51,23 @@ export interface LinkHandle {
   readonly config: Partial<LinkConfig>;
 }
 
+/** One member's end of the channel to one peer. */
+interface ChannelEnd {
+  port?: MessagePort;
+  rings?: SabLinkBuffers;
+}
+
+/** A member's ends of its channels, by peer, as its worker is started with them. */
+interface PeerChannels {
+  ports: Record<NodeId, MessagePort>;
+  rings: Record<NodeId, SabLinkBuffers>;
+}
+
+function placeEnd(channels: PeerChannels, peer: NodeId, end: ChannelEnd): void {
+  if (end.port) channels.ports[peer] = end.port;
+  if (end.rings) channels.rings[peer] = end.rings;
+}
+
 export class Cluster extends EventEmitter<ClusterEvents> {
   private readonly handles = new Map<NodeId, NodeHandle>();
   /** The shaping of every directed link as the supervisor last set it (kept across restarts). */
@@ -126,24 +143,17 @@ export class Cluster extends EventEmitter<ClusterEvents> {
     if (this.options.transport === 'ws') {
       for (const id of ids) this.wsPorts.set(id, await freePort(this.options.host));
     }
-    const ports = new Map<NodeId, Record<NodeId, MessagePort>>(ids.map((id) => [id, {}]));
-    const rings = new Map<NodeId, Record<NodeId, SabLinkBuffers>>(ids.map((id) => [id, {}]));
+    const channels = new Map<NodeId, PeerChannels>(ids.map((id) => [id, { ports: {}, rings: {} }]));
     for (let i = 0; i < ids.length; i++) {
       for (let j = i + 1; j < ids.length; j++) {
         const [a, b] = [ids[i]!, ids[j]!];
-        if (this.options.transport === 'port') {
-          const channel = new MessageChannel();
-          ports.get(a)![b] = channel.port1;
-          ports.get(b)![a] = channel.port2;
-        } else if (this.options.transport === 'sab') {
-          const pair = createSabLinkPair();
-          rings.get(a)![b] = pair.a;
-          rings.get(b)![a] = pair.b;
-        }
+        const [endA, endB] = this.openChannel();
+        placeEnd(channels.get(a)!, b, endA);
+        placeEnd(channels.get(b)!, a, endB);
       }
     }
     // On a fresh cluster n1 campaigns at once, so the first leader needs no election timeout.
-    const outcomes = await Promise.allSettled(ids.map((id, i) => this.startNode(id, ports.get(id)!, rings.get(id)!, fresh && i === 0)));
+    const outcomes = await Promise.allSettled(ids.map((id, i) => this.startNode(id, channels.get(id)!, fresh && i === 0)));
     this.broadcastMembers();
     this.requireQuorumStarted(outcomes);
   }
@@ -161,12 +171,21 @@ export class Cluster extends EventEmitter<ClusterEvents> {
     }
   }
 
-  private async startNode(
-    id: NodeId,
-    ports: Record<NodeId, MessagePort>,
-    rings: Record<NodeId, SabLinkBuffers>,
-    campaignOnStart: boolean,
-  ): Promise<void> {
+  /** Both ends of a new in-process channel between two members ('ws' members dial each other). */
+  private openChannel(): [ChannelEnd, ChannelEnd] {
+    if (this.options.transport === 'port') {
+      const channel = new MessageChannel();
+      return [{ port: channel.port1 }, { port: channel.port2 }];
+    }
+    if (this.options.transport === 'sab') {
+      const pair = createSabLinkPair();
+      return [{ rings: pair.a }, { rings: pair.b }];
+    }
+    return [{}, {}];
+  }
+
+  private async startNode(id: NodeId, channels: PeerChannels, campaignOnStart: boolean): Promise<void> {
+    const { ports, rings } = channels;
     const handle = this.handle(id);
     const index = this.ids.indexOf(id);
     const clientPort = handle.clientUrl ? Number(new URL(handle.clientUrl).port) : this.options.port === 0 ? 0 : this.options.port + index;
@@ -284,22 +303,17 @@ export class Cluster extends EventEmitter<ClusterEvents> {
   async restart(id: NodeId): Promise<void> {
     const handle = this.handle(id);
     if (handle.alive) await handle.kill(false);
-    const ports: Record<NodeId, MessagePort> = {};
-    const rings: Record<NodeId, SabLinkBuffers> = {};
+    const channels: PeerChannels = { ports: {}, rings: {} };
     for (const peer of this.ids) {
       if (peer === id) continue;
+      const [own, theirs] = this.openChannel();
+      placeEnd(channels, peer, own);
       const peerHandle = this.handle(peer);
-      if (this.options.transport === 'port') {
-        const channel = new MessageChannel();
-        ports[peer] = channel.port1;
-        if (peerHandle.alive) peerHandle.send({ type: 'attach-peer', peer: id, port: channel.port2 }, [channel.port2]);
-      } else if (this.options.transport === 'sab') {
-        const pair = createSabLinkPair();
-        rings[peer] = pair.a;
-        if (peerHandle.alive) peerHandle.send({ type: 'attach-peer', peer: id, rings: pair.b });
+      if (peerHandle.alive && (theirs.port || theirs.rings)) {
+        peerHandle.send({ type: 'attach-peer', peer: id, ...theirs }, theirs.port ? [theirs.port] : []);
       }
     }
-    await this.startNode(id, ports, rings, false);
+    await this.startNode(id, channels, false);
     this.broadcastMembers();
     this.emit('fault', 'restart', { node: id });
   }

@@ -54,7 +54,7 @@ export class MemberStats implements MessageObserver {
     this.followers.get(message.to)?.appendSent(message, now);
   }
 
-  received(message: Message): void {
+  received(message: Message, sizeBytes: number): void {
     if (message.type === MessageType.AppendResponse) {
       this.followers.get(message.from)?.appendAnswered(message, this.nowMs());
       return;
@@ -63,7 +63,7 @@ export class MemberStats implements MessageObserver {
     const now = this.nowMs();
     this.noteLeader(message.from, now);
     this.recvAppendCount++;
-    this.recvWindow.record(now, encodedSize(message));
+    this.recvWindow.record(now, sizeBytes);
   }
 
   /** The body of /v2/stats/self, in etcd's field order (rates left out while 0). */

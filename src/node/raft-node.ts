@@ -29,7 +29,8 @@ export class NodeError extends Error {
 /** Sees every message a node sends and receives (the member's traffic statistics). */
 export interface MessageObserver {
   sent(message: Message): void;
-  received(message: Message): void;
+  /** `sizeBytes`: the message's encoded size, as the transport received it. */
+  received(message: Message, sizeBytes: number): void;
 }
 
 export interface RaftNodeOptions<Result> {
@@ -95,9 +96,6 @@ export class RaftNode<Result> {
   private stopped = false;
   private lastRole: Role;
   private lastLeader: string;
-  /** Term and vote of the last hard state written: only a change of these forces a sync. */
-  private lastHardTerm = -1;
-  private lastHardVote = '';
 
   constructor(options: RaftNodeOptions<Result>) {
     this.options = options;
@@ -106,7 +104,7 @@ export class RaftNode<Result> {
     this.lastRole = this.core.role;
     this.lastLeader = this.core.leader;
     this.lastSnapshotIndex = this.core.latestSnapshot()?.meta.index ?? 0;
-    options.transport.onReceive = (m) => this.step(m);
+    options.transport.onReceive = (m, sizeBytes) => this.step(m, sizeBytes);
   }
 
   start(): void {
@@ -123,9 +121,9 @@ export class RaftNode<Result> {
     return this.installedSnapshotCount;
   }
 
-  step(message: Message): void {
+  step(message: Message, sizeBytes: number): void {
     if (this.stopped) return;
-    this.options.observer?.received(message);
+    this.options.observer?.received(message, sizeBytes);
     this.core.step(message);
     this.schedule();
   }
@@ -257,7 +255,7 @@ export class RaftNode<Result> {
 
   private handleReady(rd: Ready): void {
     if (rd.softState) this.noteRole(rd.softState.role, rd.softState.leader);
-    const mustSync = rd.entries.length > 0 || (rd.hardState !== null && this.termOrVoteChanged(rd));
+    const { mustSync } = rd;
     if (rd.entries.length > 0 || rd.hardState !== null) {
       const seq = this.options.wal.append(rd.entries, rd.hardState);
       if (mustSync) this.lastSyncedWriteSeq = seq;
@@ -274,14 +272,6 @@ export class RaftNode<Result> {
     this.apply(rd.committedEntries);
     for (const rs of rd.readStates) this.onReadState(rs);
     this.maybeSnapshot();
-  }
-
-  private termOrVoteChanged(rd: Ready): boolean {
-    const hs = rd.hardState!;
-    const changed = hs.term !== this.lastHardTerm || hs.vote !== this.lastHardVote;
-    this.lastHardTerm = hs.term;
-    this.lastHardVote = hs.vote;
-    return changed;
   }
 
   private requestSync(): void {
@@ -306,16 +296,19 @@ export class RaftNode<Result> {
 
   /** Sends after-persist messages and reports durability, strictly in Ready order. */
   private releaseDuties(durableSeq: number): void {
+    let released = 0;
     while (this.dutiesHead < this.duties.length && this.duties[this.dutiesHead]!.seq <= durableSeq) {
       const duty = this.duties[this.dutiesHead++]!;
       for (const m of duty.messages) this.send(m);
       this.core.persisted(duty.index, duty.term);
+      released++;
     }
     if (this.dutiesHead === this.duties.length) {
       this.duties = [];
       this.dutiesHead = 0;
     }
-    this.schedule();
+    // Only a released duty can give the core more to do (a commit, a send).
+    if (released > 0) this.schedule();
   }
 
   private send(message: Message): void {

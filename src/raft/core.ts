@@ -297,10 +297,13 @@ export class RaftCore {
     const snapshot = this.log.pendingSnapshot;
     this.log.pendingSnapshot = null;
     if (snapshot) this.log.applied = Math.max(this.log.applied, snapshot.meta.index);
+    const entries = this.log.takeUnpersisted();
+    const voteChanged = hardState.term !== this.lastHardState.term || hardState.vote !== this.lastHardState.vote;
     const rd: Ready = {
       softState: sameSoftState(softState, this.lastSoftState) ? null : softState,
       hardState: sameHardState(hardState, this.lastHardState) ? null : hardState,
-      entries: this.log.takeUnpersisted(),
+      entries,
+      mustSync: entries.length > 0 || snapshot !== null || voteChanged,
       snapshot,
       messages: this.messages,
       messagesAfterPersist: this.messagesAfterPersist,
@@ -612,7 +615,8 @@ export class RaftCore {
         // A proposal forwarded in an earlier term is dropped: its proposer, seeing this term's
         // first entry applied without its own, knows it was lost and may safely propose again.
         if (m.logTerm < this.currentTerm) return;
-        this.appendProposals(m.entries.map((e) => ({ ...e, term: 0, index: 0 })));
+        // appendProposals assigns each entry its term and index in this log.
+        this.appendProposals(m.entries);
         return;
       case MessageType.ReadIndex:
         this.leaderReadIndex(m.from, m.context);

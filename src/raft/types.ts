@@ -144,6 +144,11 @@ export interface Ready {
   messagesAfterPersist: Message[];
   committedEntries: Entry[];
   readStates: ReadState[];
+  /**
+   * Whether this Ready's write must be fsynced before `messagesAfterPersist` go out: it holds
+   * entries, a snapshot, or a new term or vote. A change of the commit index alone need not be.
+   */
+  mustSync: boolean;
   /** The (index, term) of the last entry of this Ready's write: pass it to `persisted`. */
   persistedTo: { index: number; term: number };
 }

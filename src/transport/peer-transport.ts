@@ -19,8 +19,8 @@ export interface LinkReport {
 }
 
 export abstract class PeerTransport {
-  /** Called for every message that arrives from a peer. */
-  onReceive: (message: Message) => void = () => {};
+  /** Called for every message that arrives from a peer, with its encoded size. */
+  onReceive: (message: Message, sizeBytes: number) => void = () => {};
   private readonly links = new Map<NodeId, ShapedLink<Message>>();
   private readonly outgoing = new Map<NodeId, Message[]>();
   private flushScheduled = false;
@@ -70,7 +70,7 @@ export abstract class PeerTransport {
   /** Decodes a batch frame that arrived and hands each message to the node. */
   protected receiveFrame(frame: Uint8Array): void {
     if (this.closed) return;
-    unpackBatch(frame, (bytes) => this.onReceive(decodeMessage(bytes)));
+    unpackBatch(frame, (bytes) => this.onReceive(decodeMessage(bytes), bytes.byteLength));
   }
 
   private queueForPeer(peer: NodeId, message: Message): void {

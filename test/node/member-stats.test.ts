@@ -9,8 +9,14 @@ import { emptyMessage, EntryType, MessageType, type Message } from '../../src/ra
 import { FollowerStats } from '../../src/node/follower-stats.js';
 import { MemberStats } from '../../src/node/member-stats.js';
 import { RateWindow, RATE_WINDOW_CAPACITY } from '../../src/node/rate-window.js';
+import { encodedSize } from '../../src/transport/message-codec.js';
 
 const T0_MS = Date.UTC(2024, 0, 1);
+
+/** What the transport does: hands over a message with its encoded size. */
+function receive(stats: MemberStats, message: Message): void {
+  stats.received(message, encodedSize(message));
+}
 const hexOf = (node: string): string => `00000000000000${node.slice(1).padStart(2, '0')}`;
 
 function append(from: string, to: string, prevIndex: number, entryCount: number): Message {
@@ -33,10 +39,10 @@ test('a follower counts appends received, follows their sender and reports the u
   const before = stats.selfJson('n2', hexOf);
   assert.deepEqual([before.state, (before.leaderInfo as { leader: string }).leader, before.recvAppendRequestCnt], ['StateFollower', '', 0]);
   now += 100;
-  stats.received(append('n1', 'n2', 0, 1));
+  receive(stats, append('n1', 'n2', 0, 1));
   now += 100;
-  stats.received(append('n1', 'n2', 1, 1));
-  stats.received(emptyMessage(MessageType.Heartbeat, 'n1', 'n2', 2));
+  receive(stats, append('n1', 'n2', 1, 1));
+  receive(stats, emptyMessage(MessageType.Heartbeat, 'n1', 'n2', 2));
   now += 250;
   const self = stats.selfJson('n2', hexOf);
   assert.deepEqual(self.leaderInfo, { leader: hexOf('n1'), uptime: '350ms', startTime: '2024-01-01T00:00:00.1Z' });
@@ -57,10 +63,10 @@ test('a leader counts appends sent and times each follower\'s answers', () => {
   stats.sent(append('n1', 'n3', 0, 2));
   stats.sent(emptyMessage(MessageType.Heartbeat, 'n1', 'n2', 2));
   now += 2;
-  stats.received(answer('n2', 'n1', 2));
+  receive(stats, answer('n2', 'n1', 2));
   stats.sent(append('n1', 'n2', 2, 1));
   now += 4;
-  stats.received(answer('n2', 'n1', 3));
+  receive(stats, answer('n2', 'n1', 3));
   const self = stats.selfJson('n1', hexOf);
   assert.deepEqual([self.state, (self.leaderInfo as { leader: string }).leader, self.sendAppendRequestCnt], ['StateLeader', hexOf('n1'), 3]);
   const followers = stats.followersJson(hexOf);
@@ -93,8 +99,8 @@ test('a leader that starts following forgets its appends in flight and restarts 
   const stats = new MemberStats('n1', ['n1', 'n2', 'n3'], 400, () => now);
   stats.sent(append('n1', 'n2', 0, 1));
   now += 10;
-  stats.received(append('n3', 'n1', 1, 1));
-  stats.received(answer('n2', 'n1', 1));
+  receive(stats, append('n3', 'n1', 1, 1));
+  receive(stats, answer('n2', 'n1', 1));
   now += 1000;
   const self = stats.selfJson('n1', hexOf);
   assert.deepEqual([self.state, self.leaderInfo], ['StateFollower', { leader: hexOf('n3'), uptime: '1s', startTime: '2024-01-01T00:00:00.01Z' }]);

@@ -194,3 +194,21 @@ test('a leader drops a proposal forwarded in an earlier term, so its entry term 
   assert.equal(leader.core.lastIndex, before + 1);
   assert.equal(leader.core.termAt(before + 1), leader.core.term);
 });
+
+test('a Ready asks for an fsync only for entries, a snapshot, or a new term or vote, not for a commit index alone', () => {
+  const follower = new RaftCore(defaultRaftConfig('n2', ['n1', 'n2', 'n3']));
+  follower.step({ ...emptyMessage(MessageType.Heartbeat, 'n1', follower.id, 5), commit: 0 });
+  const termChange = follower.ready();
+  assert.equal(termChange.mustSync, true, 'a new term must be durable before it is acknowledged');
+  follower.step({
+    ...emptyMessage(MessageType.Append, 'n1', follower.id, 5),
+    entries: [{ term: 5, index: 1, type: EntryType.Normal, data: bytes('a') }],
+  });
+  const append = follower.ready();
+  assert.equal(append.mustSync, true);
+  follower.persisted(append.persistedTo.index, append.persistedTo.term);
+  follower.step({ ...emptyMessage(MessageType.Heartbeat, 'n1', follower.id, 5), commit: 1 });
+  const commitOnly = follower.ready();
+  assert.ok(commitOnly.hardState !== null && commitOnly.hardState.commit === 1);
+  assert.equal(commitOnly.mustSync, false);
+});
