@@ -1,5 +1,6 @@
-// Geo-delay presets: from one region per member, the one-way delay of every directed link
-// (half the round trip) and Raft timing that follows etcd's tuning advice for that spread.
+// Geo-delay presets: from one region per member (or one uniform delay between all members),
+// the one-way delay of every directed link (half the round trip) and Raft timing that follows
+// etcd's tuning advice for that spread.
 
 import type { NodeId } from '../raft/types.js';
 import { GEO_REGIONS, GEO_RTT_MS, SAME_REGION_RTT_MS, type GeoRegion } from './geo-rtt.js';
@@ -17,8 +18,8 @@ export interface GeoLinkDelay {
   delayMs: number;
 }
 
-export interface GeoPreset {
-  members: Array<{ id: NodeId; region: GeoRegion }>;
+/** Links between members and the Raft timing that suits them. */
+export interface LinkPreset {
   /** Every directed link between distinct members, with its one-way delay. */
   links: GeoLinkDelay[];
   /** The largest round trip between two members. */
@@ -26,6 +27,16 @@ export interface GeoPreset {
   /** About the largest round trip between members (etcd: "around the maximum of average RTT"). */
   heartbeatMs: number;
   /** Ten round trips, and at least five heartbeats. */
+  electionTimeoutMs: number;
+}
+
+export interface GeoPreset extends LinkPreset {
+  members: Array<{ id: NodeId; region: GeoRegion }>;
+}
+
+/** Raft timing for a spread of members: a heartbeat and an election timeout, in milliseconds. */
+export interface RaftTiming {
+  heartbeatMs: number;
   electionTimeoutMs: number;
 }
 
@@ -41,35 +52,64 @@ export interface GeoPresetOptions {
 
 /** Parses a comma-separated list such as 'us-east-1,us-west-2,eu-west-1'. */
 export function parseRegions(list: string): GeoRegion[] {
-  return list.split(',').map((name) => toRegion(name.trim()));
+  return list.split(',').map((name) => parseRegion(name.trim()));
+}
+
+/** The region named `name`; a RangeError listing the known regions otherwise. */
+export function parseRegion(name: string): GeoRegion {
+  if (!(GEO_REGIONS as readonly string[]).includes(name)) {
+    throw new RangeError(`unknown region ${JSON.stringify(name)}; known regions: ${GEO_REGIONS.join(', ')}`);
+  }
+  return name as GeoRegion;
 }
 
 /** The one-way delay from a member in `from` to a member in `to`: half their round trip. */
 export function oneWayDelayMs(from: GeoRegion, to: GeoRegion): number {
-  return rttMs(from, to) / 2;
+  return regionRttMs(from, to) / 2;
+}
+
+/** The round trip between members in `from` and `to`; inside one region, between two of its zones. */
+export function regionRttMs(from: GeoRegion, to: GeoRegion): number {
+  return from === to ? SAME_REGION_RTT_MS : GEO_RTT_MS[from][to];
 }
 
 /** The links and Raft timing for members placed in `regions`, one region per member. */
 export function geoPreset(regions: readonly string[] | string, options: GeoPresetOptions = {}): GeoPreset {
-  const placed = typeof regions === 'string' ? parseRegions(regions) : regions.map(toRegion);
+  const placed = typeof regions === 'string' ? parseRegions(regions) : regions.map(parseRegion);
   if (placed.length < 1) throw new RangeError('a geo preset needs at least one member');
   const ids = options.nodeIds ?? placed.map((_, i) => `n${i + 1}`);
   if (ids.length !== placed.length) throw new RangeError(`${ids.length} node ids for ${placed.length} regions`);
-  if (new Set(ids).size !== ids.length) throw new RangeError(`node ids repeat: ${ids.join(',')}`);
+  requireDistinctIds(ids);
   const members = placed.map((region, i) => ({ id: ids[i], region }));
+  return { members, ...linkPreset(members, (from, to) => regionRttMs(from.region, to.region), options.heartbeatMsMin ?? 1) };
+}
+
+/** Every directed link between `nodeIds` delayed by the same `delayMs` one way, and the timing for it. */
+export function uniformDelayPreset(nodeIds: readonly NodeId[], delayMs: number, options: Pick<GeoPresetOptions, 'heartbeatMsMin'> = {}): LinkPreset {
+  if (nodeIds.length < 1) throw new RangeError('a delay preset needs at least one member');
+  requireDistinctIds(nodeIds);
+  if (!(Number.isFinite(delayMs) && delayMs >= 0)) throw new RangeError(`delayMs must be a finite number >= 0, not ${delayMs}`);
+  const members = nodeIds.map((id) => ({ id }));
+  return linkPreset(members, () => 2 * delayMs, options.heartbeatMsMin ?? 1);
+}
+
+/** The links between `members` (round trips from `rttOf`, split evenly both ways) and their timing. */
+function linkPreset<M extends { id: NodeId }>(members: readonly M[], rttOf: (from: M, to: M) => number, heartbeatMsMin: number): LinkPreset {
   const links: GeoLinkDelay[] = [];
   let rttMsMax = 0;
   for (const from of members) {
     for (const to of members) {
       if (from === to) continue;
-      links.push({ from: from.id, to: to.id, delayMs: oneWayDelayMs(from.region, to.region) });
-      rttMsMax = Math.max(rttMsMax, rttMs(from.region, to.region));
+      const rttMs = rttOf(from, to);
+      links.push({ from: from.id, to: to.id, delayMs: rttMs / 2 });
+      rttMsMax = Math.max(rttMsMax, rttMs);
     }
   }
-  return { members, links, rttMsMax, ...raftTiming(rttMsMax, options.heartbeatMsMin ?? 1) };
+  return { links, rttMsMax, ...raftTiming(rttMsMax, heartbeatMsMin) };
 }
 
-function raftTiming(rttMsMax: number, heartbeatMsMin: number): { heartbeatMs: number; electionTimeoutMs: number } {
+/** etcd's advice for members whose widest round trip is `rttMsMax`, with a heartbeat of at least `heartbeatMsMin`. */
+export function raftTiming(rttMsMax: number, heartbeatMsMin: number): RaftTiming {
   if (!(heartbeatMsMin >= 1)) throw new RangeError(`heartbeatMsMin must be at least 1, not ${heartbeatMsMin}`);
   const heartbeatMs = Math.max(heartbeatMsMin, Math.ceil(rttMsMax));
   const electionTimeoutMs = Math.max(Math.ceil(ELECTION_RTT_FACTOR * rttMsMax), ELECTION_HEARTBEAT_FACTOR_MIN * heartbeatMs);
@@ -79,13 +119,6 @@ function raftTiming(rttMsMax: number, heartbeatMsMin: number): { heartbeatMs: nu
   return { heartbeatMs, electionTimeoutMs };
 }
 
-function rttMs(from: GeoRegion, to: GeoRegion): number {
-  return from === to ? SAME_REGION_RTT_MS : GEO_RTT_MS[from][to];
-}
-
-function toRegion(name: string): GeoRegion {
-  if (!(GEO_REGIONS as readonly string[]).includes(name)) {
-    throw new RangeError(`unknown region ${JSON.stringify(name)}; known regions: ${GEO_REGIONS.join(', ')}`);
-  }
-  return name as GeoRegion;
+function requireDistinctIds(ids: readonly NodeId[]): void {
+  if (new Set(ids).size !== ids.length) throw new RangeError(`node ids repeat: ${ids.join(',')}`);
 }

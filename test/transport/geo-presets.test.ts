@@ -1,11 +1,12 @@
 // Geo presets: the copied RTT table matches the shared source, links get half the round trip,
-// Raft timing follows etcd's advice, and unknown regions are refused with the known list.
+// Raft timing follows etcd's advice, a uniform delay gets the same treatment, and unknown
+// regions are refused with the known list.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { GEO_REGIONS, GEO_RTT_MS, SAME_REGION_RTT_MS, SAME_ZONE_RTT_MS } from '../../src/transport/geo-rtt.js';
-import { geoPreset, oneWayDelayMs, parseRegions } from '../../src/transport/geo-presets.js';
+import { geoPreset, oneWayDelayMs, parseRegion, parseRegions, raftTiming, regionRttMs, uniformDelayPreset } from '../../src/transport/geo-presets.js';
 
 const SHARED_TABLE = '/work/shared/geo-rtt.json';
 
@@ -69,4 +70,29 @@ test('unknown regions and mismatched ids are refused clearly', () => {
   assert.throws(() => geoPreset(['us-east-1'], { nodeIds: ['a', 'b'] }), /2 node ids for 1 regions/);
   assert.throws(() => geoPreset(['us-east-1', 'eu-west-1'], { nodeIds: ['a', 'a'] }), /repeat/);
   assert.throws(() => geoPreset([]), /at least one/);
+});
+
+test('a uniform delay puts the same one-way delay on every directed link, with geo timing', () => {
+  const preset = uniformDelayPreset(['n1', 'n2', 'n3'], 40);
+  assert.equal(preset.links.length, 6);
+  assert.ok(preset.links.every((l) => l.delayMs === 40 && l.from !== l.to));
+  assert.equal(new Set(preset.links.map((l) => `${l.from}->${l.to}`)).size, 6, "no directed link twice");
+  assert.equal(preset.rttMsMax, 80);
+  // A heartbeat of about one round trip; the election timeout ten round trips.
+  assert.equal(preset.heartbeatMs, 80);
+  assert.equal(preset.electionTimeoutMs, 800);
+  assert.deepStrictEqual(raftTiming(80, 1), { heartbeatMs: 80, electionTimeoutMs: 800 });
+  const small = uniformDelayPreset(['a', 'b'], 1, { heartbeatMsMin: 50 });
+  assert.deepStrictEqual([small.heartbeatMs, small.electionTimeoutMs], [50, 250]);
+  assert.equal(uniformDelayPreset(['solo'], 40).links.length, 0);
+  assert.throws(() => uniformDelayPreset(['a', 'a'], 40), /repeat/);
+  assert.throws(() => uniformDelayPreset(['a'], -1), /delayMs/);
+  assert.throws(() => uniformDelayPreset([], 1), /at least one/);
+});
+
+test('region round trips come from the table, one region meaning two of its zones', () => {
+  assert.equal(regionRttMs('us-east-1', 'eu-west-1'), 81);
+  assert.equal(regionRttMs('eu-west-1', 'eu-west-1'), SAME_REGION_RTT_MS);
+  assert.equal(parseRegion('ap-northeast-1'), 'ap-northeast-1');
+  assert.throws(() => parseRegion('n1'), /unknown region "n1"; known regions: us-east-1/);
 });
