@@ -76,6 +76,18 @@ export class RaftCore {
   // Effects accumulated until the next ready().
   private messages: Message[] = [];
   private messagesAfterPersist: Message[] = [];
+  /**
+   * Leader: peers owed an append (new entries, room in their window, or a commit index they
+   * have not heard). Sent once per Ready, so a burst of proposals or answers handled in one
+   * turn becomes one message per peer instead of one per proposal.
+   */
+  private readonly appendsDue = new Set<NodeId>();
+  /** Leader: the commit index last sent to each peer. */
+  private readonly commitSent = new Map<NodeId, number>();
+  /** Leader: the last index each peer's forwarded proposals were appended at. */
+  private readonly forwardedTo = new Map<NodeId, number>();
+  /** Follower: this turn's proposals travel to the leader in one message. */
+  private pendingForward: Message | null = null;
   private readStates: ReadState[] = [];
   private lastHardState: HardState;
   private lastSoftState: SoftState;
@@ -217,11 +229,17 @@ export class RaftCore {
     const entry: Entry = { term: 0, index: 0, type: EntryType.Normal, data };
     if (this.currentRole === Role.Leader) return this.appendProposals([entry]);
     if (this.currentLeader === '') return 'no-leader';
+    const pending = this.pendingForward;
+    if (pending !== null && pending.to === this.currentLeader && pending.logTerm === this.currentTerm) {
+      pending.entries.push(entry);
+      return null;
+    }
     const forward = emptyMessage(MessageType.Propose, this.id, this.currentLeader, 0);
     forward.entries = [entry];
     // The leader appends it only in this term, so an entry's term is its proposer's term.
     forward.logTerm = this.currentTerm;
     this.messages.push(forward);
+    this.pendingForward = forward;
     return null;
   }
 
@@ -269,6 +287,22 @@ export class RaftCore {
     return this.snapshot;
   }
 
+  /** Leader: some peer has not yet been told the current commit index. */
+  hasCommitNotices(): boolean {
+    if (this.currentRole !== Role.Leader) return false;
+    for (const id of this.tracker.voters) if (id !== this.id && this.commitNoticeOwed(id)) return true;
+    return false;
+  }
+
+  /**
+   * Leader: tells every peer that has not heard it the current commit index (the host calls
+   * this shortly after writes stop, so followers apply without waiting for a heartbeat).
+   */
+  sendCommitNotices(): void {
+    if (this.currentRole !== Role.Leader) return;
+    for (const id of this.tracker.voters) if (id !== this.id && this.commitNoticeOwed(id)) this.sendAppend(id, true);
+  }
+
   /** The transport could not reach `to`: stop streaming to it until it answers again. */
   reportUnreachable(to: NodeId): void {
     const pr = this.tracker.progress.get(to);
@@ -279,6 +313,7 @@ export class RaftCore {
 
   hasReady(): boolean {
     return (
+      this.appendsDue.size > 0 ||
       this.messages.length > 0 ||
       this.messagesAfterPersist.length > 0 ||
       this.readStates.length > 0 ||
@@ -292,6 +327,8 @@ export class RaftCore {
 
   /** Takes every pending effect; see `Ready` for the order in which the host must act. */
   ready(): Ready {
+    this.sendDueAppends();
+    this.pendingForward = null;
     const hardState = this.hardState();
     const softState = this.softState();
     const snapshot = this.log.pendingSnapshot;
@@ -324,7 +361,7 @@ export class RaftCore {
     if (!this.log.markStable(index, term)) return;
     if (this.currentRole !== Role.Leader) return;
     this.tracker.progress.get(this.id)?.maybeUpdate(this.log.stable);
-    if (this.maybeCommit()) this.broadcastAppend();
+    if (this.maybeCommit()) this.markAllPeersDue();
   }
 
   private hardState(): HardState {
@@ -351,6 +388,9 @@ export class RaftCore {
     this.tracker.resetProgress(this.log.lastIndex + 1, this.config.maxInflightAppends, this.config.maxInflightBytes);
     this.reads.clear();
     this.readsBeforeFirstCommit = [];
+    this.appendsDue.clear();
+    this.commitSent.clear();
+    this.forwardedTo.clear();
   }
 
   private becomeFollower(term: number, leader: NodeId): void {
@@ -390,7 +430,7 @@ export class RaftCore {
     // appended unconditionally: back-pressure must never stop a leader from committing.
     this.termStartIndex = this.log.lastIndex + 1;
     this.log.appendLocal({ term: this.currentTerm, index: this.termStartIndex, type: EntryType.Normal, data: EMPTY_BYTES });
-    this.broadcastAppend();
+    this.markAllPeersDue();
   }
 
   private startElection(transfer: boolean): void {
@@ -530,6 +570,8 @@ export class RaftCore {
         this.startElection(true);
         return;
       case MessageType.ReadIndexResponse:
+        // Like a heartbeat's, the commit index here never exceeds what our log matches.
+        this.log.commitTo(Math.min(m.commit, this.log.lastIndex));
         this.readStates.push({ index: m.index, context: m.context });
         return;
     }
@@ -616,7 +658,7 @@ export class RaftCore {
         // first entry applied without its own, knows it was lost and may safely propose again.
         if (m.logTerm < this.currentTerm) return;
         // appendProposals assigns each entry its term and index in this log.
-        this.appendProposals(m.entries);
+        if (this.appendProposals(m.entries) === null) this.forwardedTo.set(m.from, this.log.lastIndex);
         return;
       case MessageType.ReadIndex:
         this.leaderReadIndex(m.from, m.context);
@@ -639,7 +681,7 @@ export class RaftCore {
       this.log.appendLocal({ ...entry, term: this.currentTerm, index: this.log.lastIndex + 1 });
     }
     // A single-member cluster commits as soon as its own write is durable (see persisted()).
-    this.broadcastAppend();
+    this.markAllPeersDue();
     return null;
   }
 
@@ -651,16 +693,13 @@ export class RaftCore {
       this.handleAppendRejection(m, pr);
       return;
     }
-    const wasPaused = pr.isPaused();
     if (pr.maybeUpdate(m.index)) {
       if (pr.state === ReplicationState.Probe) pr.becomeReplicate();
       else if (pr.state === ReplicationState.Snapshot && pr.match >= pr.pendingSnapshot) pr.becomeReplicate();
       else if (pr.state === ReplicationState.Replicate) pr.inflights.freeLE(m.index);
-      if (this.maybeCommit()) this.broadcastAppend();
-      else if (wasPaused) this.sendAppend(m.from, false);
-      while (this.sendAppend(m.from, false)) {
-        // Keep the pipeline full while entries and window allow.
-      }
+      // Keep the pipeline full while entries and window allow; a new commit index goes to all.
+      if (this.maybeCommit()) this.markAllPeersDue();
+      else this.appendsDue.add(m.from);
       if (m.from === this.transferee && pr.match === this.log.lastIndex) this.sendTimeoutNow(m.from);
     }
   }
@@ -700,8 +739,37 @@ export class RaftCore {
     return this.log.termAt(this.log.committed) === this.currentTerm;
   }
 
-  private broadcastAppend(): void {
-    for (const id of this.tracker.voters) if (id !== this.id) this.sendAppend(id, true);
+  private markAllPeersDue(): void {
+    for (const id of this.tracker.voters) if (id !== this.id) this.appendsDue.add(id);
+  }
+
+  /**
+   * Sends each due peer every entry its window allows. A peer whose own forwarded proposals just
+   * committed hears the new commit index at once, in an empty append; the others hear it with
+   * the next append or heartbeat, or when the host calls sendCommitNotices(): under load the
+   * next append comes soon anyway, and one message per peer per write is saved.
+   */
+  private sendDueAppends(): void {
+    if (this.appendsDue.size === 0) return;
+    if (this.currentRole === Role.Leader) {
+      for (const to of this.appendsDue) {
+        let sent = false;
+        while (this.sendAppend(to, false)) sent = true;
+        if (!sent && this.awaitsOwnCommit(to)) this.sendAppend(to, true);
+      }
+    }
+    this.appendsDue.clear();
+  }
+
+  private awaitsOwnCommit(peer: NodeId): boolean {
+    const told = this.commitSent.get(peer) ?? 0;
+    return told < this.log.committed && (this.forwardedTo.get(peer) ?? 0) > told;
+  }
+
+  /** A paused peer (probing, or taking a snapshot) hears the index when it answers. */
+  private commitNoticeOwed(peer: NodeId): boolean {
+    const pr = this.tracker.progress.get(peer);
+    return pr !== undefined && !pr.isPaused() && (this.commitSent.get(peer) ?? 0) < this.log.committed;
   }
 
   private broadcastHeartbeat(context: Uint8Array): void {
@@ -712,6 +780,7 @@ export class RaftCore {
       m.commit = Math.min(pr.match, this.log.committed);
       m.context = context;
       this.messages.push(m);
+      this.commitSent.set(id, m.commit);
     }
   }
 
@@ -733,6 +802,7 @@ export class RaftCore {
     m.entries = entries;
     m.commit = this.log.committed;
     this.messages.push(m);
+    this.commitSent.set(to, m.commit);
     if (entries.length > 0) this.trackSentEntries(pr, entries);
     return entries.length > 0;
   }
@@ -794,6 +864,9 @@ export class RaftCore {
     const m = emptyMessage(MessageType.ReadIndexResponse, this.id, read.from, this.currentTerm);
     m.index = read.index;
     m.context = read.context;
+    // The reader needs entries up to read.index applied: let it commit what it matches now.
+    const pr = this.tracker.progress.get(read.from);
+    m.commit = pr === undefined ? 0 : Math.min(pr.match, this.log.committed);
     this.messages.push(m);
   }
 }

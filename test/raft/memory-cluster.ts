@@ -35,13 +35,20 @@ export class MemoryCluster {
     return node;
   }
 
-  /** Processes every Ready and delivers every message until nothing is left (bounded). */
+  /** Processes every Ready and delivers every message until nothing is left, commit notices included (bounded). */
   stabilize(roundsMax = 100_000): void {
     for (let round = 0; round < roundsMax; round++) {
       let progressed = false;
       for (const node of this.nodes.values()) progressed = this.processReady(node) || progressed;
       if (this.queueHead < this.queue.length) {
         this.deliverQueued();
+        progressed = true;
+      }
+      if (progressed) continue;
+      // Quiet: like the real host a moment after writes stop, leaders send pending commit notices.
+      for (const node of this.nodes.values()) {
+        if (!node.core.hasCommitNotices()) continue;
+        node.core.sendCommitNotices();
         progressed = true;
       }
       if (!progressed) return;

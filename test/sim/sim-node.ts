@@ -108,6 +108,8 @@ export class SimNode {
 
   tick(): void {
     this.core.tick();
+    // The real host sends commit notices a moment after writes stop; here, once per tick.
+    this.core.sendCommitNotices();
     this.drive();
   }
 
