@@ -6,6 +6,7 @@ import { faultCommand } from './fault-command.js';
 import { runCtl } from './ctl/index.js';
 import { benchMain } from '../bench/cli.js';
 import { registerEmbeddedTarget } from '../bench/embedded-target.js';
+import { registerEtcdTarget } from '../bench/etcd-target.js';
 import { chaosMain } from '../chaos/cli.js';
 import type { CliIo } from './cli-io.js';
 
@@ -33,6 +34,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return runCtlWithInterrupt(rest, io);
     case 'bench':
       registerEmbeddedTarget();
+      registerEtcdTarget();
       return benchMain(rest);
     case 'chaos':
       return chaosMain(rest);

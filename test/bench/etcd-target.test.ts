@@ -1,0 +1,193 @@
+// The etcd bench target and its delay proxy: the delay line runs work on time to a fraction of a
+// millisecond, the proxy delays each direction by delayMs, keeps the byte order and gives every
+// chunk its own due time; the target starts a real etcd 3.4 whose
+// writes pay the delayed quorum round trip, reports its floor, and leaves nothing behind.
+// Without /usr/bin/etcd the etcd tests fail: CI installs it.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { DelayLine } from '../../src/bench/delay-line.js';
+import { DelayProxy } from '../../src/bench/delay-proxy.js';
+import { startEtcdCluster } from '../../src/bench/etcd-cluster.js';
+import { etcdTargetSettings, startEtcdTarget } from '../../src/bench/etcd-target.js';
+import { ETCD_BINARY, realEtcdAvailable } from '../support/real-etcd.js';
+
+const DELAY_MS = 40;
+const CHUNKS = 20;
+const CHUNK_BYTES = 16;
+const CHUNK_GAP_MS = 5;
+/** Lateness allowed to any chunk on a busy shared machine; a delay that added up would be far over. */
+const LATE_MS_MAX = 35;
+/** The typical chunk must leave on time: well under the millisecond a plain timer would add. */
+const LATE_MS_MEDIAN_MAX = 2;
+
+/** A line that woke on whole-millisecond timers alone would be late by about 1 ms typically. */
+const LINE_LATE_MS_MEDIAN_MAX = 0.5;
+const PROXY_TEST_TIMEOUT_MS = 10_000;
+
+/** When each data event arrived and how many bytes had arrived by then. */
+class ArrivalLog {
+  readonly events: Array<{ atMs: number; totalBytes: number }> = [];
+  readonly bytes: Buffer[] = [];
+  private totalBytes = 0;
+
+  record(chunk: Buffer): void {
+    this.totalBytes += chunk.length;
+    this.bytes.push(chunk);
+    this.events.push({ atMs: performance.now(), totalBytes: this.totalBytes });
+  }
+
+  /** When the last byte of chunk `index` arrived. */
+  chunkArrivalMs(index: number): number {
+    const event = this.events.find((e) => e.totalBytes >= (index + 1) * CHUNK_BYTES);
+    assert.ok(event, `chunk ${index} never arrived`);
+    return event.atMs;
+  }
+}
+
+async function listen(server: Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as { port: number }).port;
+}
+
+function chunk(index: number): Buffer {
+  return Buffer.from(`chunk ${String(index).padStart(9, '0')}\n`);
+}
+
+function median(values: number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+}
+
+/** Delays from `fromMs[i]` to `toMs[i]` all at least DELAY_MS, on time typically, never far late. */
+function assertDelayed(direction: string, fromMs: number[], toMs: number[]): void {
+  const lateMs = fromMs.map((from, i) => toMs[i] - from - DELAY_MS);
+  assert.ok(Math.min(...lateMs) >= -1e-6, `${direction}: a chunk arrived ${-Math.min(...lateMs)} ms early`);
+  assert.ok(Math.max(...lateMs) < LATE_MS_MAX, `${direction}: a chunk arrived ${Math.max(...lateMs)} ms late`);
+  assert.ok(median(lateMs) < LATE_MS_MEDIAN_MAX, `${direction}: median lateness ${median(lateMs)} ms`);
+}
+
+test('the delay line runs each item delayMs after its push, in order, and not a millisecond late', { timeout: PROXY_TEST_TIMEOUT_MS }, async () => {
+  const line = new DelayLine(DELAY_MS);
+  const pushedMs: number[] = [];
+  const ranMs: number[] = [];
+  const order: number[] = [];
+  for (let i = 0; i < CHUNKS; i++) {
+    pushedMs.push(performance.now());
+    line.push(() => {
+      ranMs.push(performance.now());
+      order.push(i);
+    });
+    await new Promise((resolve) => setTimeout(resolve, i % 2 === 0 ? 0 : CHUNK_GAP_MS));
+  }
+  await new Promise((resolve) => setTimeout(resolve, DELAY_MS + LATE_MS_MAX));
+  assert.deepEqual(order, Array.from({ length: CHUNKS }, (_, i) => i));
+  const lateMs = pushedMs.map((pushed, i) => ranMs[i] - pushed - DELAY_MS);
+  assert.ok(Math.min(...lateMs) >= 0, `an item ran ${-Math.min(...lateMs)} ms early`);
+  assert.ok(Math.max(...lateMs) < LATE_MS_MAX, `an item ran ${Math.max(...lateMs)} ms late`);
+  assert.ok(median(lateMs) < LINE_LATE_MS_MEDIAN_MAX, `median lateness ${median(lateMs)} ms`);
+  line.close();
+  assert.throws(() => line.push(() => {}), /closed/);
+});
+
+test('the delay proxy delays each direction by delayMs, in order, each chunk on its own clock', { timeout: PROXY_TEST_TIMEOUT_MS }, async () => {
+  assert.equal(chunk(0).length, CHUNK_BYTES);
+  const atServer = new ArrivalLog();
+  let serverEndMs = 0;
+  const echo = createServer({ allowHalfOpen: true }, (socket: Socket) => {
+    socket.on('data', (data: Buffer) => {
+      atServer.record(data);
+      socket.write(data);
+    });
+    socket.on('end', () => {
+      serverEndMs = performance.now();
+      socket.end();
+    });
+  });
+  const proxy = await DelayProxy.start({ targetHost: '127.0.0.1', targetPort: await listen(echo), delayMs: DELAY_MS });
+  try {
+    const atClient = new ArrivalLog();
+    const client = createConnection({ host: '127.0.0.1', port: proxy.port, allowHalfOpen: true });
+    client.on('data', (data: Buffer) => atClient.record(data));
+    const closed = new Promise<void>((resolve) => client.on('close', () => resolve()));
+    await new Promise<void>((resolve) => client.once('connect', () => resolve()));
+    const sentMs: number[] = [];
+    for (let i = 0; i < CHUNKS; i++) {
+      sentMs.push(performance.now());
+      client.write(chunk(i));
+      await new Promise((resolve) => setTimeout(resolve, CHUNK_GAP_MS));
+    }
+    const endSentMs = performance.now();
+    client.end();
+    await closed;
+
+    const sent = Buffer.concat(Array.from({ length: CHUNKS }, (_, i) => chunk(i)));
+    assert.deepEqual(Buffer.concat(atServer.bytes), sent, 'the server gets the bytes in order');
+    assert.deepEqual(Buffer.concat(atClient.bytes), sent, 'the echo comes back in order');
+    const atServerMs = sentMs.map((_, i) => atServer.chunkArrivalMs(i));
+    assertDelayed('client to server', sentMs, atServerMs);
+    assertDelayed('server to client', atServerMs, sentMs.map((_, i) => atClient.chunkArrivalMs(i)));
+    assert.ok(serverEndMs - endSentMs >= DELAY_MS - 1e-6, 'the end of the stream is delayed like its bytes');
+  } finally {
+    await proxy.close();
+    await new Promise((resolve) => echo.close(resolve));
+  }
+});
+
+test('the delay proxy refuses connections beyond its limit and cuts open ones on close', { timeout: PROXY_TEST_TIMEOUT_MS }, async () => {
+  const sink = createServer((socket) => socket.resume());
+  const proxy = await DelayProxy.start({ targetHost: '127.0.0.1', targetPort: await listen(sink), delayMs: 1, connectionsMax: 1 });
+  const first = createConnection({ host: '127.0.0.1', port: proxy.port });
+  const firstClosed = new Promise<void>((resolve) => first.on('close', () => resolve()));
+  first.on('error', () => {});
+  await new Promise<void>((resolve) => first.once('connect', () => resolve()));
+  const second = createConnection({ host: '127.0.0.1', port: proxy.port });
+  second.on('error', () => {});
+  await new Promise<void>((resolve) => second.on('close', () => resolve()));
+  assert.equal(proxy.openSockets, 2, 'only the first connection is proxied');
+  await proxy.close();
+  await firstClosed;
+  assert.equal(proxy.openSockets, 0);
+  await new Promise((resolve) => sink.close(resolve));
+});
+
+test('etcd target settings: members falls back to --nodes; unknown keys and geo are refused', () => {
+  assert.deepEqual(etcdTargetSettings({ seed: 1, extra: { delayMs: '40' } }), { members: 3, delayMs: 40 });
+  assert.deepEqual(etcdTargetSettings({ seed: 1, nodes: 5, extra: {} }), { members: 5, delayMs: 0 });
+  assert.deepEqual(etcdTargetSettings({ seed: 1, nodes: 5, extra: { members: '1' } }), { members: 1, delayMs: 0 });
+  assert.throws(() => etcdTargetSettings({ seed: 1, extra: { delay: '40' } }), /unknown setting delay \(known: delayMs, members\)/);
+  assert.throws(() => etcdTargetSettings({ seed: 1, extra: { delayMs: 'soon' } }), /delayMs must be in/);
+  assert.throws(() => etcdTargetSettings({ seed: 1, geo: 'tri-region', extra: {} }), /geo settings do not apply/);
+});
+
+test('a missing etcd binary is named in the error', async () => {
+  await assert.rejects(startEtcdCluster({ binaryPath: '/nonexistent/etcd' }), /etcd binary not found at \/nonexistent\/etcd: install .* RAFTYARD_ETCD_BINARY/);
+});
+
+test('the etcd target starts real etcd, pays the delayed quorum round trip per write, and closes cleanly', async () => {
+  assert.ok(realEtcdAvailable(), `etcd is missing at ${ETCD_BINARY}: install etcd-server (CI does) or set RAFTYARD_ETCD_BINARY`);
+  const delayMs = 20;
+  const target = await startEtcdTarget({ seed: 1, extra: { delayMs: String(delayMs), members: '3' } });
+  try {
+    assert.equal(target.endpoints.length, 3);
+    const leader = await target.leaderEndpoint!();
+    assert.ok(target.endpoints.includes(leader), `leader ${leader} is one of the endpoints`);
+    const startedMs = performance.now();
+    const put = await fetch(`${leader}/v2/keys/bench/hello`, { method: 'PUT', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'value=world' });
+    const putMs = performance.now() - startedMs;
+    assert.ok(put.status === 201 || put.status === 200, `PUT answered ${put.status}`);
+    assert.ok(putMs >= 2 * delayMs, `a write took ${putMs} ms, less than the ${2 * delayMs} ms quorum round trip`);
+    const get = await fetch(`${target.endpoints[0]}/v2/keys/bench/hello?quorum=true`);
+    assert.equal(get.status, 200);
+    assert.equal(((await get.json()) as { node: { value: string } }).node.value, 'world');
+    const floor = await target.floorMs!();
+    assert.equal(floor.parts.quorumRttMs, 2 * delayMs);
+    assert.ok(floor.parts.fsyncMs > 0 && floor.parts.fsyncMs < 1_000, `fsync ${floor.parts.fsyncMs} ms`);
+    assert.equal(floor.floorMs, floor.parts.quorumRttMs + floor.parts.fsyncMs);
+  } finally {
+    await target.close();
+  }
+  assert.ok(!existsSync(target.dataDir), 'the data directory is removed');
+  await assert.rejects(fetch(`${target.endpoints[0]}/health`, { signal: AbortSignal.timeout(1_000) }), 'the members are gone');
+});
