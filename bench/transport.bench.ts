@@ -1,23 +1,27 @@
 // The three transports side by side, in one run: (1) the round trip of one Raft message between
-// two threads (a heartbeat and a 64 x 256-byte append), and (2) replicated writes per second of
-// a 3-node cluster on each transport, with 1 and with 64 concurrent clients (keep-alive HTTP,
-// every write fsynced by a quorum).
-//   npm run bench:transport [-- --seconds 3]
+// two threads (a heartbeat and a 64 x 256-byte append), timed by tinybench, and (2) replicated
+// writes per second of a 3-node cluster on each transport, with 1 and with 64 concurrent clients
+// (keep-alive HTTP, every write fsynced by a quorum).
+//   npm run bench:transport [-- --seconds 3 --rtt-ms 1000]
 
 import { parseArgs } from 'node:util';
 import { Worker, MessageChannel } from 'node:worker_threads';
 import { Agent, request } from 'node:http';
+import { Bench } from 'tinybench';
 import { emptyMessage, MessageType, EntryType, type Message } from '../src/raft/types.js';
 import type { PeerTransport, TransportKind } from '../src/transport/peer-transport.js';
 import { PortTransport } from '../src/transport/port-transport.js';
 import { SabTransport, createSabLinkPair } from '../src/transport/sab-transport.js';
 import { WsTransport } from '../src/transport/ws-transport.js';
 import { Cluster } from '../src/cluster/cluster.js';
+import { taskRows, type TaskRow } from './tinybench-table.js';
 
 const KINDS: TransportKind[] = ['port', 'sab', 'ws'];
-const { values } = parseArgs({ options: { seconds: { type: 'string' }, pings: { type: 'string' } } });
+const { values } = parseArgs({ options: { seconds: { type: 'string' }, 'rtt-ms': { type: 'string' } } });
 const seconds = Number(values.seconds ?? 3);
-const pings = Number(values.pings ?? 2000);
+/** Measured time of each round-trip task (after a warmup of its own). */
+const rttTaskMs = Number(values['rtt-ms'] ?? 1000);
+const RTT_WARMUP_MS = 200;
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
@@ -76,23 +80,27 @@ function once(worker: Worker, key: string): Promise<unknown> {
   });
 }
 
-async function roundTrips(kind: TransportKind, message: Message): Promise<number[]> {
+/** Round trips of a heartbeat and of an append to an echoing thread over `kind`, one at a time. */
+async function roundTripRows(kind: TransportKind, heartbeat: Message, append: Message): Promise<TaskRow[]> {
   const { a, worker } = await openPair(kind);
-  const samples: number[] = [];
-  let resolveOne: () => void = () => {};
-  a.onReceive = () => resolveOne();
-  for (let i = 0; i < pings + 200; i++) {
-    const started = performance.now();
-    await new Promise<void>((resolve) => {
-      resolveOne = resolve;
+  let answered: () => void = () => {};
+  a.onReceive = () => answered();
+  const roundTrip = (message: Message): Promise<void> =>
+    new Promise<void>((resolve) => {
+      answered = resolve;
       a.send(message);
     });
-    if (i >= 200) samples.push((performance.now() - started) * 1000);
+  const bench = new Bench({ time: rttTaskMs, warmupTime: RTT_WARMUP_MS, throws: true });
+  bench.add(`${kind} heartbeat`, () => roundTrip(heartbeat));
+  bench.add(`${kind} append 64 x 256 B`, () => roundTrip(append));
+  try {
+    await bench.run();
+  } finally {
+    a.close();
+    worker.postMessage('close');
+    await worker.terminate();
   }
-  a.close();
-  worker.postMessage('close');
-  await worker.terminate();
-  return samples.sort((x, y) => x - y);
+  return taskRows(bench);
 }
 
 function appendMessage(): Message {
@@ -140,13 +148,9 @@ async function writesPerSecond(kind: TransportKind, clients: number): Promise<{ 
 
 const heartbeat = emptyMessage(MessageType.Heartbeat, 'a', 'b', 1);
 const append = appendMessage();
-const rtt = [];
-for (const kind of KINDS) {
-  const hb = await roundTrips(kind, heartbeat);
-  const ap = await roundTrips(kind, append);
-  rtt.push({ transport: kind, 'heartbeat RTT p50 µs': hb[hb.length >> 1]!.toFixed(0), 'p99 µs': percentile(hb, 0.99).toFixed(0), 'append 16 KiB RTT p50 µs': ap[ap.length >> 1]!.toFixed(0), 'append p99 µs': percentile(ap, 0.99).toFixed(0) });
-}
-console.log('Message round trip between two threads:');
+const rtt: TaskRow[] = [];
+for (const kind of KINDS) rtt.push(...(await roundTripRows(kind, heartbeat, append)));
+console.log(`Message round trip between two threads (tinybench, ${rttTaskMs} ms per task):`);
 console.table(rtt);
 const writes = [];
 for (const kind of KINDS) {
