@@ -69,7 +69,7 @@ export async function nodeCommand(argv: string[], io: CliIo): Promise<number> {
     seed: Date.now() >>> 0,
     logLevel: values['log-level'] ?? 'info',
     links: {},
-    syncMode: 'sync',
+    syncMode: 'auto',
     walSegmentBytes: 64 * 1024 * 1024,
     snapshotEveryEntries: 10_000,
     requestTimeoutMs: 5000,

@@ -7,6 +7,7 @@ import pino from 'pino';
 import { Cluster } from '../cluster/cluster.js';
 import { startAdminServer } from '../cluster/admin-server.js';
 import type { TransportKind } from '../transport/peer-transport.js';
+import { parseSyncMode } from '../wal/disk-io.js';
 import { integerOption, type CliIo } from './cli-io.js';
 
 export const UP_USAGE = `Usage: raftyard up [options]
@@ -20,7 +21,8 @@ export const UP_USAGE = `Usage: raftyard up [options]
   --geo REGIONS        one region per node, e.g. us-east-1,us-west-2,eu-west-1
   --seed N             seed for link shaping and elections
   --admin-port N       admin API port (default: client port + 100; 0 picks one)
-  --sync-mode M        sync | async WAL fdatasync (default sync)
+  --sync-mode M        WAL fdatasync: sync (on the member's thread), async (thread pool),
+                       auto (pool while leading, own thread otherwise; the default)
   --log-level L        silent | error | warn | info | debug (default info)
   --json               print one JSON line {"ready":true,...} instead of text`;
 
@@ -54,7 +56,6 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
   const transport = values.transport as TransportKind | undefined;
   if (transport && !['port', 'sab', 'ws'].includes(transport)) throw new RangeError(`--transport must be port, sab or ws`);
   const syncMode = values['sync-mode'];
-  if (syncMode && syncMode !== 'sync' && syncMode !== 'async') throw new RangeError('--sync-mode must be sync or async');
   const cluster = await Cluster.start({
     nodes: values.nodes === undefined ? undefined : integerOption(values.nodes, 'nodes', 3),
     port,
@@ -65,7 +66,7 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
     electionMs: values['election-ms'] === undefined ? undefined : integerOption(values['election-ms'], 'election-ms', 0),
     geo: values.geo,
     seed: values.seed === undefined ? undefined : integerOption(values.seed, 'seed', 1),
-    syncMode: syncMode as 'sync' | 'async' | undefined,
+    syncMode: syncMode === undefined ? undefined : parseSyncMode(syncMode),
     logLevel,
   });
   cluster.on('leader', (leader, term) => log.info({ leader, term }, leader ? 'leader elected' : 'no leader'));

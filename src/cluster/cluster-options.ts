@@ -24,7 +24,7 @@ export interface ClusterOptions {
   seed?: number;
   /** pino level: silent (default), error, warn, info, debug. */
   logLevel?: string;
-  /** WAL sync: 'sync' (fdatasync on the node's own thread, default) or 'async' (libuv pool). */
+  /** WAL fdatasync: 'auto' (default: on libuv's pool while leading, so the leader keeps serving; on the member's own thread otherwise), 'sync' (always on the member's thread) or 'async' (always on the pool). */
   syncMode?: SyncMode;
   /** Preallocated size of each WAL segment (default 8 MiB: small enough to start fast). */
   walSegmentBytes?: number;
@@ -86,7 +86,7 @@ export function resolveClusterOptions(options: ClusterOptions, ids: string[]): R
     electionMs,
     seed: options.seed ?? 1,
     logLevel: options.logLevel ?? 'silent',
-    syncMode: options.syncMode ?? 'sync',
+    syncMode: options.syncMode ?? 'auto',
     walSegmentBytes: options.walSegmentBytes ?? 8 * 1024 * 1024,
     snapshotEveryEntries: options.snapshotEveryEntries ?? 10_000,
     requestTimeoutMs: options.requestTimeoutMs ?? 5000,

@@ -417,6 +417,8 @@ export class RaftNode<Result> {
     this.lastRole = role;
     this.lastLeader = leader;
     this.log.info({ role: roleNames[role], leader, term: this.core.term }, 'role changed');
+    // A leader's thread serves clients while its own fdatasync runs ('auto' sync mode).
+    this.options.wal.syncOffThread(role === Role.Leader);
     if (leader !== '') this.retryReads();
     this.options.onRoleChange?.(role, leader, this.core.term);
   }

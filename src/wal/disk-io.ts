@@ -1,15 +1,20 @@
-// The two calls on the WAL's hot path, positional write and fdatasync, in two flavours: 'async'
-// goes through libuv's thread pool (shared by every worker of the process), 'sync' blocks only
-// the calling thread. Tests wrap an implementation to delay or fail syncs.
+// The two calls on the WAL's hot path, positional write and fdatasync, in three flavours:
+// 'async' goes through libuv's thread pool (shared by every worker of the process), 'sync'
+// blocks only the calling thread, 'auto' writes on the calling thread and lets its owner say
+// where the fdatasync runs. Tests wrap an implementation to delay or fail syncs.
 import fs from 'node:fs';
 
-export type SyncMode = 'async' | 'sync';
+export type SyncMode = 'async' | 'sync' | 'auto';
+
+export const SYNC_MODES: readonly SyncMode[] = ['sync', 'async', 'auto'];
 
 export interface WalDiskIo {
   /** Writes all of `data` at `positionBytes` (looping over short writes). */
   writeAt(fd: number, data: Uint8Array, positionBytes: number): Promise<void>;
   /** Returns once the file's data (and the metadata needed to read it) is on stable storage. */
   datasync(fd: number): Promise<void>;
+  /** 'auto' only: fdatasync on the thread pool (true) or on the calling thread (false). */
+  syncOffThread?(offThread: boolean): void;
 }
 
 function writeOnce(fd: number, data: Uint8Array, offset: number, positionBytes: number): Promise<number> {
@@ -51,6 +56,33 @@ const blockingDiskIo: WalDiskIo = {
   },
 };
 
+/**
+ * Writes land in the page cache in microseconds, so they always run on the calling thread; the
+ * fdatasync moves to the pool while the thread has better things to do (a Raft leader serving
+ * clients), and stays on the thread otherwise (a follower, whose answer waits for it anyway).
+ */
+class SwitchableDiskIo implements WalDiskIo {
+  private offThread = false;
+
+  writeAt(fd: number, data: Uint8Array, positionBytes: number): Promise<void> {
+    return blockingDiskIo.writeAt(fd, data, positionBytes);
+  }
+
+  datasync(fd: number): Promise<void> {
+    return this.offThread ? asyncDiskIo.datasync(fd) : blockingDiskIo.datasync(fd);
+  }
+
+  syncOffThread(offThread: boolean): void {
+    this.offThread = offThread;
+  }
+}
+
 export function diskIoFor(mode: SyncMode): WalDiskIo {
+  if (mode === 'auto') return new SwitchableDiskIo();
   return mode === 'sync' ? blockingDiskIo : asyncDiskIo;
+}
+
+export function parseSyncMode(text: string): SyncMode {
+  if (!(SYNC_MODES as readonly string[]).includes(text)) throw new RangeError(`sync mode must be one of ${SYNC_MODES.join(', ')}, not '${text}'`);
+  return text as SyncMode;
 }

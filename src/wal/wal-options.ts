@@ -1,12 +1,15 @@
 // Options of WriteAheadLog.open, their defaults and their limits. Defaults suit a real member
 // (64 MiB preallocated segments); tests pass small sizes to exercise segment cuts cheaply.
-import { diskIoFor, type SyncMode, type WalDiskIo } from './disk-io.js';
+import { diskIoFor, SYNC_MODES, type SyncMode, type WalDiskIo } from './disk-io.js';
 import { SYNCED_POSITION_SLOTS } from './power-cut.js';
 
 export interface WalOptions {
   /** Preallocated size of each segment file (default 64 MiB); a larger batch grows its segment. */
   segmentSizeBytes?: number;
-  /** 'async': fdatasync on libuv's thread pool (default); 'sync': fdatasyncSync on this thread. */
+  /**
+   * 'async': fdatasync on libuv's thread pool (default); 'sync': fdatasyncSync on this thread;
+   * 'auto': on this thread unless syncOffThread(true) (see disk-io.ts).
+   */
   syncMode?: SyncMode;
   /** Largest record, frame header included (default 64 MiB); checked on append and on read. */
   recordSizeBytesMax?: number;
@@ -41,7 +44,7 @@ function positiveInteger(name: string, value: number, min: number): number {
 
 export function resolveWalOptions(options: WalOptions): WalConfig {
   const syncMode = options.syncMode ?? 'async';
-  if (syncMode !== 'async' && syncMode !== 'sync') throw new RangeError(`unknown syncMode '${String(syncMode)}'`);
+  if (!SYNC_MODES.includes(syncMode)) throw new RangeError(`unknown syncMode '${String(syncMode)}'`);
   const config: WalConfig = {
     segmentSizeBytes: positiveInteger('segmentSizeBytes', options.segmentSizeBytes ?? 64 * MIB, SEGMENT_SIZE_BYTES_MIN),
     syncMode,

@@ -124,6 +124,11 @@ export class WriteAheadLog {
     return this.terms.lastIndex;
   }
 
+  /** In 'auto' sync mode: fdatasync on libuv's pool (true) or on this thread (false). */
+  syncOffThread(offThread: boolean): void {
+    this.config.diskIo.syncOffThread?.(offThread);
+  }
+
   get stats(): WalStats {
     return {
       appends: this.appendCount,

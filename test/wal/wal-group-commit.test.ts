@@ -6,7 +6,7 @@ import { Prng } from '../../src/util/prng.js';
 import { WriteAheadLog } from '../../src/wal/wal.js';
 import { ControlledDiskIo, makeEntries, settleEventLoop, waitUntil, withTempDir } from './wal-fixtures.js';
 
-for (const syncMode of ['async', 'sync'] as const) {
+for (const syncMode of ['async', 'sync', 'auto'] as const) {
   test(`a thousand appends each followed by sync() share a handful of fdatasyncs (${syncMode})`, async () => {
     await withTempDir(async (dir) => {
       const { wal } = await WriteAheadLog.open(dir, { syncMode, segmentSizeBytes: 1 << 20 });

@@ -27,7 +27,7 @@ async function reopenAndClose(dir: string, wal: WriteAheadLog): Promise<Awaited<
   return reopened;
 }
 
-for (const syncMode of ['async', 'sync'] as const) {
+for (const syncMode of ['async', 'sync', 'auto'] as const) {
   test(`entries and hard states survive reopen across segment cuts and overwrites (${syncMode})`, async () => {
     await withTempDir(async (dir) => {
       const prng = new Prng(11);
@@ -44,6 +44,8 @@ for (const syncMode of ['async', 'sync'] as const) {
         applyToModel(model, entries);
         hardState = { term, vote: term === hardState.term ? hardState.vote : 'n2', commit: Math.max(hardState.commit, first - 1) };
         wal.append(entries, hardState);
+        // 'auto' moves its fdatasync between the pool and this thread as a member changes role.
+        if (round % 10 === 5) wal.syncOffThread(round % 20 === 5);
         if (round % 4 === 0) await wal.sync();
         if (round === 30) {
           await wal.close();
