@@ -30,20 +30,23 @@ export interface V2Request {
   readonly timeMs: number;
 }
 
-const DEFAULTS: Omit<V2Request, 'method' | 'path'> = {
-  value: '',
-  dir: false,
-  prevValue: '',
-  prevIndex: 0,
-  prevExist: null,
-  expirationMs: null,
-  refresh: false,
-  recursive: false,
-  sorted: false,
-  timeMs: 0,
-};
-
-/** A request with every field not given set to its empty value. */
+/**
+ * A request with every field not given set to its empty value. Built field by field, not by
+ * spreading defaults, so every request has one hidden class (this runs once per write).
+ */
 export function newV2Request(fields: Partial<V2Request> & Pick<V2Request, 'method' | 'path'>): V2Request {
-  return { ...DEFAULTS, ...fields };
+  return {
+    method: fields.method,
+    path: fields.path,
+    value: fields.value ?? '',
+    dir: fields.dir ?? false,
+    prevValue: fields.prevValue ?? '',
+    prevIndex: fields.prevIndex ?? 0,
+    prevExist: fields.prevExist ?? null,
+    expirationMs: fields.expirationMs ?? null,
+    refresh: fields.refresh ?? false,
+    recursive: fields.recursive ?? false,
+    sorted: fields.sorted ?? false,
+    timeMs: fields.timeMs ?? 0,
+  };
 }
