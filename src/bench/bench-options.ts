@@ -3,11 +3,13 @@
 // command line and calling runBench from code produce the same checked configuration.
 
 import { availableParallelism } from 'node:os';
+import { LINK_DELAY_MS_MAX } from '../transport/link-config.js';
 import { parseEndpoint } from './endpoints-target.js';
 
 export type WorkloadName = 'put' | 'get' | 'mix' | 'cas' | 'watch';
 export type KeyOrder = 'sequential' | 'random';
 export type LoadModel = 'closed' | 'open';
+export type SendTo = 'spread' | 'leader' | 'follower';
 
 /** A target is either URLs of running servers or a registered factory with spec-local settings. */
 export type TargetSpec =
@@ -38,16 +40,24 @@ export interface LoadOptions {
   ratePerSec: number;
   workers: number;
   requestTimeoutMs: number;
-  /** `leader` sends every request to the leader; `spread` spreads clients over all endpoints. */
-  sendTo: 'spread' | 'leader';
+  /**
+   * `leader` sends every request to the leader; `follower` to one follower (the first in endpoint
+   * order); `spread` spreads clients over all endpoints.
+   */
+  sendTo: SendTo;
 }
 
 export interface TargetSettings {
   nodes?: number;
   transport?: string;
+  /** Regions, one per member (a geo preset). */
   geo?: string;
+  /** One-way delay on every link between members; each member then sits in a site named after its id. */
+  delayMs?: number;
   seed: number;
+  /** Where the client sits: each request waits the round trip from here to the member it talks to. */
   clientRegion?: string;
+  /** Where leadership is moved once the target has started. */
   leaderRegion?: string;
 }
 
@@ -119,6 +129,7 @@ export function defaultBenchOptions(targets: TargetSpec[]): BenchOptions {
 /** Throws an Error naming the first setting that is out of range; returns the options unchanged. */
 export function validateBenchOptions(options: BenchOptions): BenchOptions {
   validateTargets(options.targets);
+  validateTargetSettings(options.targetSettings, options.targets, options.workload);
   validateWorkload(options.workload);
   validateLoad(options.load, options.workload);
   requireInteger('duration (ms)', options.durationMs, 1, LIMITS.durationMsMax);
@@ -146,6 +157,21 @@ function validateTargets(targets: TargetSpec[]): void {
   if (targets.length === 2 && targets[0].label === targets[1].label) {
     throw new Error(`the two compared targets need different labels (both are "${targets[0].label}")`);
   }
+}
+
+function validateTargetSettings(settings: TargetSettings, targets: TargetSpec[], workload: WorkloadOptions): void {
+  if (settings.delayMs !== undefined) {
+    if (!(settings.delayMs >= 0 && settings.delayMs <= LINK_DELAY_MS_MAX)) throw new Error(`delay must be in [0, ${LINK_DELAY_MS_MAX}] ms, got ${settings.delayMs}`);
+    if (settings.geo !== undefined) throw new Error('give a geo preset or a uniform delay, not both');
+  }
+  const placements: Array<[string, string | undefined]> = [['--client-region', settings.clientRegion], ['--leader-region', settings.leaderRegion]];
+  const placing = placements.filter(([, region]) => region !== undefined).map(([flag]) => flag);
+  const plain = targets.find((t) => t.kind === 'endpoints');
+  if (placing.length > 0 && plain) {
+    throw new Error(`${placing.join(' and ')}: ${plain.label} is a set of URLs without regions; start a target here with --geo or --delay`);
+  }
+  // Watchers would sit with the members while the writer sits far away: the delays would mean nothing.
+  if (settings.clientRegion !== undefined && workload.name === 'watch') throw new Error('--client-region does not apply to the watch workload');
 }
 
 function validateWorkload(workload: WorkloadOptions): void {

@@ -60,8 +60,13 @@ export interface PhaseResult extends Figures {
 
 export interface FloorComparison extends CommitFloor {
   observedP50Ms: number;
-  /** Observed p50 commit latency over the floor (1 = as fast as physics allows). */
-  ratio: number;
+  observedP99Ms: number;
+  /** Observed commit latency over the floor (1 = as fast as physics allows). */
+  p50Ratio: number;
+  p99Ratio: number;
+  /** Observed commit latency minus the floor. */
+  p50OverMs: number;
+  p99OverMs: number;
 }
 
 export interface TargetResult {
@@ -70,6 +75,8 @@ export interface TargetResult {
   phases: PhaseResult[];
   total: Figures;
   floor?: FloorComparison;
+  /** Every leader seen at the start or end of a phase, in order, when the run asked. */
+  leaders?: string[];
 }
 
 export interface PhaseMeasurement {
@@ -80,6 +87,20 @@ export interface PhaseMeasurement {
   processCpuMs: number;
   wallMs: number;
   slices: PhaseSlice[];
+}
+
+/** The observed p50 and p99 next to the floor, as ratios and as milliseconds above it. */
+export function compareWithFloor(floor: CommitFloor, latency: LatencySummary): FloorComparison {
+  if (!(floor.floorMs > 0)) throw new Error(`a floor must be positive, got ${floor.floorMs} ms`);
+  return {
+    ...floor,
+    observedP50Ms: latency.p50Ms,
+    observedP99Ms: latency.p99Ms,
+    p50Ratio: latency.p50Ms / floor.floorMs,
+    p99Ratio: latency.p99Ms / floor.floorMs,
+    p50OverMs: latency.p50Ms - floor.floorMs,
+    p99OverMs: latency.p99Ms - floor.floorMs,
+  };
 }
 
 export function summarizeLatency(histogram: LogLinearHistogram): LatencySummary {

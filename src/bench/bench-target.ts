@@ -9,6 +9,16 @@ export interface CommitFloor {
   floorMs: number;
   /** Named parts that sum to the floor, e.g. quorumRttMs, fsyncMs, clientRttMs. */
   parts: Record<string, number>;
+  /** The leader this floor was worked out for, when the target names its members. */
+  leader?: string;
+  /** The member the clients sent to on that path. */
+  sentTo?: string;
+}
+
+/** One way a run's writes travelled: the member that led and the member a client sent to. */
+export interface ServedPath {
+  leaderEndpoint: string;
+  sentToEndpoint: string;
 }
 
 export interface BenchTarget {
@@ -17,8 +27,17 @@ export interface BenchTarget {
   endpoints: string[];
   /** The client URL of the current leader, where writes are cheapest. */
   leaderEndpoint?(): Promise<string>;
-  /** RTT from the leader to its nearest quorum + fsync + client RTT, when the target knows it. */
-  floorMs?(): Promise<CommitFloor>;
+  /**
+   * Round trip from where the client sits (--client-region) to the member behind `endpoint`.
+   * Only targets that place their members in regions have it.
+   */
+  clientRttMs?(endpoint: string): number;
+  /**
+   * RTT from the leader to its nearest quorum + fsync + client RTT (+ the forward to the leader
+   * when a client talks to a follower), for the paths the run's writes took: the lowest of them.
+   * Without paths: for the current leader, with the client talking to it.
+   */
+  floorMs?(served?: ServedPath[]): Promise<CommitFloor>;
   close(): Promise<void>;
 }
 

@@ -1,5 +1,6 @@
 // Plain-language warnings about figures a reader should not trust as they stand: a saturated
-// generator, workers that started late, errors, and an open loop the target could not follow.
+// generator, workers that started late, errors, an open loop the target could not follow, and
+// leadership that moved during the run.
 
 import type { BenchOptions } from './bench-options.js';
 import type { TargetResult } from './bench-result.js';
@@ -23,13 +24,28 @@ export function benchWarnings(options: BenchOptions, targets: TargetResult[]): s
       warnings.push(`${label}: ${total.errorsTotal} errors (${kinds.join(', ')})`);
     }
     if (total.operations === 0) warnings.push(`${label}: no operation succeeded in the measured window`);
+    if (target.leaders !== undefined && target.leaders.length > 1) {
+      warnings.push(`${label}: leadership moved during the run (${target.leaders.join(' → ')}); the floor is the lowest over the leaders that served`);
+    }
     if (options.load.model === 'open' && options.workload.name !== 'watch') {
       if (total.servedPerSec < options.load.ratePerSec * RATE_SHORTFALL_WARN) {
-        warnings.push(`${label}: served ${total.servedPerSec.toFixed(0)} operations/s of ${options.load.ratePerSec}/s scheduled; the target fell behind`);
+        warnings.push(`${label}: served ${total.servedPerSec.toFixed(0)} operations/s of ${options.load.ratePerSec}/s scheduled; ${shortfallCause(options, target)}`);
       }
     }
   }
   return warnings;
+}
+
+/**
+ * Little's law: C clients whose fastest operation takes M ms carry at most C × 1000 / M per
+ * second. Far from the members (geo delays) that bound, not the target, is often what falls short.
+ */
+function shortfallCause(options: BenchOptions, target: TargetResult): string {
+  const { clients, ratePerSec } = options.load;
+  const fastestMs = target.total.latency.minMs;
+  if (!(fastestMs > 0) || (clients * 1000) / fastestMs >= ratePerSec) return 'the target fell behind';
+  const clientsNeeded = Math.ceil((ratePerSec * fastestMs) / 1000);
+  return `${clients} clients whose fastest operation took ${fastestMs.toFixed(1)} ms cannot carry more than ${Math.floor((clients * 1000) / fastestMs)}/s: give --clients ${clientsNeeded} or more`;
 }
 
 function percent(share: number): string {

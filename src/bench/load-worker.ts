@@ -5,13 +5,13 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Prng } from '../util/prng.js';
+import { connectClient } from './client-delay.js';
 import { runClosedLoop } from './closed-loop.js';
 import { createWorkload } from './create-workload.js';
 import { runOpenLoop } from './open-loop.js';
 import { PhaseRecorder } from './phase-recorder.js';
 import type { GeneratorTask, PhaseSlice, PhaseTask } from './phase-task.js';
 import { ProgressWriter } from './shared-progress.js';
-import { V2Connection } from './v2-connection.js';
 import type { BenchClient } from './workload.js';
 
 export default async function runGeneratorTask(task: GeneratorTask): Promise<PhaseSlice | 'pong'> {
@@ -23,9 +23,9 @@ export default async function runGeneratorTask(task: GeneratorTask): Promise<Pha
 }
 
 async function runPhase(task: PhaseTask): Promise<PhaseSlice> {
-  const clients: BenchClient[] = task.clientEndpoints.map((endpoint, i) => ({
+  const clients: BenchClient[] = task.clients.map((placement, i) => ({
     index: task.workerIndex + i * task.workerCount,
-    connection: new V2Connection(endpoint, task.requestTimeoutMs),
+    connection: connectClient(placement, task.requestTimeoutMs),
   }));
   const recorder = new PhaseRecorder(task.warmupMs, task.durationMs, task.intervalMs);
   const workload = await createWorkload({
@@ -35,7 +35,6 @@ async function runPhase(task: PhaseTask): Promise<PhaseSlice> {
     workerIndex: task.workerIndex,
     workerCount: task.workerCount,
     endpoints: task.endpoints,
-    writeEndpoint: task.writeEndpoint,
     requestTimeoutMs: task.requestTimeoutMs,
   });
   try {

@@ -7,6 +7,7 @@ import {
   validateBenchOptions,
   type BenchOptions,
   type KeyOrder,
+  type SendTo,
   type TargetSpec,
   type WorkloadName,
 } from './bench-options.js';
@@ -28,6 +29,7 @@ interface ParseState {
 }
 
 const WORKLOADS: readonly WorkloadName[] = ['put', 'get', 'mix', 'cas', 'watch'];
+const SEND_TO: readonly SendTo[] = ['spread', 'leader', 'follower'];
 const OPEN_LOOP_CLIENTS_DEFAULT = 64;
 
 const FLAGS: Flag[] = [
@@ -37,10 +39,11 @@ const FLAGS: Flag[] = [
   { name: 'rounds', arity: 1, help: 'N  alternations when comparing (default 3)', apply: (s, [v]) => (s.options.rounds = parseCount('rounds', v)) },
   { name: 'nodes', arity: 1, help: 'N  members of a started target', apply: (s, [v]) => (s.options.targetSettings.nodes = parseCount('nodes', v)) },
   { name: 'transport', arity: 1, help: 'NAME  transport of a started target', apply: (s, [v]) => (s.options.targetSettings.transport = v) },
-  { name: 'geo', arity: 1, help: 'PRESET  geo-delay preset of a started target', apply: (s, [v]) => (s.options.targetSettings.geo = v) },
+  { name: 'geo', arity: 1, help: 'REGION,...  geo-delay preset of a started target, one region per member', apply: (s, [v]) => (s.options.targetSettings.geo = v) },
+  { name: 'delay', arity: 1, help: 'TIME  one-way delay on every link of a started target; member nI sits in site nI', apply: (s, [v]) => (s.options.targetSettings.delayMs = parseTimeMs('delay', v)) },
   { name: 'seed', arity: 1, help: 'N  seed for keys, values and started targets (default 1)', apply: (s, [v]) => (s.options.targetSettings.seed = parseCount('seed', v, 0)) },
-  { name: 'client-region', arity: 1, help: 'REGION  where the client sits (geo experiments)', apply: (s, [v]) => (s.options.targetSettings.clientRegion = v) },
-  { name: 'leader-region', arity: 1, help: 'REGION  where the leader should sit (geo experiments)', apply: (s, [v]) => (s.options.targetSettings.leaderRegion = v) },
+  { name: 'client-region', arity: 1, help: 'REGION  where the client sits: requests wait the round trip to their member (default: at it)', apply: (s, [v]) => (s.options.targetSettings.clientRegion = v) },
+  { name: 'leader-region', arity: 1, help: 'REGION  move leadership to the member in REGION before the run', apply: (s, [v]) => (s.options.targetSettings.leaderRegion = v) },
   { name: 'workload', arity: 1, help: `${WORKLOADS.join('|')}  (default put)`, apply: (s, [v]) => (s.options.workload.name = parseChoice('workload', v, WORKLOADS)) },
   { name: 'key-size', arity: 1, help: 'BYTES  key name length (default 8)', apply: (s, [v]) => (s.options.workload.keySizeBytes = parseSize('key size', v)) },
   { name: 'value-size', arity: 1, help: 'BYTES  value length, k/m suffixes allowed (default 8)', apply: (s, [v]) => (s.options.workload.valueSizeBytes = parseSize('value size', v)) },
@@ -53,7 +56,7 @@ const FLAGS: Flag[] = [
   { name: 'clients', arity: 1, help: 'C  connections, one per client (default 16; open loop 64)', apply: (s, [v]) => (s.options.load.clients = parseCount('clients', v)) },
   { name: 'rate', arity: 1, help: 'R  open loop: R requests/s on schedule, latency from the scheduled time', apply: (s, [v]) => setRate(s, v) },
   { name: 'workers', arity: 1, help: 'W  load-generator threads (default: half the cores)', apply: (s, [v]) => (s.options.load.workers = parseCount('workers', v)) },
-  { name: 'send-to', arity: 1, help: 'spread|leader  which members the clients talk to (default spread)', apply: (s, [v]) => (s.options.load.sendTo = parseChoice('send-to', v, ['spread', 'leader'] as const)) },
+  { name: 'send-to', arity: 1, help: 'spread|leader|follower  which members the clients talk to (default spread)', apply: (s, [v]) => (s.options.load.sendTo = parseChoice<SendTo>('send-to', v, SEND_TO)) },
   { name: 'duration', arity: 1, help: 'TIME  measured time per target, e.g. 10s (default 10s)', apply: (s, [v]) => (s.options.durationMs = parseDurationMs('duration', v)) },
   { name: 'warmup', arity: 1, help: 'TIME  unmeasured start of every phase (default 1s)', apply: (s, [v]) => (s.options.warmupMs = parseDurationMs('warmup', v)) },
   { name: 'timeout', arity: 1, help: 'TIME  request timeout (default 5s)', apply: (s, [v]) => (s.options.load.requestTimeoutMs = parseDurationMs('timeout', v)) },
@@ -182,8 +185,14 @@ export function parseSize(name: string, text: string): number {
 
 const TIME_UNITS_MS: Record<string, number> = { '': 1000, ms: 1, s: 1000, m: 60_000 };
 
+/** A time in whole milliseconds. */
 export function parseDurationMs(name: string, text: string): number {
+  return Math.round(parseTimeMs(name, text));
+}
+
+/** A time in milliseconds, fractions kept (link delays below a millisecond are meaningful). */
+export function parseTimeMs(name: string, text: string): number {
   const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|)$/.exec(text.trim());
   if (!match) throw new BenchUsageError(`${name} must look like 500ms, 10s or 2m, got "${text}"`);
-  return Math.round(Number(match[1]) * TIME_UNITS_MS[match[2]]);
+  return Number(match[1]) * TIME_UNITS_MS[match[2]];
 }

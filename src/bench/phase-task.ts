@@ -2,6 +2,7 @@
 // one worker must do in one phase; a phase slice is what that worker measured.
 
 import type { LoadModel, WorkloadOptions } from './bench-options.js';
+import type { ClientPlacement } from './client-delay.js';
 import type { RecordedSlice } from './phase-recorder.js';
 
 export interface PingTask {
@@ -14,11 +15,10 @@ export interface PhaseTask {
   kind: 'phase';
   workerIndex: number;
   workerCount: number;
-  /** The endpoints of this worker's clients, one per client. */
-  clientEndpoints: string[];
+  /** Where this worker's clients sit: the member each talks to, and how far away. */
+  clients: ClientPlacement[];
   /** All client URLs of the target (watchers spread over them). */
   endpoints: string[];
-  writeEndpoint: string;
   model: LoadModel;
   /** Open loop: this worker's share of the rate, and where in the period its operations fall. */
   ratePerSec: number;

@@ -4,6 +4,7 @@
 
 import { FIGURES } from './comparison.js';
 import { formatFigure, formatMs, formatRatio } from './figure-format.js';
+import { floorPartsText, floorPathText, formatOverMs } from './floor-text.js';
 import { LogLinearHistogram } from './histogram.js';
 import type { TargetResult } from './bench-result.js';
 import type { BenchResult } from './run-bench.js';
@@ -70,12 +71,26 @@ function summaryTable(result: BenchResult): string {
 }
 
 function floorBlock(targets: TargetResult[]): string {
-  const lines = targets.flatMap((t) => {
-    if (!t.floor) return [];
-    const parts = Object.entries(t.floor.parts).map(([name, ms]) => `${name} ${formatMs(ms)} ms`).join(' + ');
-    return [`<li>${escapeXml(`${t.label}: commit p50 ${formatMs(t.floor.observedP50Ms)} ms, floor ${formatMs(t.floor.floorMs)} ms (${parts}), ${formatRatio(t.floor.ratio)} the floor`)}</li>`];
+  const rows = targets.flatMap((t) => {
+    const { floor } = t;
+    if (!floor) return [];
+    const cells = [
+      t.label,
+      floorPathText(floor) || '-',
+      `${formatMs(floor.floorMs)} = ${floorPartsText(floor)}`,
+      formatMs(floor.observedP50Ms),
+      formatOverMs(floor.p50OverMs),
+      formatRatio(floor.p50Ratio),
+      formatMs(floor.observedP99Ms),
+      formatOverMs(floor.p99OverMs),
+      formatRatio(floor.p99Ratio),
+    ];
+    return [`<tr>${cells.map((c) => `<td>${escapeXml(c)}</td>`).join('')}</tr>`];
   });
-  return lines.length === 0 ? '' : `<h2>Commit latency against its floor</h2><ul>${lines.join('')}</ul>`;
+  if (rows.length === 0) return '';
+  const head = ['target', 'path', 'floor (ms)', 'p50 (ms)', 'p50 over floor', 'p50 / floor', 'p99 (ms)', 'p99 over floor', 'p99 / floor'];
+  const note = `<p class="muted">The floor: round trip from the leader to its nearest quorum + one measured fsync + the client's round trip (+ the follower-leader round trip when the client talks to a follower).</p>`;
+  return `<h2>Commit latency against its floor</h2>${note}<table><tr>${head.map((h) => `<th>${escapeXml(h)}</th>`).join('')}</tr>${rows.join('')}</table>`;
 }
 
 /** Phase series laid end to end: x is seconds of measured time, rounds one after another. */

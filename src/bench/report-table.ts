@@ -1,8 +1,10 @@
 // The table printed on stdout: every figure for one target, or for two side by side with
-// their ratio, then the per-round ratios, the commit-latency floor, errors and warnings.
+// their ratio, then the per-round ratios, the commit-latency floor (p50 and p99 above it),
+// errors and warnings.
 
 import { FIGURES, type Comparison } from './comparison.js';
 import { formatFigure, formatMs, formatRatio } from './figure-format.js';
+import { floorPartsText, floorPathText, observedText } from './floor-text.js';
 import type { TargetResult } from './bench-result.js';
 import type { BenchResult } from './run-bench.js';
 import { describeLoad, describeWorkload } from './run-description.js';
@@ -31,9 +33,13 @@ function roundLines(comparison: Comparison): string[] {
 function detailLines(target: TargetResult, targetCount: number): string[] {
   const lines: string[] = [];
   const prefix = targetCount > 1 ? `${target.label}: ` : '';
-  if (target.floor) {
-    const parts = Object.entries(target.floor.parts).map(([name, ms]) => `${name} ${formatMs(ms)}`).join(' + ');
-    lines.push(`${prefix}commit p50 ${formatMs(target.floor.observedP50Ms)} ms vs floor ${formatMs(target.floor.floorMs)} ms (${parts}): ${formatRatio(target.floor.ratio)} the floor`);
+  const { floor } = target;
+  if (floor) {
+    const path = floorPathText(floor);
+    lines.push(
+      `${prefix}commit p50 ${observedText(floor.observedP50Ms, floor.p50OverMs, floor.p50Ratio)}, p99 ${observedText(floor.observedP99Ms, floor.p99OverMs, floor.p99Ratio)}` +
+        ` vs floor ${formatMs(floor.floorMs)} ms (${floorPartsText(floor)})${path === '' ? '' : ` for ${path}`}`,
+    );
   }
   const counters = Object.entries(target.total.counters);
   if (counters.length > 0) lines.push(`${prefix}${counters.map(([name, count]) => `${name} ${count}`).join(', ')}`);

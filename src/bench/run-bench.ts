@@ -5,14 +5,15 @@
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { effectiveIntervalMs, validateBenchOptions, type BenchOptions } from './bench-options.js';
-import { combinePhases, mergePhase, type FloorComparison, type Figures, type PhaseResult, type TargetResult } from './bench-result.js';
-import type { BenchTarget } from './bench-target.js';
+import { combinePhases, compareWithFloor, mergePhase, type FloorComparison, type Figures, type PhaseResult, type TargetResult } from './bench-result.js';
+import type { BenchTarget, ServedPath } from './bench-target.js';
 import { compareTargets, type Comparison } from './comparison.js';
 import { GeneratorPool } from './generator-pool.js';
 import { planPhase } from './phase-plan.js';
 import { preloadKeys } from './preload.js';
 import { benchWarnings } from './bench-warnings.js';
 import { createProgressBuffer, readProgress } from './shared-progress.js';
+import { routePhase, servedPaths } from './phase-routing.js';
 import { startTarget, writeEndpointOf } from './start-target.js';
 
 export const BENCH_RESULT_SCHEMA = 'raftyard-bench/1';
@@ -51,6 +52,12 @@ interface RunningTarget {
   target: BenchTarget;
 }
 
+/** One phase's figures and the paths its writes took (only when a floor will be worked out). */
+interface PhaseRun {
+  phase: PhaseResult;
+  served: ServedPath[];
+}
+
 export async function runBench(options: BenchOptions, hooks: BenchHooks = {}): Promise<BenchResult> {
   validateBenchOptions(options);
   const startedAt = new Date().toISOString();
@@ -61,7 +68,7 @@ export async function runBench(options: BenchOptions, hooks: BenchHooks = {}): P
     for (const spec of options.targets) running.push({ label: spec.label, target: await startTarget(spec, options.targetSettings) });
     await pool.warm();
     for (const { target } of running) await preloadKeys(target.endpoints, options.workload, options.load.requestTimeoutMs);
-    const phases: PhaseResult[][] = running.map(() => []);
+    const phases: PhaseRun[][] = running.map(() => []);
     for (let round = 1; round <= options.rounds; round++) {
       for (let i = 0; i < running.length; i++) phases[i].push(await runPhase(pool, options, running[i], round, hooks));
     }
@@ -75,14 +82,12 @@ export async function runBench(options: BenchOptions, hooks: BenchHooks = {}): P
   }
 }
 
-async function runPhase(pool: GeneratorPool, options: BenchOptions, running: RunningTarget, round: number, hooks: BenchHooks): Promise<PhaseResult> {
+async function runPhase(pool: GeneratorPool, options: BenchOptions, running: RunningTarget, round: number, hooks: BenchHooks): Promise<PhaseRun> {
   const progress = createProgressBuffer(options.load.workers);
-  // Asking for the leader costs requests and needs a full v2 server; only single-place writes need it.
-  const needsLeader = options.load.sendTo === 'leader' || options.workload.name === 'watch';
-  const writeEndpoint = needsLeader ? await writeEndpointOf(running.target) : running.target.endpoints[0];
+  const route = await routePhase(options, running.target);
   const leadMs = START_LEAD_MS + (options.workload.name === 'watch' ? options.workload.watchers * START_LEAD_PER_WATCHER_MS : 0);
   const startAtEpochMs = Date.now() + leadMs;
-  const tasks = planPhase(options, { endpoints: running.target.endpoints, writeEndpoint }, round, progress, startAtEpochMs);
+  const tasks = planPhase(options, { endpoints: running.target.endpoints, clients: route.clients }, round, progress, startAtEpochMs);
   const phaseMs = options.warmupMs + tasks[0].durationMs;
   const cpuBefore = process.cpuUsage();
   const wallBeforeMs = performance.now();
@@ -93,7 +98,7 @@ async function runPhase(pool: GeneratorPool, options: BenchOptions, running: Run
   try {
     const slices = await pool.runPhase(tasks);
     const cpu = process.cpuUsage(cpuBefore);
-    return mergePhase({
+    const phase = mergePhase({
       round,
       startedAtEpochMs: startAtEpochMs,
       measuredMs: tasks[0].durationMs,
@@ -102,23 +107,36 @@ async function runPhase(pool: GeneratorPool, options: BenchOptions, running: Run
       wallMs: performance.now() - wallBeforeMs,
       slices,
     });
+    // Leadership may have moved while the phase ran: the floor must describe whoever served it.
+    const served = measuresFloor(options, running.target) ? servedPaths(route, await writeEndpointOf(running.target)) : [];
+    return { phase, served };
   } finally {
     clearInterval(timer);
   }
 }
 
-async function targetResult(running: RunningTarget, phases: PhaseResult[], options: BenchOptions): Promise<TargetResult> {
-  const total = combinePhases(phases);
-  const floor = options.workload.name === 'put' ? await floorComparison(running.target, total) : undefined;
-  return { label: running.label, endpoints: running.target.endpoints, phases, total, ...(floor ? { floor } : {}) };
+/** Only a write workload measures commit latency, so only there is the floor meaningful. */
+function measuresFloor(options: BenchOptions, target: BenchTarget): boolean {
+  return options.workload.name === 'put' && target.floorMs !== undefined;
 }
 
-/** Only a write workload measures commit latency, so only there is the floor meaningful. */
-async function floorComparison(target: BenchTarget, total: Figures): Promise<FloorComparison | undefined> {
+async function targetResult(running: RunningTarget, runs: PhaseRun[], options: BenchOptions): Promise<TargetResult> {
+  const phases = runs.map((r) => r.phase);
+  const total = combinePhases(phases);
+  const served = runs.flatMap((r) => r.served);
+  const leaders = [...new Set(served.map((path) => path.leaderEndpoint))];
+  const floor = measuresFloor(options, running.target) ? await floorComparison(running.target, total, served) : undefined;
+  const result: TargetResult = { label: running.label, endpoints: running.target.endpoints, phases, total };
+  if (floor) result.floor = floor;
+  if (leaders.length > 0) result.leaders = leaders;
+  return result;
+}
+
+async function floorComparison(target: BenchTarget, total: Figures, served: ServedPath[]): Promise<FloorComparison | undefined> {
   if (!target.floorMs) return undefined;
-  const floor = await target.floorMs();
-  if (!(floor.floorMs > 0)) throw new Error(`target ${target.name} reported a non-positive floor ${floor.floorMs} ms`);
-  return { ...floor, observedP50Ms: total.latency.p50Ms, ratio: total.latency.p50Ms / floor.floorMs };
+  const floor = await target.floorMs(served);
+  if (!(floor.floorMs > 0)) throw new Error(`target ${target.name} reported a floor of ${floor.floorMs} ms; a floor must be positive`);
+  return compareWithFloor(floor, total.latency);
 }
 
 function describeEnvironment(): BenchResult['environment'] {

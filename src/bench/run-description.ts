@@ -1,5 +1,5 @@
 // One sentence saying what was run, shared by the table and the HTML report, so that a figure
-// is never shown without the workload and load that produced it.
+// is never shown without the workload, load and placement that produced it.
 
 import type { BenchOptions } from './bench-options.js';
 
@@ -27,7 +27,21 @@ export function describeLoad(options: BenchOptions): string {
   const model =
     load.model === 'open' ? `open loop at ${load.ratePerSec}/s (latency from the scheduled time), ${clients}` : `closed loop, ${clients}`;
   const rounds = options.rounds > 1 ? ` in ${options.rounds} rounds` : '';
-  return `${model}, ${seconds(options.durationMs)} measured per target${rounds}, ${seconds(options.warmupMs)} warm-up per phase`;
+  return `${model}${placement(options)}, ${seconds(options.durationMs)} measured per target${rounds}, ${seconds(options.warmupMs)} warm-up per phase`;
+}
+
+/** Where the clients send and sit, and where the members are, when the run says so. */
+function placement(options: BenchOptions): string {
+  const { sendTo } = options.load;
+  const { geo, delayMs, clientRegion, leaderRegion } = options.targetSettings;
+  const parts = [
+    sendTo === 'leader' ? 'sent to the leader' : sendTo === 'follower' ? 'sent to a follower' : '',
+    clientRegion === undefined ? '' : `client in ${clientRegion}`,
+    leaderRegion === undefined ? '' : `leader in ${leaderRegion}`,
+    geo === undefined ? '' : `members in ${geo}`,
+    delayMs === undefined ? '' : `${delayMs} ms one way between members`,
+  ];
+  return parts.filter((part) => part !== '').map((part) => `, ${part}`).join('');
 }
 
 function seconds(ms: number): string {

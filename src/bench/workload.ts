@@ -4,7 +4,7 @@
 import type { WorkloadOptions } from './bench-options.js';
 import type { PhaseRecorder } from './phase-recorder.js';
 import type { Prng } from '../util/prng.js';
-import type { V2Connection } from './v2-connection.js';
+import type { HttpMethod, V2Answer } from './v2-connection.js';
 
 export interface OperationOutcome {
   /** Set when the operation failed; the load model counts it by this kind. */
@@ -13,10 +13,17 @@ export interface OperationOutcome {
   selfRecorded?: boolean;
 }
 
+/** What a client sends through: a V2Connection, or one that also covers the client's distance. */
+export interface V2Sender {
+  readonly endpoint: string;
+  send(method: HttpMethod, path: string, form?: string, keepBody?: boolean): Promise<V2Answer>;
+  close(): void;
+}
+
 export interface BenchClient {
   /** Index over all workers, so that clients of different workers differ. */
   index: number;
-  connection: V2Connection;
+  connection: V2Sender;
 }
 
 export interface Workload {
@@ -33,7 +40,5 @@ export interface WorkloadContext {
   workerIndex: number;
   workerCount: number;
   endpoints: string[];
-  /** Where writes go when the workload needs one place (the watch writer): the leader if known. */
-  writeEndpoint: string;
   requestTimeoutMs: number;
 }

@@ -1,8 +1,10 @@
-// The command line of `raftyard bench`: defaults, the compare syntax, and clear refusals.
+// The command line of `raftyard bench`: defaults, the compare syntax, geo experiments (delay,
+// client and leader regions, sending to a follower), and clear refusals.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BenchUsageError, benchUsage, parseBenchArgs, parseDurationMs, parseSize } from '../../src/bench/parse-args.js';
+import { BenchUsageError, benchUsage, parseBenchArgs, parseDurationMs, parseSize, parseTimeMs } from '../../src/bench/parse-args.js';
+import { describeLoad } from '../../src/bench/run-description.js';
 
 test('one endpoints target with the defaults', () => {
   const options = parseBenchArgs(['--endpoints', 'http://127.0.0.1:2379,http://127.0.0.1:22379']);
@@ -30,13 +32,36 @@ test('--rate switches to the open loop with 64 connections unless told otherwise
 
 test('--compare takes two specs: labels, registered names with settings, or URLs', () => {
   const options = parseBenchArgs([
-    '--compare', 'port=embedded:transport=port,wal=off', 'etcd=http://127.0.0.1:2379,http://127.0.0.1:22379',
-    '--nodes', '5', '--seed', '7', '--client-region', 'eu-west-1', '--leader-region', 'us-east-1',
+    '--compare', 'port=embedded:transport=port,wal=off', 'etcd=http://127.0.0.1:2379,http://127.0.0.1:22379', '--nodes', '5', '--seed', '7',
   ]);
   assert.deepEqual(options.targets[0], { kind: 'named', label: 'port', name: 'embedded', extra: { transport: 'port', wal: 'off' } });
   assert.deepEqual(options.targets[1], { kind: 'endpoints', label: 'etcd', endpoints: ['http://127.0.0.1:2379', 'http://127.0.0.1:22379'] });
   assert.equal(options.rounds, 3, 'comparing alternates three rounds by default');
-  assert.deepEqual(options.targetSettings, { seed: 7, nodes: 5, clientRegion: 'eu-west-1', leaderRegion: 'us-east-1' });
+  assert.deepEqual(options.targetSettings, { seed: 7, nodes: 5 });
+});
+
+test('geo experiments: regions, a uniform delay and sending to a follower', () => {
+  const geo = parseBenchArgs(['--target', 'embedded', '--geo', 'us-east-1,us-west-2,eu-west-1', '--client-region', 'eu-west-1', '--leader-region', 'us-east-1']);
+  assert.deepEqual(geo.targetSettings, { seed: 1, geo: 'us-east-1,us-west-2,eu-west-1', clientRegion: 'eu-west-1', leaderRegion: 'us-east-1' });
+  const delayed = parseBenchArgs(['--target', 'embedded', '--delay', '40ms', '--send-to', 'follower', '--leader-region', 'n2']);
+  assert.equal(delayed.targetSettings.delayMs, 40);
+  assert.equal(delayed.targetSettings.leaderRegion, 'n2');
+  assert.equal(delayed.load.sendTo, 'follower');
+  assert.equal(parseBenchArgs(['--target', 'embedded', '--delay', '0.5ms']).targetSettings.delayMs, 0.5, 'delays keep their fractions');
+  assert.equal(parseBenchArgs(['--target', 'embedded']).load.sendTo, 'spread');
+  assert.match(describeLoad(delayed), /closed loop, 16 clients on \d+ threads?, sent to a follower, leader in n2, 40 ms one way between members, 10 s measured/);
+  assert.match(describeLoad(geo), /, client in eu-west-1, leader in us-east-1, members in us-east-1,us-west-2,eu-west-1, /);
+});
+
+test('geo settings are refused where they cannot apply', () => {
+  const refuse = (argv: string[], pattern: RegExp): void => assert.throws(() => parseBenchArgs(argv), (e: unknown) => e instanceof BenchUsageError && pattern.test(e.message));
+  const urls = 'http://127.0.0.1:2379,http://127.0.0.1:22379';
+  refuse(['--endpoints', urls, '--client-region', 'eu-west-1'], /--client-region: .* is a set of URLs without regions/);
+  refuse(['--compare', 'embedded', urls, '--leader-region', 'n1'], /--leader-region: .* without regions; start a target here with --geo or --delay/);
+  refuse(['--target', 'embedded', '--geo', 'us-east-1', '--delay', '40ms'], /a geo preset or a uniform delay, not both/);
+  refuse(['--target', 'embedded', '--delay', '2m'], /delay must be in \[0, 60000\] ms/);
+  refuse(['--target', 'embedded', '--delay', '40ms', '--client-region', 'n1', '--workload', 'watch'], /--client-region does not apply to the watch workload/);
+  refuse(['--target', 'embedded', '--send-to', 'nearest'], /send-to must be one of spread, leader, follower/);
 });
 
 test('the same target twice gets told apart as A and B', () => {
@@ -80,6 +105,8 @@ test('times and sizes read their units', () => {
   assert.equal(parseDurationMs('d', '1.5s'), 1500);
   assert.equal(parseDurationMs('d', '2m'), 120_000);
   assert.equal(parseDurationMs('d', '3'), 3000);
+  assert.equal(parseDurationMs('d', '2.4ms'), 2);
+  assert.equal(parseTimeMs('d', '2.4ms'), 2.4);
   assert.equal(parseSize('s', '64'), 64);
   assert.equal(parseSize('s', '4KiB'), 4096);
   assert.equal(parseSize('s', '1m'), 1024 * 1024);

@@ -1,10 +1,10 @@
 // Targets plug in by name: the factory receives the command line's target settings (nodes,
-// regions, seed, spec-local settings), is closed after the run, and the floor it reports is put
-// next to the observed commit latency as a ratio.
+// regions, seed, spec-local settings), is closed after the run, learns which paths the writes
+// took, and the floor it reports is put next to the observed p50 and p99 commit latency.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { registerTarget, targetFactory, type TargetOptions } from '../../src/bench/bench-target.js';
+import { registerTarget, targetFactory, type ServedPath, type TargetOptions } from '../../src/bench/bench-target.js';
 import { parseBenchArgs } from '../../src/bench/parse-args.js';
 import { formatTable } from '../../src/bench/report-table.js';
 import { renderHtmlReport } from '../../src/bench/report-html.js';
@@ -16,13 +16,19 @@ const FLOOR_MS = 0.25;
 test('a registered target gets the settings, is closed, and its floor becomes a ratio', async () => {
   const server = await startStallingServer(-1, 0);
   const received: TargetOptions[] = [];
+  const servedAsked: Array<ServedPath[] | undefined> = [];
   let closed = 0;
   registerTarget('fake-geo', async (options) => {
     received.push(options);
     return {
       name: 'fake-geo',
       endpoints: [server.endpoint],
-      floorMs: async () => ({ floorMs: FLOOR_MS, parts: { quorumRttMs: 0.1, fsyncMs: 0.1, clientRttMs: 0.05 } }),
+      // The client sits beside the only member.
+      clientRttMs: () => 0,
+      floorMs: async (served) => {
+        servedAsked.push(served);
+        return { floorMs: FLOOR_MS, parts: { quorumRttMs: 0.1, fsyncMs: 0.1, clientRttMs: 0.05 } };
+      },
       close: async () => {
         closed += 1;
       },
@@ -39,10 +45,21 @@ test('a registered target gets the settings, is closed, and its floor becomes a 
     const target = result.targets[0];
     assert.ok(target.floor, 'the floor is reported');
     assert.equal(target.floor.floorMs, FLOOR_MS);
-    assert.equal(target.floor.observedP50Ms, target.total.latency.p50Ms);
-    assert.equal(target.floor.ratio, target.total.latency.p50Ms / FLOOR_MS);
-    assert.match(formatTable(result), /vs floor 0\.250 ms \(quorumRttMs 0\.100 \+ fsyncMs 0\.100 \+ clientRttMs 0\.0500\)/);
-    assert.match(renderHtmlReport(result), /Commit latency against its floor/);
+    // Without a leaderEndpoint the first endpoint counts as the leader; every client sent there.
+    assert.deepEqual(servedAsked, [[{ leaderEndpoint: server.endpoint, sentToEndpoint: server.endpoint }]]);
+    const { latency } = target.total;
+    assert.equal(target.floor.observedP50Ms, latency.p50Ms);
+    assert.equal(target.floor.observedP99Ms, latency.p99Ms);
+    assert.equal(target.floor.p50Ratio, latency.p50Ms / FLOOR_MS);
+    assert.equal(target.floor.p99Ratio, latency.p99Ms / FLOOR_MS);
+    assert.equal(target.floor.p50OverMs, latency.p50Ms - FLOOR_MS);
+    assert.equal(target.floor.p99OverMs, latency.p99Ms - FLOOR_MS);
+    const table = formatTable(result);
+    assert.match(table, /vs floor 0\.250 ms \(quorumRttMs 0\.100 \+ fsyncMs 0\.100 \+ clientRttMs 0\.0500\)/);
+    assert.match(table, /commit p50 [\d.]+ ms \([+-][\d.]+ ms, [\d.]+×\), p99 [\d.]+ ms \([+-][\d.]+ ms, [\d.]+×\)/);
+    const html = renderHtmlReport(result);
+    assert.match(html, /Commit latency against its floor/);
+    assert.match(html, /p99 over floor/);
   } finally {
     await server.close();
   }

@@ -76,7 +76,7 @@ test('a uniform delay puts the same one-way delay on every directed link, with g
   const preset = uniformDelayPreset(['n1', 'n2', 'n3'], 40);
   assert.equal(preset.links.length, 6);
   assert.ok(preset.links.every((l) => l.delayMs === 40 && l.from !== l.to));
-  assert.equal(new Set(preset.links.map((l) => `${l.from}->${l.to}`)).size, 6, "no directed link twice");
+  assert.equal(new Set(preset.links.map((l) => `${l.from}->${l.to}`)).size, 6, 'no directed link twice');
   assert.equal(preset.rttMsMax, 80);
   // A heartbeat of about one round trip; the election timeout ten round trips.
   assert.equal(preset.heartbeatMs, 80);

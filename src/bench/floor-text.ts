@@ -1,0 +1,27 @@
+// The words for a commit floor, shared by the table and the HTML report: what the floor is made
+// of, which path it was worked out for, and an observed latency next to it both as the
+// milliseconds above it and as a ratio.
+
+import type { CommitFloor } from './bench-target.js';
+import { formatMs, formatRatio } from './figure-format.js';
+
+/** 'quorumRttMs 80.0 + fsyncMs 0.310 + clientRttMs 0' */
+export function floorPartsText(floor: CommitFloor): string {
+  return Object.entries(floor.parts).map(([name, ms]) => `${name} ${formatMs(ms)}`).join(' + ');
+}
+
+/** 'leader n1, sent to n2', or '' when the target does not name its members. */
+export function floorPathText(floor: CommitFloor): string {
+  const path = [floor.leader === undefined ? '' : `leader ${floor.leader}`, floor.sentTo === undefined ? '' : `sent to ${floor.sentTo}`];
+  return path.filter((part) => part !== '').join(', ');
+}
+
+/** '+0.620 ms' or '-0.100 ms': how far an observed latency is above the floor. */
+export function formatOverMs(overMs: number): string {
+  return `${overMs < 0 ? '-' : '+'}${formatMs(Math.abs(overMs))} ms`;
+}
+
+/** '80.9 ms (+0.620 ms, 1.01×)' */
+export function observedText(observedMs: number, overMs: number, ratio: number): string {
+  return `${formatMs(observedMs)} ms (${formatOverMs(overMs)}, ${formatRatio(ratio)})`;
+}

@@ -1,0 +1,97 @@
+// The commit floor's arithmetic: the leader's nearest quorum, the forward through a follower,
+// the client's round trip, places from a geo preset and from a uniform delay, the lowest over
+// the paths a run took, and a fake fsync probe that runs once however often the floor is asked.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { commitFloor, lowestFloor, quorumRttMs } from '../../src/bench/commit-floor.js';
+import { geoSites, membersIn, memberRttMs, uniformDelaySites } from '../../src/bench/member-sites.js';
+import { floorReporter, TargetLayout } from '../../src/bench/target-layout.js';
+import { geoPreset } from '../../src/transport/geo-presets.js';
+
+const ENDPOINTS = ['http://127.0.0.1:4001', 'http://127.0.0.1:4002', 'http://127.0.0.1:4003'];
+const IDS = ['n1', 'n2', 'n3'];
+
+test('the quorum round trip is the (quorum-1)-th smallest round trip to a peer', () => {
+  const rtts: Record<string, number> = { b: 30, c: 10, d: 50, e: 20 };
+  const rtt = (_from: string, to: string): number => rtts[to];
+  // Five members: a quorum is three, the leader and its two nearest peers (10 and 20 ms away).
+  assert.equal(quorumRttMs('a', ['a', 'b', 'c', 'd', 'e'], rtt), 20);
+  // Three members: the leader and its nearest peer.
+  assert.equal(quorumRttMs('a', ['a', 'b', 'c'], rtt), 10);
+  // Four members: a quorum is three.
+  assert.equal(quorumRttMs('a', ['a', 'b', 'c', 'e'], rtt), 20);
+  assert.equal(quorumRttMs('a', ['a'], rtt), 0, 'a single member is its own quorum');
+  assert.throws(() => quorumRttMs('z', ['a', 'b'], rtt), /leader z is not a member/);
+});
+
+test('a floor adds the fsync, the client round trip, and the forward when sent to a follower', () => {
+  const rtt = (): number => 80;
+  const atLeader = commitFloor({ members: IDS, leader: 'n1', sentTo: 'n1', memberRttMs: rtt, clientRttMs: 0, fsyncMs: 0.25 });
+  assert.deepEqual(atLeader, { floorMs: 80.25, parts: { quorumRttMs: 80, fsyncMs: 0.25, clientRttMs: 0 }, leader: 'n1', sentTo: 'n1' });
+  const viaFollower = commitFloor({ members: IDS, leader: 'n1', sentTo: 'n2', memberRttMs: rtt, clientRttMs: 30, fsyncMs: 0.25 });
+  assert.deepEqual(viaFollower.parts, { quorumRttMs: 80, forwardRttMs: 80, fsyncMs: 0.25, clientRttMs: 30 });
+  assert.equal(viaFollower.floorMs, 190.25);
+  assert.equal(lowestFloor([viaFollower, atLeader]), atLeader);
+  assert.throws(() => lowestFloor([]), /no path/);
+  assert.throws(() => commitFloor({ members: IDS, leader: 'n1', sentTo: 'n1', memberRttMs: rtt, clientRttMs: 0, fsyncMs: Number.NaN }), /fsyncMs must be/);
+  assert.throws(() => commitFloor({ members: IDS, leader: 'n1', sentTo: 'n9', memberRttMs: rtt, clientRttMs: 0, fsyncMs: 1 }), /n9, which is not a member/);
+});
+
+test('geo places: members in their regions, the client anywhere known', () => {
+  const sites = geoSites(geoPreset('us-east-1,us-west-2,eu-west-1').members);
+  assert.equal(memberRttMs(sites, 'n1', 'n2'), 87);
+  assert.equal(memberRttMs(sites, 'n2', 'n3'), 137);
+  assert.deepEqual(membersIn(sites, 'eu-west-1'), ['n3']);
+  assert.deepEqual(membersIn(sites, 'ap-northeast-1'), [], 'a region without members');
+  const layout = new TargetLayout(IDS, ENDPOINTS, sites, 'ap-northeast-1');
+  assert.equal(layout.clientRttMs(ENDPOINTS[1]), 89);
+  // Leader in us-east-1: nearest peer eu-west-1 at 81 ms; the client in Tokyo talks to it (145 ms).
+  const floor = layout.floorFor([{ leaderEndpoint: ENDPOINTS[0], sentToEndpoint: ENDPOINTS[0] }], 0.5);
+  assert.deepEqual(floor, { floorMs: 81 + 0.5 + 145, parts: { quorumRttMs: 81, fsyncMs: 0.5, clientRttMs: 145 }, leader: 'n1', sentTo: 'n1' });
+  assert.throws(() => new TargetLayout(IDS, ENDPOINTS, sites, 'mars-1'), /--client-region: unknown place "mars-1"; known: us-east-1/);
+});
+
+test('uniform delay: every member in a site of its own, named after it', () => {
+  const sites = uniformDelaySites(IDS, 40);
+  assert.equal(sites.rttMs('n1', 'n3'), 80);
+  assert.equal(sites.rttMs('n2', 'n2'), 0);
+  assert.deepEqual(membersIn(sites, 'n2'), ['n2']);
+  assert.throws(() => sites.rttMs('n1', 'us-east-1'), /unknown place "us-east-1"; known: n1, n2, n3/);
+  const layout = new TargetLayout(IDS, ENDPOINTS, sites, 'n2');
+  assert.equal(layout.clientRttMs(ENDPOINTS[1]), 0, 'the client sits with n2');
+  assert.equal(layout.clientRttMs(`${ENDPOINTS[2]}/`), 80, 'endpoints compare by origin');
+  // Leadership moved from n1 to n3 during the run, clients talked to n2: both paths forward.
+  const served = [
+    { leaderEndpoint: ENDPOINTS[0], sentToEndpoint: ENDPOINTS[1] },
+    { leaderEndpoint: ENDPOINTS[2], sentToEndpoint: ENDPOINTS[1] },
+  ];
+  const floor = layout.floorFor(served, 0.2);
+  assert.deepEqual(floor.parts, { quorumRttMs: 80, forwardRttMs: 80, fsyncMs: 0.2, clientRttMs: 0 });
+  assert.equal(floor.leader, 'n1', 'equal floors: the first path');
+});
+
+test('without places the members are round trip 0 apart and the client cannot be placed', () => {
+  const layout = new TargetLayout(IDS, ENDPOINTS, null);
+  assert.equal(layout.placesClient, false);
+  assert.equal(layout.clientRttMs(ENDPOINTS[0]), 0);
+  assert.deepEqual(layout.floorFor([{ leaderEndpoint: ENDPOINTS[1], sentToEndpoint: ENDPOINTS[0] }], 0.3).parts, { quorumRttMs: 0, forwardRttMs: 0, fsyncMs: 0.3, clientRttMs: 0 });
+  assert.throws(() => new TargetLayout(IDS, ENDPOINTS, null, 'n1'), /--client-region n1: the members have no regions/);
+  assert.throws(() => layout.memberAt('http://127.0.0.1:9'), /no member serves/);
+  assert.throws(() => new TargetLayout(IDS, ENDPOINTS.slice(0, 2), null), /3 members for 2 endpoints/);
+});
+
+test('the floor reporter probes the fsync once and defaults to a client at the current leader', async () => {
+  let probes = 0;
+  const fakeProbe = async (): Promise<number> => {
+    probes += 1;
+    return 0.75;
+  };
+  const layout = new TargetLayout(IDS, ENDPOINTS, uniformDelaySites(IDS, 10), 'n1');
+  const floorMs = floorReporter(layout, fakeProbe, async () => ENDPOINTS[2]);
+  const atLeader = await floorMs();
+  assert.deepEqual(atLeader, { floorMs: 20 + 0.75 + 20, parts: { quorumRttMs: 20, fsyncMs: 0.75, clientRttMs: 20 }, leader: 'n3', sentTo: 'n3' });
+  const viaFollower = await floorMs([{ leaderEndpoint: ENDPOINTS[2], sentToEndpoint: ENDPOINTS[0] }]);
+  assert.equal(viaFollower.floorMs, 20 + 20 + 0.75 + 0);
+  assert.equal(probes, 1);
+});
