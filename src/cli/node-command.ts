@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Member } from '../node/member.js';
 import { PAUSE_FLAG_BYTES, type MemberInfo, type NodeWorkerConfig } from '../node/control-protocol.js';
 import { derivedManifest } from '../cluster/cluster-manifest.js';
+import { SNAPSHOT_EVERY_ENTRIES_DEFAULT } from '../cluster/cluster-options.js';
 import { SYNCED_POSITION_SLOTS } from '../wal/power-cut.js';
 import { integerOption, pairsOption, type CliIo } from './cli-io.js';
 
@@ -71,7 +72,7 @@ export async function nodeCommand(argv: string[], io: CliIo): Promise<number> {
     links: {},
     syncMode: 'auto',
     walSegmentBytes: 64 * 1024 * 1024,
-    snapshotEveryEntries: 10_000,
+    snapshotEveryEntries: SNAPSHOT_EVERY_ENTRIES_DEFAULT,
     requestTimeoutMs: 5000,
     pauseFlag: new SharedArrayBuffer(PAUSE_FLAG_BYTES),
     syncedPosition: new SharedArrayBuffer(8 * SYNCED_POSITION_SLOTS),

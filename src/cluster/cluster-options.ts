@@ -28,7 +28,7 @@ export interface ClusterOptions {
   syncMode?: SyncMode;
   /** Preallocated size of each WAL segment (default 8 MiB: small enough to start fast). */
   walSegmentBytes?: number;
-  /** Applied entries between snapshots (default 10,000). */
+  /** Applied entries between snapshots (default 100,000, etcd's --snapshot-count). */
   snapshotEveryEntries?: number;
   /** How long a write or quorum read may wait for a quorum before error 300 (default 5 s). */
   requestTimeoutMs?: number;
@@ -58,6 +58,11 @@ export interface ResolvedClusterOptions {
 }
 
 export const DEFAULT_TRANSPORT: TransportKind = 'port';
+/**
+ * etcd's --snapshot-count. Taking a snapshot serializes the whole store on the member's thread,
+ * so at tens of thousands of writes per second a smaller count costs every member a pause a second.
+ */
+export const SNAPSHOT_EVERY_ENTRIES_DEFAULT = 100_000;
 const DEFAULT_HEARTBEAT_MS = 50;
 const DEFAULT_ELECTION_MS = 500;
 export const NODES_MAX = 15;
@@ -88,7 +93,7 @@ export function resolveClusterOptions(options: ClusterOptions, ids: string[]): R
     logLevel: options.logLevel ?? 'silent',
     syncMode: options.syncMode ?? 'auto',
     walSegmentBytes: options.walSegmentBytes ?? 8 * 1024 * 1024,
-    snapshotEveryEntries: options.snapshotEveryEntries ?? 10_000,
+    snapshotEveryEntries: options.snapshotEveryEntries ?? SNAPSHOT_EVERY_ENTRIES_DEFAULT,
     requestTimeoutMs: options.requestTimeoutMs ?? 5000,
     links,
     startTimeoutMs: options.startTimeoutMs ?? 30_000,
