@@ -1,12 +1,16 @@
 // Real etcd 3.4 as a benchmark target (`--target etcd[:delayMs=40,members=3]`): started by the
-// bench on loopback, its peer links optionally behind delay proxies, stopped after the run. Its
-// floor is the same as raftyard's (quorum round trip + one fsync of this disk), so the two can
-// be set against the same bound.
+// bench on loopback, its peer links behind delay proxies when a delay is given (spec-local
+// `delayMs`, else the global --delay), stopped after the run. Its members sit where raftyard's
+// would (n1..nN, 2 x delayMs apart), so --client-region and the commit floor (quorum round trip,
+// forward from a follower, one fsync of this disk) mean the same for both targets.
 
-import { registerTarget, registeredTargetNames, type BenchTarget, type CommitFloor, type TargetOptions } from './bench-target.js';
+import type { NodeId } from '../raft/types.js';
+import { registerTarget, registeredTargetNames, type BenchTarget, type TargetOptions } from './bench-target.js';
 import { endpointsTarget } from './endpoints-target.js';
 import { startEtcdCluster } from './etcd-cluster.js';
 import { measureFsyncMs } from './fsync-floor.js';
+import { uniformDelaySites } from './member-sites.js';
+import { floorReporter, TargetLayout } from './target-layout.js';
 
 export const ETCD_TARGET = 'etcd';
 const SETTING_KEYS = ['delayMs', 'members'] as const;
@@ -15,8 +19,8 @@ const DELAY_MS_MAX = 2_000;
 
 export interface EtcdTargetSettings {
   members: number;
-  /** One-way delay of every link between members. */
-  delayMs: number;
+  /** One-way delay of every link between members; undefined: members talk directly. */
+  delayMs?: number;
 }
 
 /** The started target, with where its data lives (the directory is gone after close). */
@@ -24,39 +28,45 @@ export interface EtcdBenchTarget extends BenchTarget {
   dataDir: string;
 }
 
-/** Reads `members` and `delayMs` from the spec (members falls back to --nodes); anything else is refused. */
+/**
+ * Reads `members` (else --nodes) and `delayMs` (else --delay) from the spec; refuses unknown
+ * keys and the settings etcd cannot honour, since running without them would mislead.
+ */
 export function etcdTargetSettings(options: TargetOptions): EtcdTargetSettings {
   const unknown = Object.keys(options.extra).filter((key) => !(SETTING_KEYS as readonly string[]).includes(key));
   if (unknown.length > 0) throw new Error(`etcd target: unknown setting ${unknown.join(', ')} (known: ${SETTING_KEYS.join(', ')})`);
-  // The geo settings shape raftyard's own links; etcd would run without them and the comparison would mislead.
-  if (options.geo !== undefined || options.clientRegion !== undefined || options.leaderRegion !== undefined) {
-    throw new Error('etcd target: geo settings do not apply to etcd; give its links a delay with etcd:delayMs=N');
-  }
+  if (options.geo !== undefined) throw new Error('etcd target: a geo preset does not apply to etcd; give its links one delay with --delay or etcd:delayMs=N');
+  if (options.leaderRegion !== undefined) throw new Error('etcd target: --leader-region cannot move the leadership of etcd');
   const members = options.extra.members === undefined ? (options.nodes ?? MEMBERS_DEFAULT) : Number(options.extra.members);
-  const delayMs = options.extra.delayMs === undefined ? 0 : Number(options.extra.delayMs);
-  if (!(delayMs >= 0 && delayMs <= DELAY_MS_MAX)) throw new RangeError(`etcd target: delayMs must be in [0, ${DELAY_MS_MAX}], got ${options.extra.delayMs}`);
-  return { members, delayMs };
+  const delayMs = options.extra.delayMs === undefined ? options.delayMs : Number(options.extra.delayMs);
+  if (delayMs !== undefined && !(delayMs >= 0 && delayMs <= DELAY_MS_MAX)) {
+    throw new RangeError(`etcd target: delayMs must be in [0, ${DELAY_MS_MAX}], got ${options.extra.delayMs ?? delayMs}`);
+  }
+  return delayMs === undefined ? { members } : { members, delayMs };
 }
 
 export async function startEtcdTarget(options: TargetOptions): Promise<EtcdBenchTarget> {
   const settings = etcdTargetSettings(options);
-  const cluster = await startEtcdCluster({ members: settings.members, peerDelayMs: settings.delayMs });
-  const links = settings.delayMs > 0 ? `, links +${settings.delayMs} ms` : '';
-  let floor: CommitFloor | undefined;
-  return {
-    ...endpointsTarget(cluster.endpoints, `etcd ${settings.members} members${links}`),
-    dataDir: cluster.dataDir,
-    floorMs: async () => {
-      // Measured once, on the disk etcd writes to, the way a WAL syncs.
-      floor ??= commitFloor(2 * settings.delayMs, measureFsyncMs(cluster.dataDir));
-      return floor;
-    },
-    close: () => cluster.stop(),
-  };
-}
-
-function commitFloor(quorumRttMs: number, fsyncMs: number): CommitFloor {
-  return { floorMs: quorumRttMs + fsyncMs, parts: { quorumRttMs, fsyncMs } };
+  // The layout names the members as raftyard does (n1..nN), whatever etcd calls them.
+  const ids: NodeId[] = Array.from({ length: settings.members }, (_, i) => `n${i + 1}`);
+  const sites = settings.delayMs === undefined ? null : uniformDelaySites(ids, settings.delayMs);
+  const cluster = await startEtcdCluster({ members: settings.members, peerDelayMs: settings.delayMs ?? 0 });
+  try {
+    const layout = new TargetLayout(ids, cluster.endpoints, sites, options.clientRegion);
+    const direct = endpointsTarget(cluster.endpoints, `etcd ${settings.members} members${settings.delayMs ? `, ${settings.delayMs} ms one way on every link` : ''}`);
+    const leaderEndpoint = direct.leaderEndpoint!;
+    return {
+      ...direct,
+      dataDir: cluster.dataDir,
+      ...(layout.placesClient ? { clientRttMs: (endpoint: string) => layout.clientRttMs(endpoint) } : {}),
+      // The fsync is measured on the disk etcd writes to, the way a WAL syncs.
+      floorMs: floorReporter(layout, async () => measureFsyncMs(cluster.dataDir), leaderEndpoint),
+      close: () => cluster.stop(),
+    };
+  } catch (error) {
+    await cluster.stop();
+    throw error;
+  }
 }
 
 /** Registers the etcd target once (the CLI calls this before running a benchmark). */

@@ -152,39 +152,56 @@ test('the delay proxy refuses connections beyond its limit and cuts open ones on
   await new Promise((resolve) => sink.close(resolve));
 });
 
-test('etcd target settings: members falls back to --nodes; unknown keys and geo are refused', () => {
+test('etcd target settings: spec keys win over --nodes and --delay; unknown keys, geo and leader placement are refused', () => {
+  assert.deepEqual(etcdTargetSettings({ seed: 1, extra: {} }), { members: 3 });
   assert.deepEqual(etcdTargetSettings({ seed: 1, extra: { delayMs: '40' } }), { members: 3, delayMs: 40 });
-  assert.deepEqual(etcdTargetSettings({ seed: 1, nodes: 5, extra: {} }), { members: 5, delayMs: 0 });
-  assert.deepEqual(etcdTargetSettings({ seed: 1, nodes: 5, extra: { members: '1' } }), { members: 1, delayMs: 0 });
+  assert.deepEqual(etcdTargetSettings({ seed: 1, nodes: 5, delayMs: 10, extra: {} }), { members: 5, delayMs: 10 });
+  assert.deepEqual(etcdTargetSettings({ seed: 1, nodes: 5, delayMs: 10, extra: { members: '1', delayMs: '0' } }), { members: 1, delayMs: 0 });
   assert.throws(() => etcdTargetSettings({ seed: 1, extra: { delay: '40' } }), /unknown setting delay \(known: delayMs, members\)/);
-  assert.throws(() => etcdTargetSettings({ seed: 1, extra: { delayMs: 'soon' } }), /delayMs must be in/);
-  assert.throws(() => etcdTargetSettings({ seed: 1, geo: 'tri-region', extra: {} }), /geo settings do not apply/);
+  assert.throws(() => etcdTargetSettings({ seed: 1, extra: { delayMs: 'soon' } }), /delayMs must be in \[0, 2000\], got soon/);
+  assert.throws(() => etcdTargetSettings({ seed: 1, geo: 'tri-region', extra: {} }), /geo preset does not apply/);
+  assert.throws(() => etcdTargetSettings({ seed: 1, leaderRegion: 'n2', extra: {} }), /cannot move the leadership/);
 });
 
 test('a missing etcd binary is named in the error', async () => {
   await assert.rejects(startEtcdCluster({ binaryPath: '/nonexistent/etcd' }), /etcd binary not found at \/nonexistent\/etcd: install .* RAFTYARD_ETCD_BINARY/);
 });
 
-test('the etcd target starts real etcd, pays the delayed quorum round trip per write, and closes cleanly', async () => {
+/** Writes one key at `endpoint` and returns how long the answer took. */
+async function timedPut(endpoint: string, key: string, value: string): Promise<number> {
+  const startedMs = performance.now();
+  const answer = await fetch(`${endpoint}/v2/keys/bench/${key}`, { method: 'PUT', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `value=${value}` });
+  const tookMs = performance.now() - startedMs;
+  assert.ok(answer.status === 201 || answer.status === 200, `PUT at ${endpoint} answered ${answer.status}`);
+  return tookMs;
+}
+
+test('the etcd target starts real etcd whose writes pay the delayed round trips of its floor, and closes cleanly', async () => {
   assert.ok(realEtcdAvailable(), `etcd is missing at ${ETCD_BINARY}: install etcd-server (CI does) or set RAFTYARD_ETCD_BINARY`);
   const delayMs = 20;
+  const rttMs = 2 * delayMs;
   const target = await startEtcdTarget({ seed: 1, extra: { delayMs: String(delayMs), members: '3' } });
   try {
     assert.equal(target.endpoints.length, 3);
     const leader = await target.leaderEndpoint!();
+    const follower = target.endpoints.find((endpoint) => endpoint !== leader)!;
     assert.ok(target.endpoints.includes(leader), `leader ${leader} is one of the endpoints`);
-    const startedMs = performance.now();
-    const put = await fetch(`${leader}/v2/keys/bench/hello`, { method: 'PUT', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'value=world' });
-    const putMs = performance.now() - startedMs;
-    assert.ok(put.status === 201 || put.status === 200, `PUT answered ${put.status}`);
-    assert.ok(putMs >= 2 * delayMs, `a write took ${putMs} ms, less than the ${2 * delayMs} ms quorum round trip`);
-    const get = await fetch(`${target.endpoints[0]}/v2/keys/bench/hello?quorum=true`);
+    const atLeaderMs = await timedPut(leader, 'at-leader', 'one');
+    assert.ok(atLeaderMs >= rttMs, `a write at the leader took ${atLeaderMs} ms, less than the ${rttMs} ms quorum round trip`);
+    // At a follower the proposal goes to the leader and the commit comes back: one more round trip.
+    const atFollowerMs = await timedPut(follower, 'at-follower', 'two');
+    assert.ok(atFollowerMs >= 2 * rttMs, `a write at a follower took ${atFollowerMs} ms, less than two round trips`);
+    const get = await fetch(`${follower}/v2/keys/bench/at-leader?quorum=true`);
     assert.equal(get.status, 200);
-    assert.equal(((await get.json()) as { node: { value: string } }).node.value, 'world');
+    assert.equal(((await get.json()) as { node: { value: string } }).node.value, 'one');
+
     const floor = await target.floorMs!();
-    assert.equal(floor.parts.quorumRttMs, 2 * delayMs);
+    assert.equal(floor.parts.quorumRttMs, rttMs);
     assert.ok(floor.parts.fsyncMs > 0 && floor.parts.fsyncMs < 1_000, `fsync ${floor.parts.fsyncMs} ms`);
-    assert.equal(floor.floorMs, floor.parts.quorumRttMs + floor.parts.fsyncMs);
+    assert.equal(floor.floorMs, rttMs + floor.parts.fsyncMs + floor.parts.clientRttMs);
+    const viaFollower = await target.floorMs!([{ leaderEndpoint: leader, sentToEndpoint: follower }]);
+    assert.equal(viaFollower.parts.forwardRttMs, rttMs);
+    assert.equal(viaFollower.parts.fsyncMs, floor.parts.fsyncMs, 'the fsync is measured once');
   } finally {
     await target.close();
   }
