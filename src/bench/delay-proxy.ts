@@ -59,10 +59,6 @@ export class DelayProxy {
     return new DelayProxy(server, line, settled, port);
   }
 
-  get delayMs(): number {
-    return this.line.delayMs;
-  }
-
   /** Sockets open on both sides (two per proxied connection). */
   get openSockets(): number {
     return this.sockets.size;

@@ -36,10 +36,7 @@ export interface EtcdClusterOptions {
 export interface EtcdCluster {
   /** Client URLs, one per member, reached directly (never through a proxy). */
   endpoints: string[];
-  /** The peer URLs the members advertise (the proxies' when peerDelayMs > 0). */
-  peerUrls: string[];
   dataDir: string;
-  peerDelayMs: number;
   stop(): Promise<void>;
 }
 
@@ -86,7 +83,7 @@ export async function startEtcdCluster(options: EtcdClusterOptions = {}): Promis
     for (let i = 0; i < members; i++) processes.push(new EtcdProcess(binaryPath, [...memberFlags(i, ports[i], dataDir), ...flags]));
     const endpoints = ports.map((p) => `http://${LOOPBACK}:${p.client}`);
     await waitHealthy(endpoints, processes, options.readyTimeoutMs ?? (READY_TIMEOUT_MS_DEFAULT + ELECTION_HEARTBEATS * heartbeatMs(peerDelayMs)));
-    return { endpoints, peerUrls: ports.map((p) => peerUrl(p.advertisedPeer)), dataDir, peerDelayMs, stop };
+    return { endpoints, dataDir, stop };
   } catch (error) {
     await stop();
     throw error;
