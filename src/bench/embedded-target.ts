@@ -1,32 +1,101 @@
 // The embedded raftyard cluster as a benchmark target (`--target embedded[:k=v]`): started in
-// this process with the options the command line gives (nodes, transport, geo, seed, and the
-// spec-local `heartbeatMs`, `electionMs`, `syncMode`), stopped after the run.
+// this process with the options the command line gives (nodes, transport, a geo preset or one
+// delay on every link, seed, and the spec-local `heartbeatMs`, `electionMs`, `syncMode`), with
+// leadership moved where --leader-region says, and stopped after the run. It knows where its
+// members sit, so it can place the client (--client-region) and work out the commit floor.
 
 import { Cluster } from '../cluster/cluster.js';
+import { linkKeyOf, type ClusterOptions } from '../cluster/cluster-options.js';
+import type { NodeId } from '../raft/types.js';
+import { geoPreset, uniformDelayPreset } from '../transport/geo-presets.js';
 import type { TransportKind } from '../transport/peer-transport.js';
 import { registerTarget, registeredTargetNames, type BenchTarget, type TargetOptions } from './bench-target.js';
+import { measureFsyncMs } from './fsync-floor.js';
+import { placeLeader } from './leader-placement.js';
+import { geoSites, membersIn, requirePlace, uniformDelaySites, type MemberSites } from './member-sites.js';
+import { floorReporter, TargetLayout } from './target-layout.js';
 
 export const EMBEDDED_TARGET = 'embedded';
+/** The cluster's default heartbeat: with short delays, a faster one costs CPU a shared machine lacks. */
+const DELAY_HEARTBEAT_MS_MIN = 50;
+const NODES_DEFAULT = 3;
+/** Moving the leader may take a few elections on a busy machine; never less than this. */
+const PLACEMENT_TIMEOUT_MS_MIN = 10_000;
+const PLACEMENT_ELECTIONS_MAX = 20;
 
 export async function startEmbeddedTarget(options: TargetOptions): Promise<BenchTarget> {
-  const extra = options.extra;
+  // The cluster names its members n1..nN; knowing them first lets bad regions fail before it starts.
+  const ids = Array.from({ length: options.nodes ?? NODES_DEFAULT }, (_, i) => `n${i + 1}`);
+  const sites = memberSitesOf(options, ids);
+  const leaderCandidates = options.leaderRegion === undefined ? undefined : membersOfRegion(sites, options.leaderRegion, '--leader-region');
+  if (options.clientRegion !== undefined) requirePlace(requireSites(sites, '--client-region').places, options.clientRegion, '--client-region');
+  const cluster = await Cluster.start(clusterOptions(options, ids));
+  try {
+    if (cluster.ids.join() !== ids.join()) throw new Error(`the cluster named its members ${cluster.ids.join(', ')}, expected ${ids.join(', ')}`);
+    const layout = new TargetLayout(cluster.ids, cluster.endpoints, sites, options.clientRegion);
+    if (leaderCandidates !== undefined) {
+      const electionMs = cluster.options.electionMs;
+      await placeLeader(cluster, leaderCandidates, { timeoutMs: Math.max(PLACEMENT_TIMEOUT_MS_MIN, PLACEMENT_ELECTIONS_MAX * electionMs), retryMs: electionMs });
+    }
+    const probe = async (): Promise<number> => measureFsyncMs(cluster.dataDir);
+    const leaderEndpoint = async (): Promise<string> => cluster.endpoint(await cluster.leader());
+    return {
+      name: `raftyard ${cluster.ids.length} nodes (${cluster.options.transport}${describeLinks(options)})`,
+      endpoints: cluster.endpoints,
+      leaderEndpoint,
+      ...(layout.placesClient ? { clientRttMs: (endpoint: string) => layout.clientRttMs(endpoint) } : {}),
+      floorMs: floorReporter(layout, probe, leaderEndpoint),
+      close: () => cluster.stop(),
+    };
+  } catch (error) {
+    await cluster.stop();
+    throw error;
+  }
+}
+
+function clusterOptions(options: TargetOptions, ids: NodeId[]): ClusterOptions {
+  const { extra } = options;
   const syncMode = extra.syncMode;
   if (syncMode !== undefined && syncMode !== 'sync' && syncMode !== 'async') throw new RangeError('syncMode must be sync or async');
-  const cluster = await Cluster.start({
+  const delay = options.delayMs === undefined ? undefined : uniformDelayPreset(ids, options.delayMs, { heartbeatMsMin: DELAY_HEARTBEAT_MS_MIN });
+  return {
     nodes: options.nodes,
     transport: options.transport as TransportKind | undefined,
     geo: options.geo,
     seed: options.seed,
-    heartbeatMs: extra.heartbeatMs === undefined ? undefined : Number(extra.heartbeatMs),
-    electionMs: extra.electionMs === undefined ? undefined : Number(extra.electionMs),
+    heartbeatMs: extra.heartbeatMs === undefined ? delay?.heartbeatMs : Number(extra.heartbeatMs),
+    electionMs: extra.electionMs === undefined ? delay?.electionTimeoutMs : Number(extra.electionMs),
     syncMode,
-  });
-  return {
-    name: `raftyard ${cluster.ids.length} nodes (${cluster.options.transport})`,
-    endpoints: cluster.endpoints,
-    leaderEndpoint: async () => cluster.endpoint(await cluster.leader()),
-    close: () => cluster.stop(),
+    ...(delay ? { links: Object.fromEntries(delay.links.map((link) => [linkKeyOf(link.from, link.to), { delayMs: link.delayMs }])) } : {}),
   };
+}
+
+/** Where the members sit: in their regions (--geo), in sites of their own (--delay), or nowhere. */
+function memberSitesOf(options: TargetOptions, ids: NodeId[]): MemberSites | null {
+  if (options.geo !== undefined && options.delayMs !== undefined) throw new Error('give a geo preset or a uniform delay, not both');
+  if (options.geo !== undefined) return geoSites(geoPreset(options.geo, { nodeIds: ids }).members);
+  if (options.delayMs !== undefined) return uniformDelaySites(ids, options.delayMs);
+  return null;
+}
+
+function membersOfRegion(sites: MemberSites | null, region: string, flag: string): NodeId[] {
+  const placed = requireSites(sites, flag);
+  const members = membersIn(placed, requirePlace(placed.places, region, flag));
+  if (members.length === 0) {
+    const where = [...placed.siteOf].map(([id, site]) => `${id} in ${site}`).join(', ');
+    throw new Error(`${flag} ${region}: no member sits there (${where})`);
+  }
+  return members;
+}
+
+function requireSites(sites: MemberSites | null, flag: string): MemberSites {
+  if (sites === null) throw new Error(`${flag} needs members in regions: start the target with --geo or --delay`);
+  return sites;
+}
+
+function describeLinks(options: TargetOptions): string {
+  if (options.geo !== undefined) return `, geo ${options.geo}`;
+  return options.delayMs === undefined ? '' : `, ${options.delayMs} ms one way on every link`;
 }
 
 /** Registers the embedded target once (the CLI calls this before running a benchmark). */
