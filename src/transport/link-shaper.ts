@@ -1,22 +1,26 @@
 // A shaped, directed link on real time: messages wait in a delivery-time queue and leave when
 // due, with ONE timer armed for the head of the queue, so a busy link costs one timer, not one
-// per message, and nothing ever blocks the event loop. A pass-through link delivers at once.
+// per message, and every message already due leaves in the same turn. The timer is precise (see
+// precise-timer.ts): a message never leaves before its time, nor much after it, so a commit under
+// geo-delay costs the configured round trip and little more. A pass-through link delivers at once.
 
 import { isPassThrough, type LinkConfig } from './link-config.js';
 import { LinkScheduler } from './link-scheduler.js';
 import { DeliveryQueue } from './delivery-queue.js';
+import { preciseTimers } from './precise-timer.js';
 
 /** Time and timers, injectable so tests can run a link on simulated time. */
 export interface LinkClock {
   nowMs(): number;
+  /** Calls `callback` once, never before `delayMs` (a fraction of a millisecond counts) from now. */
   setTimer(callback: () => void, delayMs: number): unknown;
   clearTimer(handle: unknown): void;
 }
 
 export const realClock: LinkClock = {
   nowMs: () => performance.now(),
-  setTimer: (callback, delayMs) => setTimeout(callback, delayMs),
-  clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  setTimer: (callback, delayMs) => preciseTimers.set(callback, delayMs),
+  clearTimer: (handle) => preciseTimers.clear(handle),
 };
 
 export interface ShapedLinkOptions<T> {
@@ -113,10 +117,8 @@ export class ShapedLink<T> {
     if (headAtMs >= this.timerAtMs) return;
     this.disarmTimer();
     if (headAtMs === Infinity) return;
-    // Timers have millisecond granularity; rounding up never fires before the head is due.
-    const waitMs = Math.max(0, Math.ceil(headAtMs - this.clock.nowMs()));
     this.timerAtMs = headAtMs;
-    this.timer = this.clock.setTimer(() => this.onTimer(), waitMs);
+    this.timer = this.clock.setTimer(() => this.onTimer(), Math.max(0, headAtMs - this.clock.nowMs()));
   }
 
   private disarmTimer(): void {

@@ -1,9 +1,11 @@
 // The timer-driven ShapedLink: on simulated time it delivers at the scheduler's times with one
-// timer for the queue's head; on real time its observed one-way delay tracks the configured one.
+// timer for the queue's head; on real time its observed one-way delay tracks the configured one,
+// and without jitter every message leaves in order, never before its time and soon after it.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ShapedLink } from '../../src/transport/link-shaper.js';
+import { LinkScheduler } from '../../src/transport/link-scheduler.js';
 import { ManualClock } from './manual-clock.js';
 
 function manualLink(config: ConstructorParameters<typeof ShapedLink<number>>[0]['config'], queueMessagesMax?: number) {
@@ -38,6 +40,20 @@ test('messages arrive at their delivery times, in order, with one timer at a tim
   assert.equal(clock.pendingMax, 1);
   assert.equal(clock.pendingCount, 0, 'an empty link keeps no timer');
   assert.deepStrictEqual(link.stats, { sent: 200, delivered: 200, dropped: 0, overflowed: 0 });
+});
+
+test('on simulated time each message leaves exactly at the time its scheduler chose', () => {
+  const config = { delayMs: 10, jitterMs: 3, distribution: 'normal' as const };
+  const { clock, received, link } = manualLink(config);
+  const replay = new LinkScheduler(config, 11);
+  const expectedAtMs: number[] = [];
+  for (let i = 0; i < 100; i++) {
+    clock.advanceTo(i * 0.7);
+    expectedAtMs.push(...replay.schedule(clock.nowMs(), 100));
+    link.send(i, 100);
+  }
+  clock.advanceTo(1000);
+  assert.deepStrictEqual(received.map((r) => r.atMs), expectedAtMs);
 });
 
 test('cutting a link loses what is in flight; healing it delivers new messages', () => {
@@ -98,7 +114,39 @@ test('observed one-way delay on real timers tracks 20 ms +- 5 ms jitter', async 
   const medianMs = observedMs[Math.floor(count / 2)];
   const p99Ms = observedMs[Math.floor(count * 0.99)];
   console.log(`shaped link 20 ms +- 5 ms: observed min ${observedMs[0].toFixed(2)} median ${medianMs.toFixed(2)} p99 ${p99Ms.toFixed(2)} max ${observedMs[count - 1].toFixed(2)} ms`);
-  assert.ok(observedMs[0] >= 15 - 0.5, `a message arrived early: ${observedMs[0]} ms`);
+  assert.ok(observedMs[0] >= 15, `a message arrived early: ${observedMs[0]} ms`);
   assert.ok(medianMs >= 19 && medianMs <= 26, `median ${medianMs} ms`);
   assert.ok(p99Ms <= 45, `p99 ${p99Ms} ms`);
+});
+
+test('on real time a 40 ms link delivers in order, never early and soon after the due time', async () => {
+  const count = 300;
+  const delayMs = 40;
+  const latenessMs: number[] = [];
+  let nextExpected = 0;
+  let done!: () => void;
+  const allDelivered = new Promise<void>((resolve) => (done = resolve));
+  const link = new ShapedLink<{ index: number; sentAtMs: number }>({
+    config: { delayMs },
+    seed: 13,
+    deliver: ({ index, sentAtMs }) => {
+      latenessMs.push(performance.now() - sentAtMs - delayMs);
+      assert.equal(index, nextExpected++, 'delivered out of order');
+      if (latenessMs.length === count) done();
+    },
+  });
+  // Bursts of three, a millisecond or so apart: several messages fall due in the same instant.
+  for (let i = 0; i < count; i++) {
+    link.send({ index: i, sentAtMs: performance.now() }, 100);
+    if (i % 3 === 2) await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  await allDelivered;
+  link.close();
+  latenessMs.sort((a, b) => a - b);
+  const p50Ms = latenessMs[Math.floor(count / 2)]!;
+  const p99Ms = latenessMs[Math.floor(count * 0.99)]!;
+  console.log(`shaped link 40 ms: lateness min ${latenessMs[0]!.toFixed(3)} p50 ${p50Ms.toFixed(3)} p99 ${p99Ms.toFixed(3)} max ${latenessMs[count - 1]!.toFixed(3)} ms`);
+  assert.ok(latenessMs[0]! >= 0, `a message left ${-latenessMs[0]!} ms early`);
+  assert.ok(p50Ms < 1, `median lateness ${p50Ms} ms`);
+  assert.ok(p99Ms < 5, `p99 lateness ${p99Ms} ms`);
 });

@@ -1,0 +1,226 @@
+// Timers on a sub-millisecond clock for this thread: a callback never runs before its deadline
+// and rarely more than a tenth of a millisecond after it. Node's timers count whole milliseconds
+// of a cached loop time, so they fire up to a millisecond early or late, and this thread cannot
+// wait more finely without spinning (a burnt core the other members need) or blocking its loop
+// in Atomics.wait (its I/O waits meanwhile). So a helper thread, the metronome, sleeps in
+// Atomics.wait until the earliest deadline and wakes this thread with Atomics.notify, which an
+// Atomics.waitAsync here turns into a callback about 0.05 ms later. Both threads sleep between
+// deadlines; no CPU is burnt. A coarse Node timer backs the metronome up (a thread that fails or
+// is still starting costs precision, never a timer) and keeps the event loop alive.
+
+import { Worker } from 'node:worker_threads';
+
+/** A deadline further off than this is first approached by a coarse timer, then handed on. */
+const COARSE_LEAD_MS = 2;
+/** One timer per shaped link is the use, so linear scans are cheap; a thousand means a leak. */
+const TIMERS_MAX = 1024;
+/** Int32 slots of the shared control block, then one Float64: the deadline on hrtime. */
+const REQUEST_SLOT = 0;
+const FIRED_SLOT = 1;
+const DEADLINE_BYTE_OFFSET = 8;
+const SHARED_BYTES = 16;
+
+export interface PreciseTimerStats {
+  fired: number;
+  /** Times the metronome woke this thread. */
+  metronomeWakes: number;
+  /** Times a coarse Node timer woke this thread. */
+  coarseWakes: number;
+}
+
+interface PendingTimer {
+  atMs: number;
+  order: number;
+  callback: () => void;
+}
+
+interface Metronome {
+  control: Int32Array;
+  deadlineHrMs: Float64Array;
+  listening: boolean;
+  failed: boolean;
+}
+
+export class PreciseTimers {
+  private readonly pending: PendingTimer[] = [];
+  private orders = 0;
+  private coarse: NodeJS.Timeout | null = null;
+  /** The deadline this thread will be woken for (Infinity: none). */
+  private armedAtMs = Infinity;
+  /** Inside wake(), which arms for whatever is left when it is done. */
+  private waking = false;
+  private metronome: Metronome | null = null;
+  private readonly counts: PreciseTimerStats = { fired: 0, metronomeWakes: 0, coarseWakes: 0 };
+
+  get stats(): Readonly<PreciseTimerStats> {
+    return this.counts;
+  }
+
+  get pendingCount(): number {
+    return this.pending.length;
+  }
+
+  /** Runs `callback` once, no earlier than `delayMs` from now; returns a handle for `clear`. */
+  set(callback: () => void, delayMs: number): unknown {
+    if (!Number.isFinite(delayMs)) throw new RangeError(`bad timer delay ${delayMs}`);
+    if (this.pending.length >= TIMERS_MAX) throw new Error(`more than ${TIMERS_MAX} precise timers pending`);
+    const timer: PendingTimer = { atMs: performance.now() + Math.max(0, delayMs), order: this.orders++, callback };
+    this.pending.push(timer);
+    if (!this.waking && timer.atMs < this.armedAtMs) this.arm(timer.atMs);
+    return timer;
+  }
+
+  clear(handle: unknown): void {
+    const at = this.pending.indexOf(handle as PendingTimer);
+    if (at >= 0) this.pending.splice(at, 1);
+    // An idle thread must not be woken (or a process kept alive) for timers nobody waits for.
+    if (this.pending.length === 0 && !this.waking) this.arm(Infinity);
+  }
+
+  /**
+   * Arranges to be woken at `atMs`. Far deadlines get a coarse timer shortly before them, which
+   * then asks the metronome (performance.now() and hrtime drift apart by a few hundred ppm, so
+   * the metronome is given a deadline only when it is near). Near ones go to the metronome at
+   * once, with a coarse timer just after the deadline as the backstop.
+   */
+  private arm(atMs: number): void {
+    if (this.coarse !== null) clearTimeout(this.coarse);
+    this.coarse = null;
+    this.armedAtMs = atMs;
+    if (atMs === Infinity) {
+      this.requestMetronome(Infinity);
+      return;
+    }
+    // Started with the first deadline, so that it is up (it takes ~30 ms) when that one is near.
+    this.startedMetronome();
+    const remainingMs = atMs - performance.now();
+    if (remainingMs > COARSE_LEAD_MS) {
+      this.coarse = setTimeout(() => this.wake(false), Math.floor(remainingMs - COARSE_LEAD_MS));
+      return;
+    }
+    this.requestMetronome(atMs);
+    this.coarse = setTimeout(() => this.wake(false), Math.ceil(remainingMs) + 1);
+  }
+
+  private requestMetronome(atMs: number): void {
+    const metronome = atMs === Infinity ? this.metronome : this.startedMetronome();
+    if (metronome === null || metronome.failed) return;
+    metronome.deadlineHrMs[0] = atMs === Infinity ? Infinity : atMs - performance.now() + hrNowMs();
+    Atomics.add(metronome.control, REQUEST_SLOT, 1);
+    Atomics.notify(metronome.control, REQUEST_SLOT);
+    if (atMs !== Infinity) this.listen(metronome);
+  }
+
+  /** Waits (without blocking) for the metronome's next beat; one wait at a time. */
+  private listen(metronome: Metronome): void {
+    if (metronome.listening) return;
+    const beat = Atomics.waitAsync(metronome.control, FIRED_SLOT, Atomics.load(metronome.control, FIRED_SLOT));
+    if (!beat.async) {
+      // It beat between the load and the wait.
+      queueMicrotask(() => this.wake(true));
+      return;
+    }
+    metronome.listening = true;
+    void beat.value.then(() => {
+      metronome.listening = false;
+      this.wake(true);
+    });
+  }
+
+  private startedMetronome(): Metronome {
+    if (this.metronome !== null) return this.metronome;
+    const shared = new SharedArrayBuffer(SHARED_BYTES);
+    const metronome: Metronome = {
+      control: new Int32Array(shared, 0, 2),
+      deadlineHrMs: new Float64Array(shared, DEADLINE_BYTE_OFFSET, 1),
+      listening: false,
+      failed: false,
+    };
+    metronome.deadlineHrMs[0] = Infinity;
+    // An eval'd script needs no module resolution, so it starts the same under tsc and tsx.
+    const worker = new Worker(`(${beatMetronome.toString()})(require('node:worker_threads').workerData);`, {
+      eval: true,
+      workerData: shared,
+    });
+    // Coarse timers alone still keep every deadline (less precisely) if the thread is gone.
+    worker.on('error', () => {});
+    worker.on('exit', () => {
+      metronome.failed = true;
+    });
+    worker.unref();
+    this.metronome = metronome;
+    return metronome;
+  }
+
+  private wake(byMetronome: boolean): void {
+    if (byMetronome) this.counts.metronomeWakes++;
+    else this.counts.coarseWakes++;
+    this.waking = true;
+    try {
+      this.runDue();
+    } finally {
+      // Even after a throwing callback, the timers after it stay armed.
+      this.waking = false;
+      this.arm(this.earliestAtMs());
+    }
+  }
+
+  /** Runs every due callback, earliest first (equal deadlines in the order they were set). */
+  private runDue(): void {
+    for (;;) {
+      const nowMs = performance.now();
+      let first = -1;
+      for (let i = 0; i < this.pending.length; i++) {
+        const timer = this.pending[i]!;
+        if (timer.atMs > nowMs) continue;
+        if (first < 0 || precedes(timer, this.pending[first]!)) first = i;
+      }
+      if (first < 0) return;
+      const [due] = this.pending.splice(first, 1);
+      this.counts.fired++;
+      due!.callback();
+    }
+  }
+
+  private earliestAtMs(): number {
+    let atMs = Infinity;
+    for (const timer of this.pending) atMs = Math.min(atMs, timer.atMs);
+    return atMs;
+  }
+}
+
+function precedes(a: PendingTimer, b: PendingTimer): boolean {
+  return a.atMs < b.atMs || (a.atMs === b.atMs && a.order < b.order);
+}
+
+function hrNowMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
+}
+
+/**
+ * The metronome thread's whole life: sleep until the requested deadline (or a new request),
+ * then beat once for it. It runs as source text in its own thread, so it must use nothing but
+ * globals and declare no inner functions (a transpiler could wrap those in helpers it lacks).
+ */
+function beatMetronome(shared: SharedArrayBuffer): void {
+  const control = new Int32Array(shared, 0, 2);
+  const deadlineHrMs = new Float64Array(shared, 8, 1);
+  let beatForHrMs = NaN;
+  for (;;) {
+    const request = Atomics.load(control, 0);
+    const atHrMs = deadlineHrMs[0]!;
+    const remainingMs = atHrMs - Number(process.hrtime.bigint()) / 1e6;
+    if (atHrMs === Infinity || atHrMs === beatForHrMs) {
+      Atomics.wait(control, 0, request);
+    } else if (remainingMs > 0) {
+      Atomics.wait(control, 0, request, remainingMs);
+    } else {
+      beatForHrMs = atHrMs;
+      Atomics.add(control, 1, 1);
+      Atomics.notify(control, 1);
+    }
+  }
+}
+
+/** This thread's timers (every worker loads its own copy of this module). */
+export const preciseTimers = new PreciseTimers();

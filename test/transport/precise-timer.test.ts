@@ -1,0 +1,72 @@
+// The precise timers on a real clock: a callback never runs before its deadline and runs soon
+// after it, equal deadlines keep the order they were set in, and cleared timers never run.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PreciseTimers } from '../../src/transport/precise-timer.js';
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+}
+
+/** Sets one timer per delay, `gapMs` apart, and resolves with their lateness, sorted. */
+async function measureLateness(timers: PreciseTimers, delaysMs: number[], gapMs: number): Promise<number[]> {
+  const latenessMs: number[] = [];
+  await new Promise<void>((allFired) => {
+    let fired = 0;
+    const setNext = (i: number): void => {
+      const dueMs = performance.now() + delaysMs[i]!;
+      timers.set(() => {
+        latenessMs.push(performance.now() - dueMs);
+        if (++fired === delaysMs.length) allFired();
+      }, delaysMs[i]!);
+      if (i + 1 < delaysMs.length) setTimeout(() => setNext(i + 1), gapMs);
+    };
+    setNext(0);
+  });
+  return latenessMs.sort((a, b) => a - b);
+}
+
+test('timers never fire early and fire soon after their deadline', async () => {
+  const timers = new PreciseTimers();
+  // The first timer starts the metronome thread; until it is up, coarse timers stand in.
+  await measureLateness(timers, [40], 0);
+  // Fractional delays from 0.1 to 12 ms, the range where whole-millisecond timers are worst.
+  const delaysMs = Array.from({ length: 200 }, (_, i) => 0.1 + ((i * 7.3) % 12));
+  const latenessMs = await measureLateness(timers, delaysMs, 1);
+  const p50Ms = percentile(latenessMs, 0.5);
+  const p99Ms = percentile(latenessMs, 0.99);
+  console.log(`precise timers: lateness min ${latenessMs[0]!.toFixed(3)} p50 ${p50Ms.toFixed(3)} p99 ${p99Ms.toFixed(3)} max ${latenessMs.at(-1)!.toFixed(3)} ms; ${JSON.stringify(timers.stats)}`);
+  assert.ok(latenessMs[0]! >= 0, `a timer fired ${-latenessMs[0]!} ms early`);
+  // Generous bounds for a shared machine; whole-millisecond timers miss the median one.
+  assert.ok(p50Ms < 1, `median lateness ${p50Ms} ms`);
+  assert.ok(p99Ms < 5, `p99 lateness ${p99Ms} ms`);
+  assert.equal(timers.pendingCount, 0);
+});
+
+test('timers fire in deadline order, those set together in the order they were set', async () => {
+  const timers = new PreciseTimers();
+  const order: string[] = [];
+  await new Promise<void>((done) => {
+    timers.set(() => order.push('late'), 6);
+    for (const name of ['a', 'b', 'c']) timers.set(() => order.push(name), 3);
+    timers.set(() => done(), 8);
+  });
+  assert.deepStrictEqual(order, ['a', 'b', 'c', 'late']);
+});
+
+test('a cleared timer never runs and an idle set of timers holds nothing', async () => {
+  const timers = new PreciseTimers();
+  let ran = false;
+  const handle = timers.set(() => (ran = true), 2);
+  timers.clear(handle);
+  assert.equal(timers.pendingCount, 0);
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.equal(ran, false);
+});
+
+test('bad delays are refused', () => {
+  const timers = new PreciseTimers();
+  assert.throws(() => timers.set(() => {}, Number.NaN), RangeError);
+  assert.throws(() => timers.set(() => {}, Infinity), RangeError);
+});
