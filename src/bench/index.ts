@@ -5,7 +5,7 @@ export { benchMain } from './cli.js';
 export { runBench, type BenchResult, type BenchHooks, type BenchProgress } from './run-bench.js';
 export { parseBenchArgs, parseTargetSpec, benchUsage, BenchUsageError } from './parse-args.js';
 export { defaultBenchOptions, validateBenchOptions, type BenchOptions, type TargetSpec, type WorkloadOptions, type LoadOptions } from './bench-options.js';
-export { registerTarget, registeredTargetNames, type BenchTarget, type TargetFactory, type TargetOptions, type CommitFloor } from './bench-target.js';
+export { registerTarget, registeredTargetNames, type BenchTarget, type TargetFactory, type TargetOptions, type CommitFloor, type ServedPath } from './bench-target.js';
 export { endpointsTarget } from './endpoints-target.js';
 export { LogLinearHistogram, type SerializedHistogram } from './histogram.js';
 export { formatTable } from './report-table.js';
