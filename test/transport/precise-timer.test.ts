@@ -48,9 +48,10 @@ test('timers fire in deadline order, those set together in the order they were s
   const timers = new PreciseTimers();
   const order: string[] = [];
   await new Promise<void>((done) => {
-    timers.set(() => order.push('late'), 6);
-    for (const name of ['a', 'b', 'c']) timers.set(() => order.push(name), 3);
-    timers.set(() => done(), 8);
+    // Deadlines far apart, so that a thread preempted between two calls cannot swap them.
+    timers.set(() => order.push('late'), 30);
+    for (const name of ['a', 'b', 'c']) timers.set(() => order.push(name), 10);
+    timers.set(() => done(), 40);
   });
   assert.deepStrictEqual(order, ['a', 'b', 'c', 'late']);
 });
