@@ -70,11 +70,19 @@ interface PersistDuty {
 
 const PENDING_REQUESTS_MAX_DEFAULT = 100_000;
 /**
- * How long a leader lets a new commit index wait for the next append to carry it before it
- * sends the index alone. Under load the next append always comes first (one message per
- * follower per write saved); when writes stop, followers apply within about this long.
+ * How often a leader looks at what it held back: a new commit index, which the next append
+ * carries under load (when writes stop, followers apply within about this long), and entries
+ * for followers off the commit path (see RaftCore.sendDeferred).
  */
-const COMMIT_NOTICE_DELAY_MS = 1;
+const DEFERRED_SEND_CHECK_MS = 1;
+/**
+ * While writes flow, followers off the commit path get their entries in one batch this often
+ * (one wake-up, one fdatasync) instead of one message per write racing the commit path's for
+ * the same disk and cores. Sooner when writes stop, or when the commit index did not move for
+ * a whole check period although entries wait: then the commit path is stuck (a slow or lost
+ * follower) and the others must make the quorum.
+ */
+const OFF_PATH_BATCH_MS = 8;
 
 export class RaftNode<Result> {
   readonly core: RaftCore;
@@ -99,9 +107,11 @@ export class RaftNode<Result> {
   private lastSnapshotIndex = 0;
   private installedSnapshotCount = 0;
   private ticker: NodeJS.Timeout | null = null;
-  private commitNoticeTimer: NodeJS.Timeout | null = null;
-  /** New entries were written since the commit-notice timer was armed (appends carry the index). */
-  private appendedSinceNoticeArmed = false;
+  private deferredSendTimer: NodeJS.Timeout | null = null;
+  /** New entries were written since the deferred-send timer was armed (appends carry the index). */
+  private appendedSinceDeferredArmed = false;
+  private offPathSentAtMs = 0;
+  private commitAtLastCheck = 0;
   private stopped = false;
   private lastRole: Role;
   private lastLeader: string;
@@ -239,27 +249,31 @@ export class RaftNode<Result> {
         }
         this.handleReady(rd);
       }
-      this.armCommitNotice();
+      this.armDeferredSends();
     } catch (error) {
       this.fail(error as Error);
     }
   }
 
-  private armCommitNotice(): void {
-    if (this.commitNoticeTimer !== null || !this.core.hasCommitNotices()) return;
-    this.appendedSinceNoticeArmed = false;
-    this.commitNoticeTimer = setTimeout(() => this.onCommitNoticeDue(), COMMIT_NOTICE_DELAY_MS);
+  private armDeferredSends(): void {
+    if (this.deferredSendTimer !== null || !this.core.hasDeferredSends()) return;
+    this.appendedSinceDeferredArmed = false;
+    this.deferredSendTimer = setTimeout(() => this.onDeferredSendsDue(), DEFERRED_SEND_CHECK_MS);
   }
 
-  private onCommitNoticeDue(): void {
-    this.commitNoticeTimer = null;
+  private onDeferredSendsDue(): void {
+    this.deferredSendTimer = null;
     if (this.stopped) return;
-    // Appends are flowing and carry the commit index: look again later.
-    if (this.appendedSinceNoticeArmed) {
-      this.armCommitNotice();
-      return;
+    const core = this.core;
+    const idle = !this.appendedSinceDeferredArmed;
+    const stuck = core.commitIndex === this.commitAtLastCheck && core.lastIndex > core.commitIndex;
+    this.commitAtLastCheck = core.commitIndex;
+    const nowMs = performance.now();
+    if (idle || stuck || nowMs - this.offPathSentAtMs >= OFF_PATH_BATCH_MS) {
+      // While entries flow, appends carry the commit index: only held-back entries go out then.
+      core.sendDeferred(idle);
+      this.offPathSentAtMs = nowMs;
     }
-    this.core.sendCommitNotices();
     this.schedule();
   }
 
@@ -284,7 +298,7 @@ export class RaftNode<Result> {
   private handleReady(rd: Ready): void {
     if (rd.softState) this.noteRole(rd.softState.role, rd.softState.leader);
     const { mustSync } = rd;
-    if (rd.entries.length > 0) this.appendedSinceNoticeArmed = true;
+    if (rd.entries.length > 0) this.appendedSinceDeferredArmed = true;
     if (rd.entries.length > 0 || rd.hardState !== null) {
       const seq = this.options.wal.append(rd.entries, rd.hardState);
       if (mustSync) this.lastSyncedWriteSeq = seq;
@@ -436,7 +450,7 @@ export class RaftNode<Result> {
     if (this.stopped) return;
     this.stopped = true;
     if (this.ticker) clearInterval(this.ticker);
-    if (this.commitNoticeTimer) clearTimeout(this.commitNoticeTimer);
+    if (this.deferredSendTimer) clearTimeout(this.deferredSendTimer);
     for (const waiters of [this.proposals, this.reads] as Map<string, Waiter<unknown>>[]) {
       for (const waiter of waiters.values()) {
         clearTimeout(waiter.timer);

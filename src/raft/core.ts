@@ -86,6 +86,8 @@ export class RaftCore {
   private readonly commitSent = new Map<NodeId, number>();
   /** Leader: the last index each peer's forwarded proposals were appended at. */
   private readonly forwardedTo = new Map<NodeId, number>();
+  /** Leader: followers off the commit path whose new entries wait for sendDeferred(). */
+  private readonly deferredPeers = new Set<NodeId>();
   /** Follower: this turn's proposals travel to the leader in one message. */
   private pendingForward: Message | null = null;
   private readStates: ReadState[] = [];
@@ -287,20 +289,31 @@ export class RaftCore {
     return this.snapshot;
   }
 
-  /** Leader: some peer has not yet been told the current commit index. */
-  hasCommitNotices(): boolean {
+  /**
+   * Leader: a follower outside the commit path holds back entries, or some peer has not been
+   * told the current commit index. The host calls sendDeferred() about a millisecond later.
+   */
+  hasDeferredSends(): boolean {
     if (this.currentRole !== Role.Leader) return false;
+    if (this.deferredPeers.size > 0) return true;
     for (const id of this.tracker.voters) if (id !== this.id && this.commitNoticeOwed(id)) return true;
     return false;
   }
 
   /**
-   * Leader: tells every peer that has not heard it the current commit index (the host calls
-   * this shortly after writes stop, so followers apply without waiting for a heartbeat).
+   * Leader: sends every follower the entries held back for it, and when `idle` (no new entries
+   * since the last call, so no append is about to carry it) the commit index to every follower
+   * that has not heard it, so followers apply without waiting for a heartbeat.
    */
-  sendCommitNotices(): void {
+  sendDeferred(idle: boolean): void {
+    this.deferredPeers.clear();
     if (this.currentRole !== Role.Leader) return;
-    for (const id of this.tracker.voters) if (id !== this.id && this.commitNoticeOwed(id)) this.sendAppend(id, true);
+    for (const id of this.tracker.voters) {
+      if (id === this.id) continue;
+      let sent = false;
+      while (this.sendAppend(id, false)) sent = true;
+      if (!sent && idle && this.commitNoticeOwed(id)) this.sendAppend(id, true);
+    }
   }
 
   /** The transport could not reach `to`: stop streaming to it until it answers again. */
@@ -389,6 +402,7 @@ export class RaftCore {
     this.reads.clear();
     this.readsBeforeFirstCommit = [];
     this.appendsDue.clear();
+    this.deferredPeers.clear();
     this.commitSent.clear();
     this.forwardedTo.clear();
   }
@@ -744,21 +758,56 @@ export class RaftCore {
   }
 
   /**
-   * Sends each due peer every entry its window allows. A peer whose own forwarded proposals just
-   * committed hears the new commit index at once, in an empty append; the others hear it with
-   * the next append or heartbeat, or when the host calls sendCommitNotices(): under load the
-   * next append comes soon anyway, and one message per peer per write is saved.
+   * Sends each due peer every entry its window allows, but only to the followers on the commit
+   * path (see commitPathPeers); the others get entries in batches from sendDeferred(). A peer
+   * whose own forwarded proposals just committed hears the new commit index at once, in an
+   * empty append; the others hear it with the next append or heartbeat, or from sendDeferred():
+   * under load the next append comes soon anyway, and one message per peer per write is saved.
    */
   private sendDueAppends(): void {
     if (this.appendsDue.size === 0) return;
     if (this.currentRole === Role.Leader) {
+      const commitPath = this.commitPathPeers();
       for (const to of this.appendsDue) {
+        if (!commitPath.has(to) && !this.awaitsOwnEntries(to)) {
+          this.deferredPeers.add(to);
+          continue;
+        }
         let sent = false;
         while (this.sendAppend(to, false)) sent = true;
         if (!sent && this.awaitsOwnCommit(to)) this.sendAppend(to, true);
       }
     }
     this.appendsDue.clear();
+  }
+
+  /**
+   * The followers that get new entries at once: as many as a quorum needs besides the leader,
+   * those furthest along among the ones streaming (Replicate, window open). The others would
+   * only race the chosen ones for the same disk and CPU on every write; they get the entries a
+   * moment later in a batch (Raft's safety does not depend on whom the leader sends to, and a
+   * write is still acknowledged only once a quorum has it on disk). A follower that falls behind
+   * or stops answering drops out of the set, and one that is probing is never held back.
+   */
+  private commitPathPeers(): Set<NodeId> {
+    const streaming: { id: NodeId; match: number }[] = [];
+    const chosen = new Set<NodeId>();
+    for (const id of this.tracker.voters) {
+      if (id === this.id) continue;
+      const pr = this.tracker.progress.get(id)!;
+      if (pr.state === ReplicationState.Replicate && !pr.isPaused()) streaming.push({ id, match: pr.match });
+      else chosen.add(id);
+    }
+    streaming.sort((a, b) => b.match - a.match || (a.id < b.id ? -1 : 1));
+    const wanted = this.tracker.quorum - 1;
+    for (let i = 0; i < streaming.length && i < wanted; i++) chosen.add(streaming[i]!.id);
+    return chosen;
+  }
+
+  /** A follower that forwarded proposals gets them at once: its client is waiting. */
+  private awaitsOwnEntries(peer: NodeId): boolean {
+    const pr = this.tracker.progress.get(peer);
+    return pr !== undefined && (this.forwardedTo.get(peer) ?? 0) > pr.match;
   }
 
   private awaitsOwnCommit(peer: NodeId): boolean {

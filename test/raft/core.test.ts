@@ -212,3 +212,44 @@ test('a Ready asks for an fsync only for entries, a snapshot, or a new term or v
   assert.ok(commitOnly.hardState !== null && commitOnly.hardState.commit === 1);
   assert.equal(commitOnly.mustSync, false);
 });
+
+/** Followers that got at least one entry in `messages`. */
+function followersSentEntries(messages: readonly { type: MessageType; to: string; entries: readonly unknown[] }[]): string[] {
+  return [...new Set(messages.filter((m) => m.type === MessageType.Append && m.entries.length > 0).map((m) => m.to))].sort();
+}
+
+test('new entries go at once only to the followers a quorum needs; the others get them from sendDeferred', () => {
+  const cluster = new MemoryCluster(3);
+  const leaderId = cluster.elect();
+  const leader = cluster.node(leaderId).core;
+  const followers = ['n1', 'n2', 'n3'].filter((id) => id !== leaderId);
+  assert.equal(leader.propose(bytes('a')), null);
+  const first = leader.ready();
+  // Every follower is equally far along, so the lowest id is on the commit path.
+  assert.deepEqual(followersSentEntries(first.messages), [followers[0]]);
+  assert.ok(leader.hasDeferredSends(), 'the other follower is owed the entry');
+  leader.sendDeferred(false);
+  assert.deepEqual(followersSentEntries(leader.ready().messages), [followers[1]]);
+  assert.equal(leader.hasDeferredSends(), false);
+});
+
+test('the commit path moves to a follower that is further along, and a forwarder gets its own entries at once', () => {
+  const cluster = new MemoryCluster(3);
+  const leaderId = cluster.elect();
+  const followers = ['n1', 'n2', 'n3'].filter((id) => id !== leaderId);
+  // The first follower is cut off: the leader's entries reach the second one only.
+  cluster.partition([[followers[0]!], [leaderId, followers[1]!]]);
+  const leader = cluster.node(leaderId).core;
+  for (let i = 0; i < 3; i++) leader.propose(bytes(`p${i}`));
+  cluster.stabilize();
+  cluster.heal();
+  leader.propose(bytes('next'));
+  assert.deepEqual(followersSentEntries(leader.ready().messages), [followers[1]]);
+  cluster.stabilize();
+  // Caught up again, the lowest id is back on the commit path; a proposal forwarded by the other
+  // follower, off the path, travels back to it without delay (its client is waiting).
+  const offPath = cluster.node(followers[1]!).core;
+  assert.equal(offPath.propose(bytes('mine')), null);
+  for (const m of offPath.ready().messages) leader.step(m);
+  assert.deepEqual(followersSentEntries(leader.ready().messages), followers.slice().sort());
+});

@@ -35,7 +35,7 @@ export class MemoryCluster {
     return node;
   }
 
-  /** Processes every Ready and delivers every message until nothing is left, commit notices included (bounded). */
+  /** Processes every Ready and delivers every message until nothing is left, held-back sends included (bounded). */
   stabilize(roundsMax = 100_000): void {
     for (let round = 0; round < roundsMax; round++) {
       let progressed = false;
@@ -45,10 +45,10 @@ export class MemoryCluster {
         progressed = true;
       }
       if (progressed) continue;
-      // Quiet: like the real host a moment after writes stop, leaders send pending commit notices.
+      // Quiet: like the real host a moment later, leaders send held-back appends and commit notices.
       for (const node of this.nodes.values()) {
-        if (!node.core.hasCommitNotices()) continue;
-        node.core.sendCommitNotices();
+        if (!node.core.hasDeferredSends()) continue;
+        node.core.sendDeferred(true);
         progressed = true;
       }
       if (!progressed) return;

@@ -108,8 +108,8 @@ export class SimNode {
 
   tick(): void {
     this.core.tick();
-    // The real host sends commit notices a moment after writes stop; here, once per tick.
-    this.core.sendCommitNotices();
+    // The real host sends held-back appends and commit notices about a millisecond later; here, once per tick.
+    this.core.sendDeferred(true);
     this.drive();
   }
 
