@@ -304,6 +304,8 @@ export class RaftNode<Result> {
       if (mustSync) this.lastSyncedWriteSeq = seq;
     }
     for (const m of rd.messages) this.send(m);
+    // The leader's appends leave before its own write and fdatasync, which they need not wait for.
+    if (mustSync && rd.messages.length > 0) this.options.transport.flush();
     this.duties.push({
       seq: this.lastSyncedWriteSeq,
       messages: rd.messagesAfterPersist,

@@ -83,7 +83,11 @@ export abstract class PeerTransport {
     }
   }
 
-  private flush(): void {
+  /**
+   * Sends the queued batches now rather than when this microtask checkpoint ends (a member
+   * about to block on its disk lets its peers start on their share first).
+   */
+  flush(): void {
     this.flushScheduled = false;
     if (this.closed) return;
     for (const [peer, batch] of this.outgoing) {
