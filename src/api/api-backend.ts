@@ -24,12 +24,12 @@ export interface ApiBackend {
   readonly store: V2Store;
   /**
    * Puts a request through Raft and resolves with the result of applying it here (null for
-   * SYNC). Rejects with an Error carrying a `code` of BackendTimeout when it cannot commit in
-   * time (no quorum, no leader).
+   * SYNC). Rejects with an Error carrying a `code` of BackendTimeout when it cannot commit
+   * within `timeoutMs` (no quorum, no leader): the member owns the one deadline of a request.
    */
-  propose(request: V2Request): Promise<ApplyResult>;
-  /** Resolves once this member has applied everything committed before the call. */
-  linearizableRead(): Promise<void>;
+  propose(request: V2Request, timeoutMs: number): Promise<ApplyResult>;
+  /** Resolves once this member has applied everything committed before the call, or rejects as propose does. */
+  linearizableRead(timeoutMs: number): Promise<void>;
   /** Wall-clock now in ms; the member turns `ttl` into an absolute expiration with it. */
   nowMs(): number;
   /** Raft facts for the X-Raft-Index / X-Raft-Term headers. */

@@ -8,6 +8,8 @@ import type { WatchLimits } from './watch-limits.js';
 
 export interface ApiContext {
   readonly backend: ApiBackend;
+  /** X-Etcd-Cluster-Id in etcd's spelling, worked out once (the cluster id never changes). */
+  readonly clusterIdHeader: string;
   /** How long a proposal or a quorum read may take before it fails with error 300. */
   readonly requestTimeoutMs: number;
   readonly watchLimits: WatchLimits;

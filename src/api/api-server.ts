@@ -14,6 +14,7 @@ import { KEYS_PREFIX, serveKeys } from './keys-handler.js';
 import { readBody } from './request-body.js';
 import { ErrorCode, newV2Error, renderErrorBody } from '../store/index.js';
 import { WatchLimits } from './watch-limits.js';
+import { goMemberId } from './member-id.js';
 
 /** etcd's default --max-request-bytes. */
 export const REQUEST_BYTES_MAX_DEFAULT = 1.5 * 1024 * 1024;
@@ -60,6 +61,7 @@ const CORS_HEADERS: Readonly<Record<string, string>> = {
 export async function startApiServer(backend: ApiBackend, options: ApiServerOptions = {}): Promise<ApiServer> {
   const ctx: ApiContext = {
     backend,
+    clusterIdHeader: goMemberId(backend.clusterId),
     requestTimeoutMs: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS_DEFAULT,
     watchLimits: new WatchLimits(options.watchesPerConnectionMax, options.watchesMax),
   };

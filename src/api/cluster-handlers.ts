@@ -4,7 +4,6 @@
 
 import type { MemberView } from './api-backend.js';
 import type { ApiContext, Exchange } from './api-context.js';
-import { withDeadline } from './backend-call.js';
 import { goJsonValue } from './go-json-value.js';
 import { sendBody, sendGoHttpError, sendJson, sendMessageError, sendMethodNotAllowed, TEXT_TYPE } from './http-reply.js';
 import { goMemberId, sortMembers } from './member-id.js';
@@ -23,7 +22,7 @@ export async function serveMembers(ctx: ApiContext, exchange: Exchange): Promise
   const { req, res, target } = exchange;
   const allowed = ['GET', 'POST', 'DELETE', 'PUT'];
   if (!allowed.includes(req.method as string)) return sendMethodNotAllowed(res, allowed);
-  const headers = { 'X-Etcd-Cluster-Id': goMemberId(ctx.backend.clusterId) };
+  const headers = { 'X-Etcd-Cluster-Id': ctx.clusterIdHeader };
   const rest = target.path.slice(MEMBERS_PREFIX.length).replace(/^\//, '');
   if (req.method !== 'GET') return serveMemberChange(ctx, exchange, rest, headers);
   if (rest === '') {
@@ -75,7 +74,7 @@ export async function serveHealth(ctx: ApiContext, exchange: Exchange): Promise<
 
 async function quorumReadSucceeds(ctx: ApiContext): Promise<boolean> {
   try {
-    await withDeadline(ctx.backend.linearizableRead(), HEALTH_READ_TIMEOUT_MS);
+    await ctx.backend.linearizableRead(HEALTH_READ_TIMEOUT_MS);
     return true;
   } catch {
     return false;

@@ -6,13 +6,12 @@
 
 import { ErrorCode, isV2Error, newV2Error, renderEventBody, eventHttpStatus, type V2Error, type V2Event } from '../store/index.js';
 import type { ApiContext, Exchange } from './api-context.js';
-import { failureCause, withDeadline } from './backend-call.js';
+import { failureCause } from './backend-call.js';
 import { mergeForms, parseMediaType, parseQuery, type ParsedForm } from './go-form.js';
 import { JSON_TYPE, sendBody, sendMethodNotAllowed, sendV2Error, type Headers } from './http-reply.js';
 import { keyRequestToV2 } from './key-proposal.js';
 import { parseKeyRequest, type KeyMethod, type KeyRequest } from './key-request.js';
 import { serveWatch } from './key-watch.js';
-import { goMemberId } from './member-id.js';
 
 export const KEYS_PREFIX = '/v2/keys';
 const KEY_METHODS: readonly KeyMethod[] = ['HEAD', 'GET', 'PUT', 'POST', 'DELETE'];
@@ -22,7 +21,7 @@ export async function serveKeys(ctx: ApiContext, exchange: Exchange): Promise<vo
   const { req, res, target } = exchange;
   const method = req.method as KeyMethod;
   if (!KEY_METHODS.includes(method)) return sendMethodNotAllowed(res, KEY_METHODS);
-  const headers: Headers = { 'X-Etcd-Cluster-Id': goMemberId(ctx.backend.clusterId) };
+  const headers: Headers = { 'X-Etcd-Cluster-Id': ctx.clusterIdHeader };
   const form = keyForm(method, target.rawQuery, req.headers['content-type'], exchange.body);
   const parsed = parseKeyRequest(method, target.path.slice(KEYS_PREFIX.length), form.values, form.error);
   if (isV2Error(parsed)) return sendV2Error(res, parsed, headers);
@@ -37,9 +36,12 @@ export async function serveKeys(ctx: ApiContext, exchange: Exchange): Promise<vo
     result = answer;
   }
   if (isV2Error(result)) return sendV2Error(res, result, headers);
-  const eventHeaders = { ...headers, ...raftHeaders(ctx), 'X-Etcd-Index': String(result.etcdIndex) };
+  // `headers` is this request's own object: the answer's headers are added to it, not copied.
+  addRaftHeaders(ctx, headers);
+  headers['X-Etcd-Index'] = String(result.etcdIndex);
+  headers['Content-Type'] = JSON_TYPE;
   const body = renderEventBody(result, backend.nowMs(), { noValueOnSuccess: parsed.noValueOnSuccess });
-  sendBody(res, eventHttpStatus(result), { ...eventHeaders, 'Content-Type': JSON_TYPE }, body);
+  sendBody(res, eventHttpStatus(result), headers, body);
 }
 
 /** Go's ParseForm: the urlencoded body of a PUT or POST first, then the query string. */
@@ -63,7 +65,7 @@ export function keyForm(method: string, rawQuery: string, contentType: string | 
 async function proposeOrFail(ctx: ApiContext, request: KeyRequest): Promise<V2Event | V2Error> {
   const { backend } = ctx;
   try {
-    const result = await withDeadline(backend.propose(keyRequestToV2(request, backend.nowMs())), ctx.requestTimeoutMs);
+    const result = await backend.propose(keyRequestToV2(request, backend.nowMs()), ctx.requestTimeoutMs);
     if (result === null) throw new Error('the member answered a key request as if it were a SYNC');
     return result;
   } catch (error) {
@@ -78,7 +80,7 @@ async function proposeOrFail(ctx: ApiContext, request: KeyRequest): Promise<V2Ev
  */
 async function quorumGetOrFail(ctx: ApiContext, request: KeyRequest): Promise<V2Event | V2Error> {
   try {
-    await withDeadline(ctx.backend.linearizableRead(), ctx.requestTimeoutMs);
+    await ctx.backend.linearizableRead(ctx.requestTimeoutMs);
   } catch (error) {
     return newV2Error(ErrorCode.RaftInternal, failureCause(error), 0);
   }
@@ -100,13 +102,15 @@ function startWatch(ctx: ApiContext, exchange: Exchange, request: KeyRequest, he
   serveWatch(exchange.res, {
     watcher,
     stream: request.stream,
-    headers: { ...headers, ...raftHeaders(ctx) },
+    headers: addRaftHeaders(ctx, headers),
     nowMs: () => backend.nowMs(),
     onDone: () => watchLimits.release(socket),
   });
 }
 
-function raftHeaders(ctx: ApiContext): Headers {
-  return { 'X-Raft-Index': String(ctx.backend.raftIndex()), 'X-Raft-Term': String(ctx.backend.raftTerm()) };
+function addRaftHeaders(ctx: ApiContext, headers: Headers): Headers {
+  headers['X-Raft-Index'] = String(ctx.backend.raftIndex());
+  headers['X-Raft-Term'] = String(ctx.backend.raftTerm());
+  return headers;
 }
 

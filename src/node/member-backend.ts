@@ -60,12 +60,12 @@ export class MemberBackend implements ApiBackend {
     return this.memberList.find((m) => m.name === leader) ?? null;
   }
 
-  async propose(request: V2Request): Promise<ApplyResult> {
-    return (await this.node.propose(encodeV2Request(request), this.config.requestTimeoutMs)) as ApplyResult;
+  async propose(request: V2Request, timeoutMs: number): Promise<ApplyResult> {
+    return (await this.node.propose(encodeV2Request(request), timeoutMs)) as ApplyResult;
   }
 
-  linearizableRead(): Promise<void> {
-    return this.node.linearizableRead(this.config.requestTimeoutMs);
+  linearizableRead(timeoutMs: number): Promise<void> {
+    return this.node.linearizableRead(timeoutMs);
   }
 
   nowMs(): number {

@@ -92,7 +92,7 @@ export class Member {
   private proposeTtlSync(): void {
     if (this.node.core.role !== Role.Leader || !this.backend.store.hasTtlKeys()) return;
     const request = newV2Request({ method: 'SYNC', path: '/', timeMs: Date.now() });
-    this.backend.propose(request).catch((error: Error) => this.log.debug({ err: error }, 'ttl sync not committed'));
+    this.backend.propose(request, this.config.requestTimeoutMs).catch((error: Error) => this.log.debug({ err: error }, 'ttl sync not committed'));
   }
 
   /** Obeys one command from the supervisor. */

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 
 export type SyncMode = 'async' | 'sync' | 'auto';
 
-export const SYNC_MODES: readonly SyncMode[] = ['sync', 'async', 'auto'];
+const SYNC_MODES: readonly SyncMode[] = ['sync', 'async', 'auto'];
 
 export interface WalDiskIo {
   /** Writes all of `data` at `positionBytes` (looping over short writes). */

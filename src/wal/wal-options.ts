@@ -1,6 +1,6 @@
 // Options of WriteAheadLog.open, their defaults and their limits. Defaults suit a real member
 // (64 MiB preallocated segments); tests pass small sizes to exercise segment cuts cheaply.
-import { diskIoFor, SYNC_MODES, type SyncMode, type WalDiskIo } from './disk-io.js';
+import { diskIoFor, parseSyncMode, type SyncMode, type WalDiskIo } from './disk-io.js';
 import { SYNCED_POSITION_SLOTS } from './power-cut.js';
 
 export interface WalOptions {
@@ -43,8 +43,8 @@ function positiveInteger(name: string, value: number, min: number): number {
 }
 
 export function resolveWalOptions(options: WalOptions): WalConfig {
-  const syncMode = options.syncMode ?? 'async';
-  if (!SYNC_MODES.includes(syncMode)) throw new RangeError(`unknown syncMode '${String(syncMode)}'`);
+  // Options may come from untyped callers (worker configs, the command line): check the value.
+  const syncMode = parseSyncMode(String(options.syncMode ?? 'async'));
   const config: WalConfig = {
     segmentSizeBytes: positiveInteger('segmentSizeBytes', options.segmentSizeBytes ?? 64 * MIB, SEGMENT_SIZE_BYTES_MIN),
     syncMode,

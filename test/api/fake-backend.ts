@@ -1,6 +1,6 @@
 // A one-member ApiBackend for tests: requests are applied straight to a V2Store (no Raft),
 // the member proposes a SYNC every 500 ms while keys have TTLs (as etcd's leader does), and
-// a test can make it lose its quorum (proposals then hang until the API's timeout) or its
+// a test can make it lose its quorum (proposals then time out, as a member's do) or its
 // leader.
 
 import { applyRequest, newV2Request, V2Store, type ApplyResult, type V2Request } from '../../src/store/index.js';
@@ -19,7 +19,7 @@ export class FakeBackend implements ApiBackend {
   readonly clusterId = '0a1b2c3d4e5f6071';
   readonly version = { etcdserver: '3.4.23', etcdcluster: '3.4.0' };
   readonly self: MemberView;
-  /** Without quorum, proposals never finish (the API times them out). */
+  /** Without quorum, proposals and quorum reads fail with a timeout after their deadline. */
   hasQuorum = true;
   hasLeader = true;
   private appliedEntries = 0;
@@ -39,14 +39,14 @@ export class FakeBackend implements ApiBackend {
     (this.self as { clientURLs: string[] }).clientURLs = [url];
   }
 
-  propose(request: V2Request): Promise<ApplyResult> {
-    if (!this.hasQuorum) return new Promise(() => undefined);
+  propose(request: V2Request, timeoutMs: number): Promise<ApplyResult> {
+    if (!this.hasQuorum) return timeoutAfter(timeoutMs);
     this.appliedEntries++;
     return Promise.resolve(applyRequest(this.store, request));
   }
 
-  linearizableRead(): Promise<void> {
-    return this.hasQuorum ? Promise.resolve() : new Promise(() => undefined);
+  linearizableRead(timeoutMs: number): Promise<void> {
+    return this.hasQuorum ? Promise.resolve() : timeoutAfter(timeoutMs);
   }
 
   nowMs(): number {
@@ -83,6 +83,13 @@ export class FakeBackend implements ApiBackend {
 
   private syncIfNeeded(): void {
     if (!this.hasQuorum || !this.store.hasTtlKeys()) return;
-    void this.propose(newV2Request({ method: 'SYNC', path: '/', timeMs: this.clock() }));
+    void this.propose(newV2Request({ method: 'SYNC', path: '/', timeMs: this.clock() }), SYNC_INTERVAL_MS).catch(() => undefined);
   }
+}
+
+/** What a member does when no quorum answers in time: reject with the 'timeout' code. */
+function timeoutAfter(timeoutMs: number): Promise<never> {
+  return new Promise((_, reject) => {
+    setTimeout(() => reject(Object.assign(new Error('request timed out'), { code: 'timeout' })), timeoutMs);
+  });
 }
