@@ -1,15 +1,16 @@
 // A client far from the member it talks to: every request waits half the round trip before it
-// is sent and half after its answer arrives. The waits are timers, so a client's wait holds up
-// no other client, and the caller's clock (in the open loop, the scheduled time) covers them.
+// is sent and half after its answer arrives. The waits are delay lines, so a client's wait holds
+// up no other client, and the caller's clock (in the open loop, the scheduled time) covers them.
 
-import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { LINK_DELAY_MS_MAX } from '../transport/link-config.js';
+import { DelayLine } from './delay-line.js';
 import { V2Connection, type HttpMethod, type V2Answer } from './v2-connection.js';
 import type { V2Sender } from './workload.js';
 
 /** Two of the longest links: a client cannot be farther than a request there and back. */
 export const CLIENT_RTT_MS_MAX = 2 * LINK_DELAY_MS_MAX;
+/** Distinct client distances in one thread: a handful per target; thousands would mean a leak. */
+const HALF_WAY_LINES_MAX = 256;
 
 /** Where one client sits: the member it talks to, and its round trip to that member (0: beside it). */
 export interface ClientPlacement {
@@ -23,8 +24,25 @@ export function connectClient(placement: ClientPlacement, timeoutMs: number): V2
   return placement.rttMs === 0 ? near : new DistantConnection(near, placement.rttMs);
 }
 
+/**
+ * One delay line per distance in this thread, shared by every client that far away: a wait is
+ * an entry in it, not a timer of its own, so thousands of clients cost one precise timer per
+ * distance (and each holds at most one entry, having one request in flight).
+ */
+const halfWayLines = new Map<number, DelayLine>();
+
+function halfWayLine(halfRttMs: number): DelayLine {
+  let line = halfWayLines.get(halfRttMs);
+  if (line === undefined) {
+    if (halfWayLines.size >= HALF_WAY_LINES_MAX) throw new Error(`more than ${HALF_WAY_LINES_MAX} distinct client round trips in one thread`);
+    line = new DelayLine(halfRttMs);
+    halfWayLines.set(halfRttMs, line);
+  }
+  return line;
+}
+
 export class DistantConnection implements V2Sender {
-  private readonly halfRttMs: number;
+  private readonly halfWay: DelayLine;
 
   constructor(
     private readonly near: V2Sender,
@@ -33,7 +51,7 @@ export class DistantConnection implements V2Sender {
     if (!(Number.isFinite(rttMs) && rttMs > 0 && rttMs <= CLIENT_RTT_MS_MAX)) {
       throw new RangeError(`a distant client's round trip must be in (0, ${CLIENT_RTT_MS_MAX}] ms, got ${rttMs}`);
     }
-    this.halfRttMs = rttMs / 2;
+    this.halfWay = halfWayLine(rttMs / 2);
   }
 
   get endpoint(): string {
@@ -41,19 +59,17 @@ export class DistantConnection implements V2Sender {
   }
 
   async send(method: HttpMethod, path: string, form?: string, keepBody = false): Promise<V2Answer> {
-    await waitAtLeastMs(this.halfRttMs);
+    await this.travelHalfWay();
     const answer = await this.near.send(method, path, form, keepBody);
-    await waitAtLeastMs(this.halfRttMs);
+    await this.travelHalfWay();
     return answer;
   }
 
   close(): void {
     this.near.close();
   }
-}
 
-/** Timers take whole milliseconds and may fire a little early; wait again until the time has passed. */
-async function waitAtLeastMs(ms: number): Promise<void> {
-  const untilMs = performance.now() + ms;
-  for (let leftMs = ms; leftMs > 0; leftMs = untilMs - performance.now()) await sleep(Math.ceil(leftMs));
+  private travelHalfWay(): Promise<void> {
+    return new Promise((arrived) => this.halfWay.push(arrived));
+  }
 }

@@ -1,12 +1,14 @@
 // A constant-delay line on real time: work pushed at t runs at t + delayMs by performance.now(),
 // in push order, and each item keeps its own due time (delays never add up behind each other).
-// One timer serves the whole line. Node's timers count whole milliseconds, so the timer wakes
-// the line just before the head is due and the last fraction of a millisecond is waited out
-// with setImmediate, which lets I/O run meanwhile; a timer alone would add up to 1 ms per item.
+// One precise timer (see transport/precise-timer.ts) serves the whole line, armed for its head:
+// Node's own timers count whole milliseconds and would add up to 1 ms to every item.
+
+import { LINK_DELAY_MS_MAX } from '../transport/link-config.js';
+import { preciseTimers } from '../transport/precise-timer.js';
 
 export const DELAY_LINE_ENTRIES_MAX_DEFAULT = 100_000;
-/** Longest constant delay a line accepts (a typo such as 40000 for 40 should fail loudly). */
-export const DELAY_MS_MAX = 60_000;
+/** The consumed prefix of the queue is dropped once it is this long and half the array. */
+const COMPACT_AT_ENTRIES = 1024;
 
 interface DelayedWork {
   dueMs: number;
@@ -17,15 +19,18 @@ export class DelayLine {
   private queue: DelayedWork[] = [];
   /** Index of the head in `queue`; the consumed prefix is dropped in bulk, not per item. */
   private headAt = 0;
-  private timer: ReturnType<typeof setTimeout> | null = null;
-  private immediate: ReturnType<typeof setImmediate> | null = null;
+  /** The precise timer armed for the head, if any. */
+  private timer: unknown = null;
+  /** Inside onDue, which arms for whatever is left when it is done. */
+  private draining = false;
   private closed = false;
 
   constructor(
     readonly delayMs: number,
     readonly entriesMax = DELAY_LINE_ENTRIES_MAX_DEFAULT,
   ) {
-    if (!(delayMs >= 0 && delayMs <= DELAY_MS_MAX)) throw new RangeError(`delay must be in [0, ${DELAY_MS_MAX}] ms, got ${delayMs}`);
+    // A typo such as 40000 for 40 should fail loudly, as it does on a shaped link.
+    if (!(delayMs >= 0 && delayMs <= LINK_DELAY_MS_MAX)) throw new RangeError(`delay must be in [0, ${LINK_DELAY_MS_MAX}] ms, got ${delayMs}`);
     if (!(Number.isInteger(entriesMax) && entriesMax > 0)) throw new RangeError(`delay line capacity must be a positive integer, got ${entriesMax}`);
   }
 
@@ -42,7 +47,8 @@ export class DelayLine {
     if (this.closed) throw new Error('push on a closed delay line');
     if (this.isFull) throw new Error(`delay line is full (${this.entriesMax} items in flight)`);
     this.queue.push({ dueMs: performance.now() + this.delayMs, run });
-    if (this.size === 1) this.wakeForHead();
+    // Due times only grow, so a timer armed for an earlier item already covers this one.
+    if (this.timer === null && !this.draining) this.armForHead();
   }
 
   /** Forgets everything in flight; nothing pushed before runs afterwards. */
@@ -50,23 +56,19 @@ export class DelayLine {
     this.closed = true;
     this.queue = [];
     this.headAt = 0;
-    if (this.timer !== null) clearTimeout(this.timer);
-    if (this.immediate !== null) clearImmediate(this.immediate);
+    if (this.timer !== null) preciseTimers.clear(this.timer);
     this.timer = null;
-    this.immediate = null;
   }
 
-  private wakeForHead(): void {
-    if (this.closed || this.size === 0 || this.timer !== null || this.immediate !== null) return;
-    const waitMs = this.queue[this.headAt].dueMs - performance.now();
-    // A timer of floor(waitMs) fires at the earliest whole millisecond before the head is due.
-    if (waitMs >= 1) this.timer = setTimeout(() => this.onWake(), Math.floor(waitMs));
-    else this.immediate = setImmediate(() => this.onWake());
+  private armForHead(): void {
+    if (this.timer !== null) throw new Error('a delay line armed a second timer');
+    if (this.closed || this.size === 0) return;
+    this.timer = preciseTimers.set(() => this.onDue(), this.queue[this.headAt].dueMs - performance.now());
   }
 
-  private onWake(): void {
+  private onDue(): void {
     this.timer = null;
-    this.immediate = null;
+    this.draining = true;
     try {
       const nowMs = performance.now();
       while (this.size > 0 && this.queue[this.headAt].dueMs <= nowMs) {
@@ -75,13 +77,15 @@ export class DelayLine {
         work.run();
       }
     } finally {
+      // Even after a throwing run(), the items behind it stay armed; a closed line stays idle.
+      this.draining = false;
       this.compact();
-      this.wakeForHead();
+      this.armForHead();
     }
   }
 
   private compact(): void {
-    if (this.headAt > 1024 && this.headAt * 2 > this.queue.length) {
+    if (this.headAt > COMPACT_AT_ENTRIES && this.headAt * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.headAt);
       this.headAt = 0;
     }

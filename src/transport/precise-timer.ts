@@ -12,7 +12,7 @@ import { Worker } from 'node:worker_threads';
 
 /** A deadline further off than this is first approached by a coarse timer, then handed on. */
 const COARSE_LEAD_MS = 2;
-/** One timer per shaped link is the use, so linear scans are cheap; a thousand means a leak. */
+/** One timer per shaped link, delay line or open loop is the use, so linear scans are cheap; a thousand means a leak. */
 const TIMERS_MAX = 1024;
 /** Int32 slots of the shared control block, then one Float64: the deadline on hrtime. */
 const REQUEST_SLOT = 0;

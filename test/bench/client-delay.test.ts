@@ -1,5 +1,6 @@
 // A client placed far from its member: each request waits the round trip in the generator, so
-// every latency is at least that long; the waits hold up no other client; the open loop still
+// every latency is at least that long and not a millisecond more; the waits hold up no other
+// client, and thousands of clients at one distance share one timer; the open loop still
 // measures from the scheduled time, so one distant client that cannot keep up shows its queue;
 // and --send-to follower sends every request to the first member that does not lead.
 
@@ -10,6 +11,7 @@ import { registerTarget, type BenchTarget } from '../../src/bench/bench-target.j
 import { DistantConnection } from '../../src/bench/client-delay.js';
 import { runBench } from '../../src/bench/run-bench.js';
 import type { V2Sender } from '../../src/bench/workload.js';
+import { preciseTimers } from '../../src/transport/precise-timer.js';
 import { startStallingServer, type StallingServer } from './stalling-server.js';
 
 const CLIENT_RTT_MS = 30;
@@ -73,6 +75,36 @@ test('a distant connection waits half the round trip before sending and half aft
   connection.close();
   assert.equal(closed, true);
   assert.throws(() => new DistantConnection(near, 0), /round trip must be in/);
+});
+
+/** A member beside the client that answers at once. */
+function instantMember(): V2Sender {
+  return { endpoint: 'http://127.0.0.1:1', send: async () => ({ ok: true, status: 200, body: '' }), close: () => {} };
+}
+
+test('a distant request takes its round trip and typically well under a millisecond more', async () => {
+  // Halves of 2.1 ms: timers of whole milliseconds would wait 3 ms each, 1.8 ms late in all.
+  const rttMs = 4.2;
+  const connection = new DistantConnection(instantMember(), rttMs);
+  const latenessMs: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const startedMs = performance.now();
+    await connection.send('GET', '/v2/keys/k');
+    latenessMs.push(performance.now() - startedMs - rttMs);
+  }
+  latenessMs.sort((a, b) => a - b);
+  assert.ok(latenessMs[0] >= 0, `a request came back ${-latenessMs[0]} ms before its round trip`);
+  assert.ok(latenessMs[10] < 1, `median lateness ${latenessMs[10]} ms`);
+});
+
+test('thousands of clients at one distance wait together on one precise timer', async () => {
+  const clients = 2_000;
+  const connections = Array.from({ length: clients }, () => new DistantConnection(instantMember(), CLIENT_RTT_MS));
+  const startedMs = performance.now();
+  const sends = connections.map((connection) => connection.send('GET', '/v2/keys/k').then(() => performance.now() - startedMs));
+  assert.ok(preciseTimers.pendingCount <= 1, `${preciseTimers.pendingCount} precise timers for ${clients} waiting clients`);
+  const tookMs = await Promise.all(sends);
+  assert.ok(Math.min(...tookMs) >= CLIENT_RTT_MS, `a request took ${Math.min(...tookMs)} ms, under its ${CLIENT_RTT_MS} ms round trip`);
 });
 
 test('closed loop: every latency includes the client round trip, and clients do not wait for each other', async () => {
