@@ -43,11 +43,17 @@ export interface BenchTarget {
 
 /** Everything the command line says about a target; factories take what they understand. */
 export interface TargetOptions extends TargetSettings {
-  /** Spec-local settings (`embedded:wal=off`) that the harness does not interpret. */
+  /** Spec-local settings (`embedded:syncMode=sync`) that the harness does not interpret. */
   extra: Record<string, string>;
 }
 
 export type TargetFactory = (options: TargetOptions) => Promise<BenchTarget>;
+
+/** Refuses spec-local settings a target does not know: a run that silently ignored one would mislead. */
+export function refuseUnknownSettings(target: string, extra: Readonly<Record<string, string>>, known: readonly string[]): void {
+  const unknown = Object.keys(extra).filter((key) => !known.includes(key));
+  if (unknown.length > 0) throw new Error(`${target} target: unknown setting ${unknown.join(', ')} (known: ${known.join(', ')})`);
+}
 
 const TARGET_NAME_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
 const factories = new Map<string, TargetFactory>();

@@ -9,13 +9,15 @@ import { linkKeyOf, type ClusterOptions } from '../cluster/cluster-options.js';
 import type { NodeId } from '../raft/types.js';
 import { geoPreset, uniformDelayPreset } from '../transport/geo-presets.js';
 import type { TransportKind } from '../transport/peer-transport.js';
-import { registerTarget, registeredTargetNames, type BenchTarget, type TargetOptions } from './bench-target.js';
+import { parseSyncMode } from '../wal/disk-io.js';
+import { refuseUnknownSettings, registerTarget, registeredTargetNames, type BenchTarget, type TargetOptions } from './bench-target.js';
 import { measureFsyncMs } from './fsync-floor.js';
 import { placeLeader } from './leader-placement.js';
 import { geoSites, membersIn, requirePlace, uniformDelaySites, type MemberSites } from './member-sites.js';
 import { floorReporter, TargetLayout } from './target-layout.js';
 
 export const EMBEDDED_TARGET = 'embedded';
+const SETTING_KEYS = ['heartbeatMs', 'electionMs', 'syncMode'] as const;
 /** The cluster's default heartbeat: with short delays, a faster one costs CPU a shared machine lacks. */
 const DELAY_HEARTBEAT_MS_MIN = 50;
 const NODES_DEFAULT = 3;
@@ -55,8 +57,7 @@ export async function startEmbeddedTarget(options: TargetOptions): Promise<Bench
 
 function clusterOptions(options: TargetOptions, ids: NodeId[]): ClusterOptions {
   const { extra } = options;
-  const syncMode = extra.syncMode;
-  if (syncMode !== undefined && syncMode !== 'sync' && syncMode !== 'async') throw new RangeError('syncMode must be sync or async');
+  refuseUnknownSettings(EMBEDDED_TARGET, extra, SETTING_KEYS);
   const delay = options.delayMs === undefined ? undefined : uniformDelayPreset(ids, options.delayMs, { heartbeatMsMin: DELAY_HEARTBEAT_MS_MIN });
   return {
     nodes: options.nodes,
@@ -65,7 +66,7 @@ function clusterOptions(options: TargetOptions, ids: NodeId[]): ClusterOptions {
     seed: options.seed,
     heartbeatMs: extra.heartbeatMs === undefined ? delay?.heartbeatMs : Number(extra.heartbeatMs),
     electionMs: extra.electionMs === undefined ? delay?.electionTimeoutMs : Number(extra.electionMs),
-    syncMode,
+    syncMode: extra.syncMode === undefined ? undefined : parseSyncMode(extra.syncMode),
     ...(delay ? { links: Object.fromEntries(delay.links.map((link) => [linkKeyOf(link.from, link.to), { delayMs: link.delayMs }])) } : {}),
   };
 }

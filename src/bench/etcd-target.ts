@@ -5,7 +5,7 @@
 // forward from a follower, one fsync of this disk) mean the same for both targets.
 
 import type { NodeId } from '../raft/types.js';
-import { registerTarget, registeredTargetNames, type BenchTarget, type TargetOptions } from './bench-target.js';
+import { refuseUnknownSettings, registerTarget, registeredTargetNames, type BenchTarget, type TargetOptions } from './bench-target.js';
 import { endpointsTarget } from './endpoints-target.js';
 import { startEtcdCluster } from './etcd-cluster.js';
 import { measureFsyncMs } from './fsync-floor.js';
@@ -15,6 +15,7 @@ import { floorReporter, TargetLayout } from './target-layout.js';
 export const ETCD_TARGET = 'etcd';
 const SETTING_KEYS = ['delayMs', 'members'] as const;
 const MEMBERS_DEFAULT = 3;
+/** etcd refuses an election timeout over 50 s, and its members get 20 × the delay (see etcd-cluster.ts). */
 const DELAY_MS_MAX = 2_000;
 
 export interface EtcdTargetSettings {
@@ -33,8 +34,7 @@ export interface EtcdBenchTarget extends BenchTarget {
  * keys and the settings etcd cannot honour, since running without them would mislead.
  */
 export function etcdTargetSettings(options: TargetOptions): EtcdTargetSettings {
-  const unknown = Object.keys(options.extra).filter((key) => !(SETTING_KEYS as readonly string[]).includes(key));
-  if (unknown.length > 0) throw new Error(`etcd target: unknown setting ${unknown.join(', ')} (known: ${SETTING_KEYS.join(', ')})`);
+  refuseUnknownSettings(ETCD_TARGET, options.extra, SETTING_KEYS);
   if (options.geo !== undefined) throw new Error('etcd target: a geo preset does not apply to etcd; give its links one delay with --delay or etcd:delayMs=N');
   if (options.leaderRegion !== undefined) throw new Error('etcd target: --leader-region cannot move the leadership of etcd');
   const members = options.extra.members === undefined ? (options.nodes ?? MEMBERS_DEFAULT) : Number(options.extra.members);

@@ -1,7 +1,8 @@
 // Geo experiments on a real embedded 3-member cluster (compiled only: members are worker
 // threads): --delay shapes every link, --leader-region moves leadership before the run,
 // --client-region sets the client's round trip, and the floor describes the leader that served
-// and the follower the clients sent to. Bad regions are refused before anything starts.
+// and the follower the clients sent to. Bad regions and unknown spec-local settings are refused
+// before anything starts.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -62,4 +63,13 @@ test('regions are refused before a cluster starts when they cannot apply', async
   await assert.rejects(startEmbeddedTarget({ seed: 1, clientRegion: 'eu-west-1', extra: {} }), /--client-region needs members in regions: start the target with --geo or --delay/);
   await assert.rejects(startEmbeddedTarget({ seed: 1, geo: 'us-east-1,us-west-2,eu-west-1', clientRegion: 'moon', extra: {} }), /--client-region: unknown place "moon"/);
   assert.ok(performance.now() - startedMs < 1_000, 'no cluster was started');
+});
+
+test('spec-local settings: unknown keys and bad sync modes are refused before a cluster starts; auto is taken', async () => {
+  const startedMs = performance.now();
+  await assert.rejects(startEmbeddedTarget({ seed: 1, extra: { wal: 'off' } }), /embedded target: unknown setting wal \(known: heartbeatMs, electionMs, syncMode\)/);
+  await assert.rejects(startEmbeddedTarget({ seed: 1, extra: { syncMode: 'fast' } }), /sync mode must be one of sync, async, auto/);
+  assert.ok(performance.now() - startedMs < 1_000, 'no cluster was started');
+  const target = await startEmbeddedTarget({ seed: 1, nodes: 1, extra: { syncMode: 'auto' } });
+  await target.close();
 });
