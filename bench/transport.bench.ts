@@ -1,19 +1,20 @@
 // The three transports side by side, in one run: (1) the round trip of one Raft message between
 // two threads (a heartbeat and a 64 x 256-byte append), timed by tinybench, and (2) replicated
 // writes per second of a 3-node cluster on each transport, with 1 and with 64 concurrent clients
-// (keep-alive HTTP, every write fsynced by a quorum).
+// at the leader (every write fsynced by a quorum), each a closed-loop run of the bench harness.
 //   npm run bench:transport [-- --seconds 3 --rtt-ms 1000]
 
 import { parseArgs } from 'node:util';
 import { Worker, MessageChannel } from 'node:worker_threads';
-import { Agent, request } from 'node:http';
 import { Bench } from 'tinybench';
 import { emptyMessage, MessageType, EntryType, type Message } from '../src/raft/types.js';
 import type { PeerTransport, TransportKind } from '../src/transport/peer-transport.js';
 import { PortTransport } from '../src/transport/port-transport.js';
 import { SabTransport, createSabLinkPair } from '../src/transport/sab-transport.js';
 import { WsTransport } from '../src/transport/ws-transport.js';
-import { Cluster } from '../src/cluster/cluster.js';
+import { defaultBenchOptions, defaultWorkers } from '../src/bench/bench-options.js';
+import { EMBEDDED_TARGET, registerEmbeddedTarget } from '../src/bench/embedded-target.js';
+import { runBench } from '../src/bench/run-bench.js';
 import { taskRows, type TaskRow } from './tinybench-table.js';
 
 const KINDS: TransportKind[] = ['port', 'sab', 'ws'];
@@ -22,10 +23,9 @@ const seconds = Number(values.seconds ?? 3);
 /** Measured time of each round-trip task (after a warmup of its own). */
 const rttTaskMs = Number(values['rtt-ms'] ?? 1000);
 const RTT_WARMUP_MS = 200;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
-}
+const WRITE_VALUE_BYTES = 16;
+/** Unmeasured start of each write run: connections open and the hot path compiles. */
+const WRITE_WARMUP_MS = 500;
 
 async function openPair(kind: TransportKind): Promise<{ a: PeerTransport; worker: Worker }> {
   const workerUrl = new URL('./transport-echo-worker.js', import.meta.url);
@@ -109,41 +109,17 @@ function appendMessage(): Message {
   return m;
 }
 
+/** Replicated writes of a 3-node cluster on `kind`: one closed-loop run of the harness at the leader. */
 async function writesPerSecond(kind: TransportKind, clients: number): Promise<{ rate: number; p50: number; p99: number }> {
-  const cluster = await Cluster.start({ nodes: 3, transport: kind });
-  const leader = cluster.endpoint(await cluster.leader());
-  const agent = new Agent({ keepAlive: true, maxSockets: clients });
-  const url = new URL(leader);
-  const latencies: number[] = [];
-  let done = 0;
-  const deadline = performance.now() + seconds * 1000;
-  const put = (key: string): Promise<void> =>
-    new Promise((resolve, reject) => {
-      const body = 'value=0123456789abcdef';
-      const req = request(
-        { agent, host: url.hostname, port: url.port, method: 'PUT', path: `/v2/keys/${key}`, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': body.length } },
-        (res) => {
-          res.resume();
-          res.on('end', () => (res.statusCode! < 300 ? resolve() : reject(new Error(`status ${res.statusCode}`))));
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
-  await Promise.all(
-    Array.from({ length: clients }, async (_, c) => {
-      for (let i = 0; performance.now() < deadline; i++) {
-        const started = performance.now();
-        await put(`bench/${c}/${i % 100}`);
-        latencies.push(performance.now() - started);
-        done++;
-      }
-    }),
-  );
-  agent.destroy();
-  await cluster.stop();
-  latencies.sort((x, y) => x - y);
-  return { rate: done / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
+  const options = defaultBenchOptions([{ kind: 'named', label: EMBEDDED_TARGET, name: EMBEDDED_TARGET, extra: {} }]);
+  options.targetSettings = { seed: 1, nodes: 3, transport: kind };
+  options.workload.valueSizeBytes = WRITE_VALUE_BYTES;
+  options.load = { ...options.load, clients, workers: defaultWorkers(clients), sendTo: 'leader' };
+  options.durationMs = seconds * 1000;
+  options.warmupMs = WRITE_WARMUP_MS;
+  const { total } = (await runBench(options)).targets[0];
+  if (total.errorsTotal > 0) throw new Error(`${kind}, ${clients} clients: ${total.errorsTotal} writes failed (${JSON.stringify(total.errors)})`);
+  return { rate: total.throughputPerSec, p50: total.latency.p50Ms, p99: total.latency.p99Ms };
 }
 
 const heartbeat = emptyMessage(MessageType.Heartbeat, 'a', 'b', 1);
@@ -153,10 +129,11 @@ for (const kind of KINDS) rtt.push(...(await roundTripRows(kind, heartbeat, appe
 console.log(`Message round trip between two threads (tinybench, ${rttTaskMs} ms per task):`);
 console.table(rtt);
 const writes = [];
+registerEmbeddedTarget();
 for (const kind of KINDS) {
   const one = await writesPerSecond(kind, 1);
   const many = await writesPerSecond(kind, 64);
   writes.push({ transport: kind, '1 client writes/s': one.rate.toFixed(0), '1 client p50 ms': one.p50.toFixed(2), '64 clients writes/s': many.rate.toFixed(0), '64 clients p50 ms': many.p50.toFixed(2), '64 clients p99 ms': many.p99.toFixed(2) });
 }
-console.log(`Replicated writes (3 nodes, 16-byte values, ${seconds} s each):`);
+console.log(`Replicated writes (3 nodes, ${WRITE_VALUE_BYTES}-byte values, ${seconds} s each):`);
 console.table(writes);
