@@ -4,7 +4,7 @@
 
 import { parseEtcdError } from './error-kind.js';
 import { keyPath, randomValue } from './keyspace.js';
-import type { BenchClient, OperationOutcome, Workload, WorkloadContext } from './workload.js';
+import { SUCCEEDED, type BenchClient, type OperationOutcome, type Workload, type WorkloadContext } from './workload.js';
 
 const COMPARE_FAILED_ERROR_CODE = 101;
 /** A swap that loses this often is reported as an error instead of retrying forever. */
@@ -23,7 +23,7 @@ export function createCasWorkload(context: WorkloadContext): Workload {
       const modifiedIndex = (JSON.parse(read.body) as { node?: { modifiedIndex?: number } }).node?.modifiedIndex;
       if (typeof modifiedIndex !== 'number') return { errorKind: 'CAS read without modifiedIndex' };
       const swap = await client.connection.send('PUT', `${path}?prevIndex=${modifiedIndex}`, `value=${value}`);
-      if (swap.ok) return {};
+      if (swap.ok) return SUCCEEDED;
       if (parseEtcdError(swap.body ?? '')?.errorCode !== COMPARE_FAILED_ERROR_CODE) return { errorKind: swap.errorKind };
       if (recorder.measures(startMs)) recorder.count('casConflicts');
     }

@@ -9,11 +9,13 @@ import type { BenchClient, Workload } from './workload.js';
 export async function runClosedLoop(clients: BenchClient[], workload: Workload, recorder: PhaseRecorder, progress: ProgressWriter): Promise<void> {
   if (clients.length === 0) throw new Error('a closed loop needs at least one client');
   const loop = async (client: BenchClient): Promise<void> => {
-    while (performance.now() < recorder.windowEndMs) {
-      const startMs = performance.now();
+    // The next operation starts the moment the last one ends: one clock reading serves both.
+    for (let startMs = performance.now(); startMs < recorder.windowEndMs; ) {
       const outcome = await workload.run(client, startMs);
-      recorder.recordOutcome(startMs, performance.now(), outcome);
+      const endMs = performance.now();
+      recorder.recordOutcome(startMs, endMs, outcome);
       progress.add(outcome.errorKind !== undefined);
+      startMs = endMs;
     }
   };
   await Promise.all(clients.map(loop));

@@ -52,7 +52,7 @@ export function etcdBinaryPath(env: NodeJS.ProcessEnv = process.env): string {
   return env.RAFTYARD_ETCD_BINARY ?? ETCD_BINARY_DEFAULT;
 }
 
-export function assertEtcdBinary(binaryPath: string): void {
+function assertEtcdBinary(binaryPath: string): void {
   if (!existsSync(binaryPath)) {
     throw new Error(`etcd binary not found at ${binaryPath}: install etcd 3.4 (apt-get install etcd-server) or set RAFTYARD_ETCD_BINARY to its path`);
   }

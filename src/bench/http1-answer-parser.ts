@@ -41,7 +41,7 @@ export class Http1AnswerParser {
   private headPending: Buffer | undefined;
   private linePending = '';
   private bytesLeft = 0;
-  private bodyParts: Buffer[] = [];
+  private readonly bodyParts: Buffer[] = [];
   private bodyBytes = 0;
   private status = 0;
   private keepAlive = true;
@@ -52,7 +52,8 @@ export class Http1AnswerParser {
     this.keepSuccessBody = keepSuccessBody;
     this.headPending = undefined;
     this.linePending = '';
-    this.bodyParts = [];
+    // Emptied in place: answer() copied the last body out, and a new array per request is garbage.
+    this.bodyParts.length = 0;
     this.bodyBytes = 0;
   }
 

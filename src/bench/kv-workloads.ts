@@ -2,7 +2,7 @@
 // through Raft with quorum=true) and `mix` (a seeded choice between the two per operation).
 
 import { KeyPicker, keyPath, randomValue } from './keyspace.js';
-import type { BenchClient, OperationOutcome, Workload, WorkloadContext } from './workload.js';
+import { outcomeOf, type BenchClient, type OperationOutcome, type Workload, type WorkloadContext } from './workload.js';
 
 type KvOperation = 'put' | 'get' | 'mix';
 
@@ -13,14 +13,9 @@ export function createKvWorkload(kind: KvOperation, context: WorkloadContext): W
   const putForm = `value=${randomValue(prng, options.valueSizeBytes)}`;
   const readSuffix = options.quorumReads ? '?quorum=true' : '';
 
-  const put = async (client: BenchClient): Promise<OperationOutcome> => {
-    const answer = await client.connection.send('PUT', keyPath(keys.next(), options.keySizeBytes), putForm);
-    return answer.ok ? {} : { errorKind: answer.errorKind };
-  };
-  const get = async (client: BenchClient): Promise<OperationOutcome> => {
-    const answer = await client.connection.send('GET', keyPath(keys.next(), options.keySizeBytes) + readSuffix);
-    return answer.ok ? {} : { errorKind: answer.errorKind };
-  };
+  // Async, so that a caller's bug thrown by send() reaches the load model as a rejection.
+  const put = async (client: BenchClient): Promise<OperationOutcome> => outcomeOf(await client.connection.send('PUT', keyPath(keys.next(), options.keySizeBytes), putForm));
+  const get = async (client: BenchClient): Promise<OperationOutcome> => outcomeOf(await client.connection.send('GET', keyPath(keys.next(), options.keySizeBytes) + readSuffix));
   const mix = (client: BenchClient): Promise<OperationOutcome> => (prng.chance(options.readFraction) ? get(client) : put(client));
 
   const run = kind === 'put' ? put : kind === 'get' ? get : mix;

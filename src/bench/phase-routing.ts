@@ -17,7 +17,7 @@ export interface PhaseRoute {
 }
 
 /** Whether the phase must know the leader: single-place sending, or a floor to work out. */
-export function routeNeedsLeader(options: BenchOptions, target: BenchTarget): boolean {
+function routeNeedsLeader(options: BenchOptions, target: BenchTarget): boolean {
   const { sendTo } = options.load;
   return sendTo !== 'spread' || options.workload.name === 'watch' || (options.workload.name === 'put' && target.floorMs !== undefined);
 }

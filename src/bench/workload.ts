@@ -13,6 +13,14 @@ export interface OperationOutcome {
   selfRecorded?: boolean;
 }
 
+/** The outcome of every operation that succeeded: one shared object, not one per operation. */
+export const SUCCEEDED: OperationOutcome = Object.freeze({});
+
+/** The outcome of an operation that is one request. */
+export function outcomeOf(answer: V2Answer): OperationOutcome {
+  return answer.ok ? SUCCEEDED : { errorKind: answer.errorKind };
+}
+
 /** What a client sends through: a V2Connection, or one that also covers the client's distance. */
 export interface V2Sender {
   readonly endpoint: string;

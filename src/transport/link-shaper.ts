@@ -17,7 +17,7 @@ export interface LinkClock {
   clearTimer(handle: unknown): void;
 }
 
-export const realClock: LinkClock = {
+const realClock: LinkClock = {
   nowMs: () => performance.now(),
   setTimer: (callback, delayMs) => preciseTimers.set(callback, delayMs),
   clearTimer: (handle) => preciseTimers.clear(handle),
