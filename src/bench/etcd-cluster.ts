@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../cluster/free-port.js';
 import { DelayProxy } from './delay-proxy.js';
-import { stopChildProcess } from './stop-child-process.js';
+import { stopChildProcess } from '../util/stop-child-process.js';
 
 export const ETCD_BINARY_DEFAULT = '/usr/bin/etcd';
 export const ETCD_MEMBERS_MAX = 7;

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { CrashTarget } from './crash-rounds.js';
+import { stopChildProcess } from '../util/stop-child-process.js';
 
 export interface ProcessTargetOptions {
   dataDir: string;
@@ -88,14 +89,6 @@ export class ProcessTarget implements CrashTarget {
   private async endWith(signal: NodeJS.Signals): Promise<void> {
     const child = this.child;
     this.child = null;
-    if (child === null || child.exitCode !== null || child.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-      child.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      child.kill(signal);
-    });
+    if (child !== null) await stopChildProcess(child, STOP_TIMEOUT_MS, signal);
   }
 }

@@ -39,7 +39,7 @@ test('three raftyard node processes connected over ws elect a leader and replica
     assert.deepEqual(members.members.map((m) => m.name).sort(), ids);
     assert.ok(members.members.every((m) => m.clientURLs.length === 1));
   } finally {
-    await Promise.all(children.map(stopChild));
+    await Promise.all(children.map((child) => stopChild(child)));
     await rm(dir, { recursive: true, force: true });
   }
 });

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { freePort } from '../../src/cluster/free-port.js';
 import { etcdBinaryPath, startEtcdCluster } from '../../src/bench/etcd-cluster.js';
-import { stopChildProcess } from '../../src/bench/stop-child-process.js';
+import { stopChildProcess } from '../../src/util/stop-child-process.js';
 
 export { freePort };
 export { stopChildProcess as stopChild };

@@ -1,12 +1,13 @@
-// Stopping a child process politely: SIGTERM, then SIGKILL if it has not exited after a grace
-// period. Used for the real etcd members a benchmark starts and by tests that spawn processes.
+// Stopping a child process: a signal (SIGTERM by default), then SIGKILL if it has not exited
+// after a grace period. Used for the real etcd members a benchmark starts, the `raftyard up`
+// process the crash fuzzer kills, and tests that spawn processes.
 
 import type { ChildProcess } from 'node:child_process';
 
 export const STOP_GRACE_MS_DEFAULT = 5_000;
 
 /** Resolves once the process has exited (at once if it already has). */
-export function stopChildProcess(child: ChildProcess, graceMs = STOP_GRACE_MS_DEFAULT): Promise<void> {
+export function stopChildProcess(child: ChildProcess, graceMs = STOP_GRACE_MS_DEFAULT, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
@@ -14,6 +15,6 @@ export function stopChildProcess(child: ChildProcess, graceMs = STOP_GRACE_MS_DE
       clearTimeout(timer);
       resolve();
     });
-    child.kill('SIGTERM');
+    child.kill(signal);
   });
 }
