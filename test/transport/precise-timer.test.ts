@@ -38,9 +38,12 @@ test('timers never fire early and fire soon after their deadline', async () => {
   const p99Ms = percentile(latenessMs, 0.99);
   console.log(`precise timers: lateness min ${latenessMs[0]!.toFixed(3)} p50 ${p50Ms.toFixed(3)} p99 ${p99Ms.toFixed(3)} max ${latenessMs.at(-1)!.toFixed(3)} ms; ${JSON.stringify(timers.stats)}`);
   assert.ok(latenessMs[0]! >= 0, `a timer fired ${-latenessMs[0]!} ms early`);
-  // Generous bounds for a shared machine; whole-millisecond timers miss the median one.
-  assert.ok(p50Ms < 1, `median lateness ${p50Ms} ms`);
-  assert.ok(p99Ms < 5, `p99 lateness ${p99Ms} ms`);
+  // The metronome, not the coarse backup, fires most of them: that is what makes them precise.
+  // How precise is a figure for the transport bench; here the bounds only catch a timer that
+  // waits a second time or is lost, and are generous because CI machines are shared and loaded.
+  assert.ok(timers.stats.metronomeWakes >= delaysMs.length / 2, JSON.stringify(timers.stats));
+  assert.ok(p50Ms < 5, `median lateness ${p50Ms} ms`);
+  assert.ok(p99Ms < 25, `p99 lateness ${p99Ms} ms`);
   assert.equal(timers.pendingCount, 0);
 });
 
