@@ -115,8 +115,9 @@ test('observed one-way delay on real timers tracks 20 ms +- 5 ms jitter', async 
   const p99Ms = observedMs[Math.floor(count * 0.99)];
   console.log(`shaped link 20 ms +- 5 ms: observed min ${observedMs[0].toFixed(2)} median ${medianMs.toFixed(2)} p99 ${p99Ms.toFixed(2)} max ${observedMs[count - 1].toFixed(2)} ms`);
   assert.ok(observedMs[0] >= 15, `a message arrived early: ${observedMs[0]} ms`);
-  assert.ok(medianMs >= 19 && medianMs <= 26, `median ${medianMs} ms`);
-  assert.ok(p99Ms <= 45, `p99 ${p99Ms} ms`);
+  // The median of the jitter is 20 ms; the upper bounds leave room for a loaded CI machine.
+  assert.ok(medianMs >= 19 && medianMs <= 30, `median ${medianMs} ms`);
+  assert.ok(p99Ms <= 60, `p99 ${p99Ms} ms`);
 });
 
 test('on real time a 40 ms link delivers in order, never early and soon after the due time', async () => {
