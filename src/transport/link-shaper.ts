@@ -1,5 +1,6 @@
 // A shaped, directed link on real time: messages wait in a delivery-time queue and leave when
-// due, with ONE timer armed for the head of the queue, so a busy link costs one timer, not one
+// due (or up to a set lead before, for a receiver that holds them), with ONE timer armed for the
+// head of the queue, so a busy link costs one timer, not one
 // per message, and every message already due leaves in the same turn. The timer is precise (see
 // precise-timer.ts): a message never leaves before its time, nor much after it, so a commit under
 // geo-delay costs the configured round trip and little more. A pass-through link delivers at once.
@@ -26,7 +27,13 @@ const realClock: LinkClock = {
 export interface ShapedLinkOptions<T> {
   config: Partial<LinkConfig>;
   seed: number;
-  deliver: (message: T) => void;
+  /**
+   * Hands a message on, `earlyByMs` before its arrival time (0: on time). A message is handed
+   * on up to `leadMs` early, for a receiver that holds it until then (see arrival-hold.ts).
+   */
+  deliver: (message: T, earlyByMs: number) => void;
+  /** How far ahead of its arrival time a message may be handed on (default 0: never early). */
+  leadMs?: number;
   /** Messages in flight before new ones are dropped, like a router's full buffer. */
   queueMessagesMax?: number;
   clock?: LinkClock;
@@ -46,7 +53,8 @@ export const QUEUE_MESSAGES_MAX_DEFAULT = 10_000;
 export class ShapedLink<T> {
   private readonly scheduler: LinkScheduler;
   private readonly queue: DeliveryQueue<T>;
-  private readonly deliver: (message: T) => void;
+  private readonly deliver: (message: T, earlyByMs: number) => void;
+  private readonly leadMs: number;
   private readonly clock: LinkClock;
   private passThrough: boolean;
   private timer: unknown = null;
@@ -58,6 +66,8 @@ export class ShapedLink<T> {
     this.scheduler = new LinkScheduler(options.config, options.seed);
     this.queue = new DeliveryQueue(options.queueMessagesMax ?? QUEUE_MESSAGES_MAX_DEFAULT);
     this.deliver = options.deliver;
+    this.leadMs = options.leadMs ?? 0;
+    if (!(this.leadMs >= 0 && Number.isFinite(this.leadMs))) throw new RangeError(`a link's lead must be a finite number of ms >= 0, got ${this.leadMs}`);
     this.clock = options.clock ?? realClock;
     this.passThrough = isPassThrough(this.scheduler.config);
   }
@@ -80,7 +90,7 @@ export class ShapedLink<T> {
     // Only an empty queue may be bypassed: messages still in flight must not be overtaken.
     if (this.passThrough && this.queue.size === 0) {
       this.counts.delivered++;
-      this.deliver(message);
+      this.deliver(message, 0);
       return;
     }
     if (this.queue.isFull) {
@@ -118,7 +128,7 @@ export class ShapedLink<T> {
     this.disarmTimer();
     if (headAtMs === Infinity) return;
     this.timerAtMs = headAtMs;
-    this.timer = this.clock.setTimer(() => this.onTimer(), Math.max(0, headAtMs - this.clock.nowMs()));
+    this.timer = this.clock.setTimer(() => this.onTimer(), Math.max(0, headAtMs - this.leadMs - this.clock.nowMs()));
   }
 
   private disarmTimer(): void {
@@ -132,9 +142,10 @@ export class ShapedLink<T> {
     this.timerAtMs = Infinity;
     try {
       const nowMs = this.clock.nowMs();
-      while (this.queue.headAtMs <= nowMs) {
+      while (this.queue.headAtMs <= nowMs + this.leadMs) {
+        const earlyByMs = Math.max(0, this.queue.headAtMs - nowMs);
         this.counts.delivered++;
-        this.deliver(this.queue.pop());
+        this.deliver(this.queue.pop(), earlyByMs);
       }
     } finally {
       if (!this.closed) this.armTimer();

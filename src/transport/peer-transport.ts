@@ -2,15 +2,28 @@
 // directed link's shaper (delay, loss, partitions …), and the messages leaving for a peer in
 // the same turn of the event loop travel as one batch frame (one wake-up), encoded once,
 // straight into the channel's buffer. Subclasses move frames: MessagePorts, shared-memory
-// rings, WebSockets.
+// rings, WebSockets. Within one process, a delayed link sends each frame ARRIVAL_LEAD_MS ahead
+// of time and the receiver holds it until its arrival time (arrival-hold.ts); cutting the link
+// sends a notice that drops what the receiver still holds, so a cut loses all that is in flight.
 
 import type { Message, NodeId } from '../raft/types.js';
 import { decodeMessage, encodedSize } from './message-codec.js';
-import { unpackBatch } from './batch-frame.js';
+import { ARRIVE_AT_ONCE, CUT_NOTICE, frameArrivalAtMs, unpackBatch } from './batch-frame.js';
 import { PASS_THROUGH_LINK, type LinkConfig } from './link-config.js';
 import { ShapedLink, type LinkStats } from './link-shaper.js';
+import { ArrivalHold } from './arrival-hold.js';
+import { hrNowMs } from './precise-timer.js';
 
 export type TransportKind = 'port' | 'sab' | 'ws';
+
+/** Messages for one peer that leave in one frame, to be handed on at `arrivalAtMs` (batch-frame.ts). */
+export interface OutgoingBatch {
+  arrivalAtMs: number;
+  messages: Message[];
+}
+
+/** Messages due within this much of each other share a frame (the frame takes the later time). */
+const SAME_ARRIVAL_MS = 0.02;
 
 export interface LinkReport {
   to: NodeId;
@@ -22,7 +35,8 @@ export abstract class PeerTransport {
   /** Called for every message that arrives from a peer, with its encoded size. */
   onReceive: (message: Message, sizeBytes: number) => void = () => {};
   private readonly links = new Map<NodeId, ShapedLink<Message>>();
-  private readonly outgoing = new Map<NodeId, Message[]>();
+  private readonly outgoing = new Map<NodeId, OutgoingBatch[]>();
+  private readonly holds = new Map<NodeId, ArrivalHold>();
   private flushScheduled = false;
   private closed = false;
 
@@ -31,12 +45,15 @@ export abstract class PeerTransport {
     readonly peers: readonly NodeId[],
     seed: number,
     linkConfigs: Readonly<Record<NodeId, Partial<LinkConfig>>> = {},
+    /** How far ahead of time a delayed link sends (0 where the peer's clock is not ours). */
+    private readonly leadMs = 0,
   ) {
     peers.forEach((peer, i) => {
       const link = new ShapedLink<Message>({
         config: linkConfigs[peer] ?? PASS_THROUGH_LINK,
         seed: (seed * 31 + i + 1) >>> 0,
-        deliver: (message) => this.queueForPeer(peer, message),
+        deliver: (message, earlyByMs) => this.queueForPeer(peer, message, earlyByMs),
+        leadMs,
       });
       this.links.set(peer, link);
     });
@@ -54,6 +71,11 @@ export abstract class PeerTransport {
     const link = this.links.get(to);
     if (link === undefined) throw new Error(`no link from ${this.id} to ${to}`);
     link.configure(update);
+    if (update.cut === true && this.leadMs > 0 && !this.closed) {
+      // What left early is still in flight: it goes first, then the notice that drops it.
+      this.flush();
+      this.sendBatch(to, { arrivalAtMs: CUT_NOTICE, messages: [] });
+    }
   }
 
   linkReports(): LinkReport[] {
@@ -63,20 +85,48 @@ export abstract class PeerTransport {
   close(): void {
     this.closed = true;
     for (const link of this.links.values()) link.close();
+    for (const hold of this.holds.values()) hold.drop();
     this.outgoing.clear();
     this.closeChannels();
   }
 
-  /** Decodes a batch frame that arrived and hands each message to the node. */
-  protected receiveFrame(frame: Uint8Array): void {
+  /** Takes a batch frame that arrived from `from`: hands its messages to the node when due. */
+  protected receiveFrame(from: NodeId, frame: Uint8Array): void {
+    if (this.closed) return;
+    const arrivalAtMs = frameArrivalAtMs(frame);
+    const hold = this.holds.get(from);
+    if (arrivalAtMs === CUT_NOTICE) {
+      hold?.drop();
+      return;
+    }
+    if (arrivalAtMs === ARRIVE_AT_ONCE && (hold === undefined || hold.size === 0)) {
+      this.unpack(frame);
+      return;
+    }
+    if (hold !== undefined) hold.receive(frame, arrivalAtMs);
+    else if (this.peers.includes(from)) {
+      const created = new ArrivalHold((held) => this.unpack(held), this.leadMs);
+      this.holds.set(from, created);
+      created.receive(frame, arrivalAtMs);
+    } else this.unpack(frame);
+  }
+
+  private unpack(frame: Uint8Array): void {
     if (this.closed) return;
     unpackBatch(frame, (bytes) => this.onReceive(decodeMessage(bytes), bytes.byteLength));
   }
 
-  private queueForPeer(peer: NodeId, message: Message): void {
-    let batch = this.outgoing.get(peer);
-    if (batch === undefined) this.outgoing.set(peer, (batch = []));
-    batch.push(message);
+  private queueForPeer(peer: NodeId, message: Message, earlyByMs: number): void {
+    const arrivalAtMs = earlyByMs > 0 ? hrNowMs() + earlyByMs : ARRIVE_AT_ONCE;
+    let batches = this.outgoing.get(peer);
+    if (batches === undefined) this.outgoing.set(peer, (batches = []));
+    const last = batches[batches.length - 1];
+    if (last !== undefined && Math.abs(last.arrivalAtMs - arrivalAtMs) <= SAME_ARRIVAL_MS) {
+      last.messages.push(message);
+      last.arrivalAtMs = Math.max(last.arrivalAtMs, arrivalAtMs);
+    } else {
+      batches.push({ arrivalAtMs, messages: [message] });
+    }
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       queueMicrotask(() => this.flush());
@@ -90,13 +140,13 @@ export abstract class PeerTransport {
   flush(): void {
     this.flushScheduled = false;
     if (this.closed) return;
-    for (const [peer, batch] of this.outgoing) {
-      if (batch.length > 0) this.sendBatch(peer, batch);
+    for (const [peer, batches] of this.outgoing) {
+      for (const batch of batches) this.sendBatch(peer, batch);
     }
     this.outgoing.clear();
   }
 
   /** Encodes `batch` as one frame (see batch-frame.ts) and moves it to `peer`. */
-  protected abstract sendBatch(peer: NodeId, batch: Message[]): void;
+  protected abstract sendBatch(peer: NodeId, batch: OutgoingBatch): void;
   protected abstract closeChannels(): void;
 }

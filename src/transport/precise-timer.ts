@@ -193,7 +193,8 @@ function precedes(a: PendingTimer, b: PendingTimer): boolean {
   return a.atMs < b.atMs || (a.atMs === b.atMs && a.order < b.order);
 }
 
-function hrNowMs(): number {
+/** The process-wide monotonic clock (hrtime) in ms: the same in every thread, unlike performance.now(). */
+export function hrNowMs(): number {
   return Number(process.hrtime.bigint()) / 1e6;
 }
 

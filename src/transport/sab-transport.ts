@@ -2,10 +2,12 @@
 // SharedArrayBuffer. A batch frame is encoded straight into the ring (entry bytes are written
 // once), the reader is woken through Atomics, and a full ring holds the sender back: batches
 // wait in a bounded outbox (dropped beyond it, which Raft tolerates) until there is room.
+// Peers share this process's clock, so delayed links send ahead and the receiver holds frames.
 
-import type { Message, NodeId } from '../raft/types.js';
+import type { NodeId } from '../raft/types.js';
+import { ARRIVAL_LEAD_MS } from './arrival-hold.js';
 import type { LinkConfig } from './link-config.js';
-import { PeerTransport } from './peer-transport.js';
+import { PeerTransport, type OutgoingBatch } from './peer-transport.js';
 import { batchFrameSize, packBatch, packBatchInto } from './batch-frame.js';
 import { RingReader, RingWriter, createRingBuffer } from './sab-ring.js';
 
@@ -32,7 +34,7 @@ export function createSabLinkPair(): { a: SabLinkBuffers; b: SabLinkBuffers } {
 interface PeerChannel {
   writer: RingWriter;
   reader: RingReader;
-  outbox: Message[][];
+  outbox: OutgoingBatch[];
   outboxMessages: number;
   pumping: boolean;
   /** Bumped on re-attach so the old reader loop ends. */
@@ -50,7 +52,7 @@ export class SabTransport extends PeerTransport {
     seed: number,
     linkConfigs: Readonly<Record<NodeId, Partial<LinkConfig>>> = {},
   ) {
-    super(id, Object.keys(links).sort(), seed, linkConfigs);
+    super(id, Object.keys(links).sort(), seed, linkConfigs, ARRIVAL_LEAD_MS);
     for (const [peer, buffers] of Object.entries(links)) this.attach(peer, buffers);
   }
 
@@ -72,25 +74,25 @@ export class SabTransport extends PeerTransport {
   private async readLoop(peer: NodeId, channel: PeerChannel): Promise<void> {
     while (!this.closing && this.channels.get(peer) === channel) {
       let record: Uint8Array | null;
-      while ((record = channel.reader.tryRead()) !== null) this.receiveFrame(record);
+      while ((record = channel.reader.tryRead()) !== null) this.receiveFrame(peer, record);
       await channel.reader.waitForData(1000);
     }
   }
 
-  protected sendBatch(peer: NodeId, batch: Message[]): void {
+  protected sendBatch(peer: NodeId, batch: OutgoingBatch): void {
     const channel = this.channels.get(peer);
     if (channel === undefined) return;
     if (channel.outbox.length === 0 && !channel.pumping && this.tryWriteNow(channel, batch)) return;
-    if (channel.outboxMessages + batch.length > OUTBOX_MESSAGES_MAX) return;
+    if (channel.outboxMessages + batch.messages.length > OUTBOX_MESSAGES_MAX) return;
     channel.outbox.push(batch);
-    channel.outboxMessages += batch.length;
+    channel.outboxMessages += batch.messages.length;
     if (!channel.pumping) void this.pump(peer, channel);
   }
 
-  private tryWriteNow(channel: PeerChannel, batch: Message[]): boolean {
-    const size = batchFrameSize(batch, this.sizes);
+  private tryWriteNow(channel: PeerChannel, batch: OutgoingBatch): boolean {
+    const size = batchFrameSize(batch.messages, this.sizes);
     if (size > channel.writer.chunkBytesMax) return false;
-    return channel.writer.tryWriteWith(size, (target, offset) => packBatchInto(batch, this.sizes, target, offset));
+    return channel.writer.tryWriteWith(size, (target, offset) => packBatchInto(batch.messages, this.sizes, batch.arrivalAtMs, target, offset));
   }
 
   /** Drains the outbox in order, waiting for room; a frame larger than a chunk goes in pieces. */
@@ -100,15 +102,15 @@ export class SabTransport extends PeerTransport {
       while (channel.outbox.length > 0 && !this.closing && this.channels.get(peer) === channel) {
         const batch = channel.outbox[0]!;
         if (!this.tryWriteNow(channel, batch)) {
-          const size = batchFrameSize(batch, this.sizes);
+          const size = batchFrameSize(batch.messages, this.sizes);
           if (size <= channel.writer.chunkBytesMax) {
             await channel.writer.waitForRoom(1000);
             continue;
           }
-          await channel.writer.write(packBatch(batch));
+          await channel.writer.write(packBatch(batch.messages, batch.arrivalAtMs));
         }
         channel.outbox.shift();
-        channel.outboxMessages -= batch.length;
+        channel.outboxMessages -= batch.messages.length;
       }
     } finally {
       channel.pumping = false;

@@ -2,11 +2,12 @@
 // its peers' connections and dials one connection to each peer for what it sends. Frames are
 // binary batches, per-message deflate stays off, and a dropped connection is redialled with
 // exponential back-off. Raft tolerates loss, so messages to an unreachable peer are dropped.
+// A peer elsewhere may read another clock, so a delayed link here sends on time (no lead).
 
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import type { Message, NodeId } from '../raft/types.js';
+import type { NodeId } from '../raft/types.js';
 import type { LinkConfig } from './link-config.js';
-import { PeerTransport } from './peer-transport.js';
+import { PeerTransport, type OutgoingBatch } from './peer-transport.js';
 import { packBatch } from './batch-frame.js';
 
 /** Bytes queued on one socket before further batches are dropped (back-pressure). */
@@ -54,8 +55,9 @@ export class WsTransport extends PeerTransport {
       perMessageDeflate: false,
     });
     this.server = server;
-    server.on('connection', (socket) => {
-      socket.on('message', (data: RawData) => this.onFrame(data));
+    server.on('connection', (socket, request) => {
+      const from = String(request.headers[HELLO_HEADER] ?? '');
+      socket.on('message', (data: RawData) => this.onFrame(from, data));
       socket.on('error', () => socket.terminate());
     });
     await new Promise<void>((resolve, reject) => {
@@ -67,10 +69,10 @@ export class WsTransport extends PeerTransport {
     return typeof address === 'object' && address !== null ? address.port : this.options.port;
   }
 
-  private onFrame(data: RawData): void {
+  private onFrame(from: NodeId, data: RawData): void {
     const frame = Buffer.isBuffer(data) ? data : Buffer.concat(data as Buffer[]);
     try {
-      this.receiveFrame(frame);
+      this.receiveFrame(from, frame);
     } catch {
       // A malformed frame from a peer is dropped; Raft resends what matters.
     }
@@ -95,10 +97,10 @@ export class WsTransport extends PeerTransport {
     });
   }
 
-  protected sendBatch(peer: NodeId, batch: Message[]): void {
+  protected sendBatch(peer: NodeId, batch: OutgoingBatch): void {
     const socket = this.dialers.get(peer)?.socket;
     if (!socket || socket.readyState !== WebSocket.OPEN || socket.bufferedAmount > BUFFERED_BYTES_MAX) return;
-    socket.send(packBatch(batch), { binary: true });
+    socket.send(packBatch(batch.messages, batch.arrivalAtMs), { binary: true });
   }
 
   protected closeChannels(): void {

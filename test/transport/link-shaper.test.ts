@@ -152,3 +152,30 @@ test('on real time a 40 ms link delivers in order, never early and soon after th
   assert.ok(p50Ms < 5, `median lateness ${p50Ms} ms`);
   assert.ok(p99Ms < 25, `p99 lateness ${p99Ms} ms`);
 });
+
+test('with a lead, a message is handed on that much before its time, saying how early it is', () => {
+  const clock = new ManualClock();
+  const handed: Array<{ message: number; atMs: number; earlyByMs: number }> = [];
+  const link = new ShapedLink<number>({
+    config: { delayMs: 10 },
+    seed: 3,
+    clock,
+    leadMs: 2,
+    deliver: (message, earlyByMs) => handed.push({ message, atMs: clock.nowMs(), earlyByMs }),
+  });
+  link.send(1, 100);
+  clock.advanceTo(0.5);
+  link.send(2, 100);
+  clock.advanceTo(7.9);
+  assert.deepStrictEqual(handed, []);
+  // Message 1 is due at 10 and message 2 at 10.5: each is handed on 2 ms before.
+  clock.advanceTo(8);
+  assert.deepStrictEqual(handed, [{ message: 1, atMs: 8, earlyByMs: 2 }]);
+  clock.advanceTo(9);
+  assert.deepStrictEqual(handed[1], { message: 2, atMs: 8.5, earlyByMs: 2 });
+  // A pass-through link hands on at once, on time.
+  link.configure({ delayMs: 0 });
+  link.send(3, 100);
+  assert.deepStrictEqual(handed[2], { message: 3, atMs: 9, earlyByMs: 0 });
+  assert.throws(() => new ShapedLink<number>({ config: {}, seed: 1, leadMs: -1, deliver: () => {} }), /lead must be/);
+});
