@@ -1,9 +1,10 @@
 // A shaped, directed link on real time: messages wait in a delivery-time queue and leave when
-// due (or up to a set lead before, for a receiver that holds them), with ONE timer armed for the
-// head of the queue, so a busy link costs one timer, not one
+// due, with ONE timer armed for the head of the queue, so a busy link costs one timer, not one
 // per message, and every message already due leaves in the same turn. The timer is precise (see
 // precise-timer.ts): a message never leaves before its time, nor much after it, so a commit under
-// geo-delay costs the configured round trip and little more. A pass-through link delivers at once.
+// geo-delay costs the configured round trip and little more. With a lead, messages leave that
+// much early, saying by how much, for a receiver that holds them until their time (see
+// arrival-hold.ts). A pass-through link delivers at once.
 
 import { isPassThrough, type LinkConfig } from './link-config.js';
 import { LinkScheduler } from './link-scheduler.js';
