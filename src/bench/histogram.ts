@@ -26,8 +26,11 @@ export class LogLinearHistogram {
   private minUs = Number.POSITIVE_INFINITY;
   private maxUs = 0;
 
-  /** precisionBits 7 keeps every reported value within 0.8% of a recorded one. */
-  constructor(precisionBits = 7) {
+  /**
+   * precisionBits 10 keeps every reported value within 0.1% of a recorded one: 0.08 ms at an
+   * 80 ms round trip, fine enough to tell a commit 1 ms above its floor from one 2 ms above.
+   */
+  constructor(precisionBits = 10) {
     if (!Number.isInteger(precisionBits) || precisionBits < PRECISION_BITS_MIN || precisionBits > PRECISION_BITS_MAX) {
       throw new RangeError(`histogram precision must be an integer in [${PRECISION_BITS_MIN}, ${PRECISION_BITS_MAX}]`);
     }
