@@ -9,7 +9,8 @@ export const FAULT_USAGE = `Usage: raftyard fault [--admin URL] <command>
   kill ID [--lose-unsynced]       kill a node (optionally losing its unsynced WAL bytes)
   restart ID | pause ID | resume ID | stop ID
   link FROM TO [--delay-ms N] [--jitter-ms N] [--distribution uniform|normal|pareto]
-               [--loss P] [--duplicate P] [--reorder P] [--bandwidth-bps N] [--cut|--no-cut]
+               [--loss P] [--loss-burst-length-mean N] [--duplicate P] [--reorder P]
+               [--bandwidth-bps N] [--cut|--no-cut]
   clear-links                     every link back to pass-through
   partition A,B / C,D             cut every link between the groups
   heal                            restore every cut link
@@ -20,6 +21,7 @@ const NUMERIC_LINK_FLAGS: Record<string, string> = {
   'delay-ms': 'delayMs',
   'jitter-ms': 'jitterMs',
   loss: 'loss',
+  'loss-burst-length-mean': 'lossBurstLengthMean',
   duplicate: 'duplicate',
   reorder: 'reorder',
   'bandwidth-bps': 'bandwidthBps',
@@ -36,6 +38,7 @@ export async function faultCommand(argv: string[], io: CliIo): Promise<number> {
       'jitter-ms': { type: 'string' },
       distribution: { type: 'string' },
       loss: { type: 'string' },
+      'loss-burst-length-mean': { type: 'string' },
       duplicate: { type: 'string' },
       reorder: { type: 'string' },
       'bandwidth-bps': { type: 'string' },

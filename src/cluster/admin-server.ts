@@ -4,10 +4,11 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Cluster } from './cluster.js';
-import type { LinkConfig } from '../transport/link-config.js';
+import { PASS_THROUGH_LINK, type LinkConfig } from '../transport/link-config.js';
 
 const BODY_BYTES_MAX = 64 * 1024;
-const LINK_FIELDS = new Set(['delayMs', 'jitterMs', 'distribution', 'loss', 'lossBurstLengthMean', 'duplicate', 'reorder', 'bandwidthBps', 'cut']);
+/** Every setting a link has, named once in link-config.ts. */
+const LINK_FIELDS = new Set(Object.keys(PASS_THROUGH_LINK));
 const NODE_ACTIONS = new Set(['kill', 'restart', 'pause', 'resume', 'stop']);
 
 class HttpError extends Error {
@@ -105,13 +106,15 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
 }
 
 async function clusterReport(cluster: Cluster): Promise<unknown> {
+  // One status round to every worker, so the leader named and the nodes listed agree.
+  const nodes = await cluster.nodes();
   return {
     clusterId: cluster.manifest.clusterId,
     transport: cluster.options.transport,
     heartbeatMs: cluster.options.heartbeatMs,
     electionMs: cluster.options.electionMs,
-    leader: (await cluster.nodes()).find((n) => n.role === 'leader')?.id ?? null,
-    nodes: await cluster.nodes(),
+    leader: nodes.find((n) => n.role === 'leader')?.id ?? null,
+    nodes,
     links: cluster.links(),
   };
 }

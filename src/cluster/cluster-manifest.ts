@@ -1,10 +1,11 @@
 // The file that makes a data directory a cluster: its id, its members and their etcd-style
 // member ids, written once when the cluster is created and read back on every later start.
 
-import { readFile, writeFile, rename, mkdir } from 'node:fs/promises';
+import { readFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import hyperid from 'hyperid';
+import { writeFileAtomically } from '../wal/durable-fs.js';
 
 export interface ClusterManifest {
   clusterId: string;
@@ -63,7 +64,6 @@ export async function readManifest(dataDir: string): Promise<ClusterManifest | n
 
 export async function writeManifest(dataDir: string, manifest: ClusterManifest): Promise<void> {
   await mkdir(dataDir, { recursive: true });
-  const path = join(dataDir, MANIFEST_FILE);
-  await writeFile(`${path}.tmp`, JSON.stringify(manifest, null, 2) + '\n');
-  await rename(`${path}.tmp`, path);
+  // Durable before any member writes a WAL under it: a power cut must not leave data without its cluster.
+  await writeFileAtomically(join(dataDir, MANIFEST_FILE), [Buffer.from(JSON.stringify(manifest, null, 2) + '\n')]);
 }
