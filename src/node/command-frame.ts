@@ -5,11 +5,6 @@ const ID_BYTES_MAX = 255;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-export interface CommandFrame {
-  requestId: string;
-  command: Uint8Array;
-}
-
 export function encodeCommandFrame(requestId: string, command: Uint8Array): Uint8Array {
   const id = encoder.encode(requestId);
   if (id.length > ID_BYTES_MAX) throw new RangeError(`request id of ${id.length} bytes exceeds ${ID_BYTES_MAX}`);
@@ -20,11 +15,17 @@ export function encodeCommandFrame(requestId: string, command: Uint8Array): Uint
   return frame;
 }
 
-export function decodeCommandFrame(data: Uint8Array): CommandFrame {
+/** The command a frame carries (a view, not a copy). */
+export function frameCommand(data: Uint8Array): Uint8Array {
+  return data.subarray(1 + idLengthOf(data));
+}
+
+/** The id of the request that proposed the frame's command: only its proposer needs it. */
+export function frameRequestId(data: Uint8Array): string {
+  return decoder.decode(data.subarray(1, 1 + idLengthOf(data)));
+}
+
+function idLengthOf(data: Uint8Array): number {
   if (data.length < 1 || data.length < 1 + data[0]!) throw new RangeError('truncated command frame');
-  const idLength = data[0]!;
-  return {
-    requestId: decoder.decode(data.subarray(1, 1 + idLength)),
-    command: data.subarray(1 + idLength),
-  };
+  return data[0]!;
 }

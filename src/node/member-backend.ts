@@ -20,7 +20,7 @@ export class MemberBackend implements ApiBackend {
 
   constructor(
     private readonly config: NodeWorkerConfig,
-    private readonly node: RaftNode<unknown>,
+    private readonly node: RaftNode<ApplyResult>,
     readonly store: V2Store,
     private readonly stats: MemberStats,
   ) {
@@ -60,8 +60,8 @@ export class MemberBackend implements ApiBackend {
     return this.memberList.find((m) => m.name === leader) ?? null;
   }
 
-  async propose(request: V2Request, timeoutMs: number): Promise<ApplyResult> {
-    return (await this.node.propose(encodeV2Request(request), timeoutMs)) as ApplyResult;
+  propose(request: V2Request, timeoutMs: number): Promise<ApplyResult> {
+    return this.node.propose(encodeV2Request(request), timeoutMs);
   }
 
   linearizableRead(timeoutMs: number): Promise<void> {

@@ -6,7 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { RaftCore } from '../raft/core.js';
 import { defaultRaftConfig, Role, roleNames, type RaftRestoreState } from '../raft/types.js';
 import { WriteAheadLog } from '../wal/wal.js';
-import { V2Store, newV2Request } from '../store/index.js';
+import { V2Store, newV2Request, type ApplyResult } from '../store/index.js';
 import { PortTransport } from '../transport/port-transport.js';
 import type { PeerTransport } from '../transport/peer-transport.js';
 import { startApiServer } from '../api/index.js';
@@ -30,7 +30,7 @@ export class Member {
     private readonly post: (event: WorkerEvent) => void,
     private readonly log: NodeLogger,
     private readonly wal: WriteAheadLog,
-    private readonly node: RaftNode<unknown>,
+    private readonly node: RaftNode<ApplyResult>,
     private readonly transport: PeerTransport,
     private readonly backend: MemberBackend,
     private readonly api: { url: string; close(): Promise<void> },
@@ -51,7 +51,7 @@ export class Member {
     // An append unanswered for two election timeouts went to a follower that is gone.
     const stats = new MemberStats(config.id, config.members, 2 * config.electionMs);
     let member: Member | null = null;
-    const node = new RaftNode<unknown>({
+    const node = new RaftNode<ApplyResult>({
       core,
       wal,
       transport,

@@ -10,7 +10,7 @@ import { contextKey } from '../raft/read-index.js';
 import type { PeerTransport } from '../transport/peer-transport.js';
 import type { WriteAheadLog } from '../wal/wal.js';
 import type { NodeLogger } from './logger.js';
-import { decodeCommandFrame, encodeCommandFrame } from './command-frame.js';
+import { encodeCommandFrame, frameCommand, frameRequestId } from './command-frame.js';
 import type { StateMachine } from './state-machine.js';
 
 export type NodeErrorCode = 'timeout' | 'stopped' | 'too-busy';
@@ -273,8 +273,11 @@ export class RaftNode<Result> {
       // While entries flow, appends carry the commit index: only held-back entries go out then.
       core.sendDeferred(idle);
       this.offPathSentAtMs = nowMs;
+      this.schedule();
+    } else {
+      // Nothing sent, so nothing for drive() to do: just look again in a moment.
+      this.armDeferredSends();
     }
-    this.schedule();
   }
 
   /** A snapshot from the leader must be durable before anything written after it. */
@@ -368,8 +371,10 @@ export class RaftNode<Result> {
         this.retryLostProposals(entry.term);
         continue;
       }
-      const { requestId, command } = decodeCommandFrame(entry.data);
-      const result = this.options.stateMachine.apply(command, entry.index);
+      const result = this.options.stateMachine.apply(frameCommand(entry.data), entry.index);
+      // A member that proposed nothing (a follower, mostly) has no id to decode.
+      if (this.proposals.size === 0) continue;
+      const requestId = frameRequestId(entry.data);
       const waiter = this.proposals.get(requestId);
       if (waiter) {
         this.proposals.delete(requestId);

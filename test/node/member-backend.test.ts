@@ -9,14 +9,14 @@ import { MemberStats } from '../../src/node/member-stats.js';
 import type { NodeWorkerConfig } from '../../src/node/control-protocol.js';
 import type { RaftNode } from '../../src/node/raft-node.js';
 import { Role } from '../../src/raft/types.js';
-import { V2Store } from '../../src/store/index.js';
+import { V2Store, type ApplyResult } from '../../src/store/index.js';
 
 const MEMBER_IDS = { n1: '00000000000000a1', n2: '00000000000000a2', n3: '00000000000000a3' };
 
 function backendFor(memberIds: Record<string, string>): MemberBackend {
   const config = { id: 'n1', members: ['n1', 'n2', 'n3'], memberIds, clusterId: '00000000000000c1', requestTimeoutMs: 1000 } as unknown as NodeWorkerConfig;
   // Only the core's leader and role are read by the parts under test.
-  const node = { core: { leader: 'n2', role: Role.Follower } } as unknown as RaftNode<unknown>;
+  const node = { core: { leader: 'n2', role: Role.Follower } } as unknown as RaftNode<ApplyResult>;
   return new MemberBackend(config, node, new V2Store(), new MemberStats('n1', config.members, 400));
 }
 
