@@ -50,12 +50,14 @@ export function packBatch(batch: readonly Message[], arrivalAtMs: number = ARRIV
   return frame;
 }
 
-/** The arrival time `frame` carries; throws on a frame too short to carry one. */
+/** The arrival time `frame` carries; throws on a frame too short to carry one, or on a bad time. */
 export function frameArrivalAtMs(frame: Uint8Array): number {
   if (frame.byteLength < BATCH_HEADER_BYTES) throw new RangeError(`batch frame: ${frame.byteLength} bytes, shorter than its header`);
   // Most frames arrive at once: eight zero bytes, read without making a view.
   if ((frame[0]! | frame[1]! | frame[2]! | frame[3]! | frame[4]! | frame[5]! | frame[6]! | frame[7]!) === 0) return ARRIVE_AT_ONCE;
-  return new DataView(frame.buffer, frame.byteOffset, BATCH_HEADER_BYTES).getFloat64(0, true);
+  const arrivalAtMs = new DataView(frame.buffer, frame.byteOffset, BATCH_HEADER_BYTES).getFloat64(0, true);
+  if (!(Number.isFinite(arrivalAtMs) && (arrivalAtMs >= 0 || arrivalAtMs === CUT_NOTICE))) throw new RangeError(`batch frame: bad arrival time ${arrivalAtMs}`);
+  return arrivalAtMs;
 }
 
 /** Calls `each` with a view of every message in `frame`; throws on a malformed frame. */

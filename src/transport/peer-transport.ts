@@ -56,6 +56,9 @@ export abstract class PeerTransport {
         leadMs,
       });
       this.links.set(peer, link);
+      this.outgoing.set(peer, []);
+      // Only a link that sends ahead needs a hold at this end.
+      if (leadMs > 0) this.holds.set(peer, new ArrivalHold((frame) => this.unpack(frame), leadMs));
     });
   }
 
@@ -86,29 +89,21 @@ export abstract class PeerTransport {
     this.closed = true;
     for (const link of this.links.values()) link.close();
     for (const hold of this.holds.values()) hold.drop();
-    this.outgoing.clear();
+    for (const batches of this.outgoing.values()) batches.length = 0;
     this.closeChannels();
   }
 
   /** Takes a batch frame that arrived from `from`: hands its messages to the node when due. */
   protected receiveFrame(from: NodeId, frame: Uint8Array): void {
     if (this.closed) return;
-    const arrivalAtMs = frameArrivalAtMs(frame);
     const hold = this.holds.get(from);
-    if (arrivalAtMs === CUT_NOTICE) {
-      hold?.drop();
-      return;
-    }
-    if (arrivalAtMs === ARRIVE_AT_ONCE && (hold === undefined || hold.size === 0)) {
+    if (hold === undefined) {
       this.unpack(frame);
       return;
     }
-    if (hold !== undefined) hold.receive(frame, arrivalAtMs);
-    else if (this.peers.includes(from)) {
-      const created = new ArrivalHold((held) => this.unpack(held), this.leadMs);
-      this.holds.set(from, created);
-      created.receive(frame, arrivalAtMs);
-    } else this.unpack(frame);
+    const arrivalAtMs = frameArrivalAtMs(frame);
+    if (arrivalAtMs === CUT_NOTICE) hold.drop();
+    else hold.receive(frame, arrivalAtMs);
   }
 
   private unpack(frame: Uint8Array): void {
@@ -118,8 +113,7 @@ export abstract class PeerTransport {
 
   private queueForPeer(peer: NodeId, message: Message, earlyByMs: number): void {
     const arrivalAtMs = earlyByMs > 0 ? hrNowMs() + earlyByMs : ARRIVE_AT_ONCE;
-    let batches = this.outgoing.get(peer);
-    if (batches === undefined) this.outgoing.set(peer, (batches = []));
+    const batches = this.outgoing.get(peer)!;
     const last = batches[batches.length - 1];
     if (last !== undefined && Math.abs(last.arrivalAtMs - arrivalAtMs) <= SAME_ARRIVAL_MS) {
       last.messages.push(message);
@@ -141,9 +135,11 @@ export abstract class PeerTransport {
     this.flushScheduled = false;
     if (this.closed) return;
     for (const [peer, batches] of this.outgoing) {
+      if (batches.length === 0) continue;
+      // A channel may keep a batch (the sab outbox): the list is emptied, the batches are not reused.
       for (const batch of batches) this.sendBatch(peer, batch);
+      batches.length = 0;
     }
-    this.outgoing.clear();
   }
 
   /** Encodes `batch` as one frame (see batch-frame.ts) and moves it to `peer`. */

@@ -34,3 +34,11 @@ test('a cut notice is an empty frame; short or overrunning frames are refused', 
   const frame = packBatch([makeFullMessage(MessageType.Heartbeat)]);
   assert.throws(() => unpackBatch(frame.subarray(0, frame.byteLength - 1), () => {}), /overruns/);
 });
+
+test('a frame whose arrival time is not a time is refused, so a channel drops it', () => {
+  const frame = packBatch([makeFullMessage(MessageType.Heartbeat)]);
+  new DataView(frame.buffer).setFloat64(0, Number.NaN, true);
+  assert.throws(() => frameArrivalAtMs(frame), /bad arrival time/);
+  new DataView(frame.buffer).setFloat64(0, -5, true);
+  assert.throws(() => frameArrivalAtMs(frame), /bad arrival time/);
+});
