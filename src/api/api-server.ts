@@ -8,8 +8,8 @@ import type { AddressInfo } from 'node:net';
 import type { ApiBackend } from './api-backend.js';
 import type { ApiContext, Exchange } from './api-context.js';
 import { serveHealth, serveMachines, serveMembers, serveStats, serveVersion, MEMBERS_PREFIX } from './cluster-handlers.js';
-import { escapeGoPath, muxCleanPath, parseRequestTarget, type RequestTarget } from './go-url.js';
-import { sendBody, sendGoHttpError, sendMessageError, sendNotFound, JSON_TYPE } from './http-reply.js';
+import { escapeGoPath, muxCleanPath, parseRequestTarget } from './go-url.js';
+import { sendBadRequestTarget, sendBody, sendMessageError, sendNotFound, JSON_TYPE } from './http-reply.js';
 import { KEYS_PREFIX, serveKeys } from './keys-handler.js';
 import { readBody } from './request-body.js';
 import { ErrorCode, newV2Error, renderErrorBody } from '../store/index.js';
@@ -52,12 +52,6 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-const CORS_HEADERS: Readonly<Record<string, string>> = {
-  'Access-Control-Allow-Headers': 'accept, content-type, authorization',
-  'Access-Control-Allow-Methods': 'POST, GET, OPTIONS, PUT, DELETE',
-  'Access-Control-Allow-Origin': '*',
-};
-
 export async function startApiServer(backend: ApiBackend, options: ApiServerOptions = {}): Promise<ApiServer> {
   const ctx: ApiContext = {
     backend,
@@ -96,11 +90,7 @@ export async function startApiServer(backend: ApiBackend, options: ApiServerOpti
 
 async function handleRequest(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, bodyBytesMax: number): Promise<void> {
   const target = parseRequestTarget(req.url ?? '');
-  if (target === null) {
-    res.setHeader('Connection', 'close');
-    return sendGoHttpError(res, 400, '400 Bad Request');
-  }
-  for (const [name, value] of Object.entries(CORS_HEADERS)) res.setHeader(name, value);
+  if (target === null) return sendBadRequestTarget(res);
   if (req.method === 'OPTIONS') return sendBody(res, 200, {}, '');
   const cleanPath = muxCleanPath(target.path);
   if (cleanPath !== target.path) return redirect(req, res, cleanPath, target.rawQuery);
@@ -113,7 +103,8 @@ async function handleRequest(ctx: ApiContext, req: IncomingMessage, res: ServerR
     if (outcome.kind === 'too-large') return refuseTooLarge(res, cleanPath);
     body = outcome.text;
   }
-  await handler(ctx, { req, res, target: { ...target, path: cleanPath } satisfies RequestTarget, body });
+  // A path that was not clean has been redirected: the target's path is the clean one.
+  await handler(ctx, { req, res, target, body });
 }
 
 type Handler = (ctx: ApiContext, exchange: Exchange) => void | Promise<void>;

@@ -5,7 +5,7 @@
 
 import type { ServerResponse } from 'node:http';
 import { renderEventBody, type Watcher } from '../store/index.js';
-import { JSON_TYPE, type Headers } from './http-reply.js';
+import { JSON_TYPE, withCors, type Headers } from './http-reply.js';
 import { WATCHES_PER_CONNECTION_MAX_DEFAULT } from './watch-limits.js';
 
 /**
@@ -28,7 +28,7 @@ export interface WatchAnswer {
 
 export function serveWatch(res: ServerResponse, answer: WatchAnswer): void {
   const { watcher, stream } = answer;
-  res.writeHead(200, { ...answer.headers, 'Content-Type': JSON_TYPE, 'X-Etcd-Index': String(watcher.startIndex) });
+  res.writeHead(200, withCors({ ...answer.headers, 'Content-Type': JSON_TYPE, 'X-Etcd-Index': String(watcher.startIndex) }));
   res.flushHeaders();
   let finished = false;
   // A pipelined answer waiting behind an earlier one gets no 'close' when the client goes

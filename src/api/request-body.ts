@@ -25,7 +25,8 @@ export function readBody(req: IncomingMessage, bytesMax: number): Promise<BodyOu
       }
       chunks.push(chunk);
     });
-    req.once('end', () => settle({ kind: 'body', text: Buffer.concat(chunks).toString('utf8') }));
+    // A small body comes in one chunk: decode it where it lies rather than concatenating a copy.
+    req.once('end', () => settle({ kind: 'body', text: (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, receivedBytes)).toString('utf8') }));
     req.once('aborted', () => settle({ kind: 'aborted' }));
     req.once('error', () => settle({ kind: 'aborted' }));
   });

@@ -72,6 +72,8 @@ export class WatcherHub implements WatcherOwner {
   /** Records an event and tells the watchers of "/", of each directory above it, and of its key. */
   notify(event: V2Event): void {
     this.history.add(event);
+    // Most writes have nobody watching: no need to walk the key's directories then.
+    if (this.byPath.size === 0) return;
     const key = event.node.key;
     this.notifyWatchers(event, '/', false);
     for (let slashAt = key.indexOf('/', 1); slashAt !== -1; slashAt = key.indexOf('/', slashAt + 1)) {
