@@ -42,21 +42,34 @@ interface EscapeFailure {
 /** url.QueryUnescape (or PathUnescape with `plusIsSpace` false); a malformed escape gives Go's error. */
 export function queryUnescape(text: string, plusIsSpace = true): string | EscapeFailure {
   if (!text.includes('%') && !(plusIsSpace && text.includes('+'))) return text;
-  const bytes: number[] = [];
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit === 0x25) {
-      const hex = text.slice(i + 1, i + 3);
-      if (!/^[0-9a-fA-F]{2}$/.test(hex)) return { message: `invalid URL escape ${goQuoteAscii(text.slice(i, i + 3))}` };
-      bytes.push(parseInt(hex, 16));
-      i += 2;
-    } else if (unit === 0x2b && plusIsSpace) {
-      bytes.push(0x20);
-    } else {
-      for (const byte of Buffer.from(text[i] as string, 'utf8')) bytes.push(byte);
+  for (let at = text.indexOf('%'); at !== -1; at = text.indexOf('%', at + 3)) {
+    if (!(isHexDigit(text.charCodeAt(at + 1)) && isHexDigit(text.charCodeAt(at + 2)))) {
+      return { message: `invalid URL escape ${goQuoteAscii(text.slice(at, at + 3))}` };
     }
   }
-  return utf8.decode(Uint8Array.from(bytes));
+  // Unescape the UTF-8 bytes in place (the result is never longer): '%', '+' and hex digits are
+  // ASCII, and UTF-8 never puts an ASCII byte inside a multibyte character, so raw characters
+  // next to escapes (an emoji, say) keep all their bytes.
+  const bytes = Buffer.from(text, 'utf8');
+  let out = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i]!;
+    if (byte === 0x25) {
+      bytes[out++] = (hexValue(bytes[i + 1]!) << 4) | hexValue(bytes[i + 2]!);
+      i += 2;
+    } else {
+      bytes[out++] = byte === 0x2b && plusIsSpace ? 0x20 : byte;
+    }
+  }
+  return utf8.decode(bytes.subarray(0, out));
+}
+
+function isHexDigit(code: number): boolean {
+  return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x46) || (code >= 0x61 && code <= 0x66);
+}
+
+function hexValue(code: number): number {
+  return code <= 0x39 ? code - 0x30 : (code | 0x20) - 0x61 + 10;
 }
 
 export function isEscapeFailure(value: string | EscapeFailure): value is EscapeFailure {
