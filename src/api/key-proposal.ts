@@ -5,7 +5,7 @@
 // carries that clock reading, at which its events' TTLs are frozen.
 
 import { newV2Request, type V2Request } from '../store/index.js';
-import type { KeyRequest } from './key-request.js';
+import { safeIndexOf, type KeyRequest } from './key-request.js';
 
 const NANOS_PER_SECOND = 1_000_000_000n;
 const NANOS_PER_MS = 1_000_000n;
@@ -20,9 +20,7 @@ export function keyRequestToV2(request: KeyRequest, nowMs: number): V2Request {
     value: request.value,
     dir: request.dir,
     prevValue: request.prevValue,
-    // An index beyond 2^53 cannot match any real one; only the cause text of the refusal
-    // loses digits.
-    prevIndex: Number(request.prevIndex),
+    prevIndex: safeIndexOf(request.prevIndex),
     prevExist: request.prevExist,
     expirationMs: request.ttlSeconds === null ? null : expirationMsOf(request.ttlSeconds, nowMs),
     refresh: request.refresh,

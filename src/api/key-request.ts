@@ -108,3 +108,13 @@ function optionalBool(form: FormValues, name: string): boolean | null | 'bad' {
   if (text === undefined) return null;
   return parseGoBool(text) ?? 'bad';
 }
+
+/**
+ * An index given as a uint64, as a number: one past 2^53 becomes 2^53 - 1, which no store
+ * reaches either, so it compares (and waits) the same; only a cause text quoting it loses digits.
+ */
+export function safeIndexOf(index: bigint): number {
+  return index > MAX_SAFE_INDEX ? Number.MAX_SAFE_INTEGER : Number(index);
+}
+
+const MAX_SAFE_INDEX = BigInt(Number.MAX_SAFE_INTEGER);

@@ -10,7 +10,7 @@ import { failureCause } from './backend-call.js';
 import { mergeForms, parseMediaType, parseQuery, type ParsedForm } from './go-form.js';
 import { JSON_TYPE, sendBody, sendMethodNotAllowed, sendV2Error, type Headers } from './http-reply.js';
 import { keyRequestToV2 } from './key-proposal.js';
-import { parseKeyRequest, type KeyMethod, type KeyRequest } from './key-request.js';
+import { parseKeyRequest, safeIndexOf, type KeyMethod, type KeyRequest } from './key-request.js';
 import { serveWatch } from './key-watch.js';
 
 export const KEYS_PREFIX = '/v2/keys';
@@ -93,9 +93,7 @@ function startWatch(ctx: ApiContext, exchange: Exchange, request: KeyRequest, he
   const socket = exchange.req.socket;
   const refusal = watchLimits.acquire(socket);
   if (refusal !== null) return sendV2Error(exchange.res, newV2Error(ErrorCode.RaftInternal, refusal, 0), headers);
-  // A waitIndex past 2^53 waits for an index no store reaches, exactly like a huge uint64.
-  const sinceIndex = Number(request.waitIndex > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : request.waitIndex);
-  const watcher = backend.store.watch(request.key, request.recursive, request.stream, sinceIndex);
+  const watcher = backend.store.watch(request.key, request.recursive, request.stream, safeIndexOf(request.waitIndex));
   if (isV2Error(watcher)) {
     watchLimits.release(socket);
     return sendV2Error(exchange.res, watcher, headers);

@@ -1,6 +1,6 @@
 // The binary form of a V2Request inside a Raft entry: compact and exact. Layout: a version
-// byte, a method byte, a flag byte, then LEB128 varints (prevIndex, expirationMs if flagged,
-// timeMs) and three length-prefixed UTF-8 strings (path, value, prevValue).
+// byte, a method byte, a flag byte, then LEB128 varints (prevIndex, expirationMs if flagged:
+// its magnitude, with a flag for its sign, timeMs) and three length-prefixed UTF-8 strings (path, value, prevValue).
 
 import { V2_METHODS, type V2Method, type V2Request } from './v2-request.js';
 
@@ -16,7 +16,8 @@ const FLAG_REFRESH = 1 << 3;
 const FLAG_PREV_EXIST_SET = 1 << 4;
 const FLAG_PREV_EXIST = 1 << 5;
 const FLAG_EXPIRATION = 1 << 6;
-const FLAGS_KNOWN = (1 << 7) - 1;
+/** A huge TTL wraps like Go's int64 into an expiration before 1970 (which etcd treats as none). */
+const FLAG_EXPIRATION_NEGATIVE = 1 << 7;
 
 const VARINT_BYTES_MAX = 8; // 2^53 needs 8 groups of 7 bits.
 const encoder = new TextEncoder();
@@ -28,7 +29,7 @@ export function encodeV2Request(request: V2Request): Uint8Array {
   const strings = [request.path, request.value, request.prevValue];
   const lengths = strings.map((text) => Buffer.byteLength(text, 'utf8'));
   let size = 3 + varintSize(request.prevIndex) + varintSize(request.timeMs);
-  if (request.expirationMs !== null) size += varintSize(request.expirationMs);
+  if (request.expirationMs !== null) size += varintSize(Math.abs(request.expirationMs));
   for (const length of lengths) size += varintSize(length) + length;
   if (size > V2_REQUEST_BYTES_MAX) throw new Error(`v2 request of ${size} bytes is over ${V2_REQUEST_BYTES_MAX}`);
   const bytes = new Uint8Array(size);
@@ -36,7 +37,7 @@ export function encodeV2Request(request: V2Request): Uint8Array {
   bytes[1] = methodCode;
   bytes[2] = flagsOf(request);
   let at = writeVarint(bytes, 3, request.prevIndex);
-  if (request.expirationMs !== null) at = writeVarint(bytes, at, request.expirationMs);
+  if (request.expirationMs !== null) at = writeVarint(bytes, at, Math.abs(request.expirationMs));
   at = writeVarint(bytes, at, request.timeMs);
   strings.forEach((text, i) => {
     at = writeString(bytes, at, text, lengths[i] as number);
@@ -51,10 +52,12 @@ export function decodeV2Request(bytes: Uint8Array): V2Request {
   const method = V2_METHODS[(bytes[1] as number) - 1] as V2Method | undefined;
   if (method === undefined) throw new Error(`v2 request: unknown method code ${bytes[1]}`);
   const flags = bytes[2] as number;
-  if ((flags & ~FLAGS_KNOWN) !== 0) throw new Error(`v2 request: unknown flags ${flags}`);
+  // Every bit has a meaning now; a sign with no expiration to sign is what no encoder writes.
+  if ((flags & FLAG_EXPIRATION_NEGATIVE) !== 0 && (flags & FLAG_EXPIRATION) === 0) throw new Error(`v2 request: unknown flags ${flags} (a sign without an expiration)`);
   const reader = { bytes, at: 3 };
   const prevIndex = readVarint(reader);
-  const expirationMs = (flags & FLAG_EXPIRATION) !== 0 ? readVarint(reader) : null;
+  const expirationMagnitudeMs = (flags & FLAG_EXPIRATION) !== 0 ? readVarint(reader) : null;
+  const expirationMs = expirationMagnitudeMs !== null && (flags & FLAG_EXPIRATION_NEGATIVE) !== 0 ? -expirationMagnitudeMs : expirationMagnitudeMs;
   const timeMs = readVarint(reader);
   const path = readString(reader);
   const value = readString(reader);
@@ -83,7 +86,7 @@ function flagsOf(request: V2Request): number {
   if (request.sorted) flags |= FLAG_SORTED;
   if (request.refresh) flags |= FLAG_REFRESH;
   if (request.prevExist !== null) flags |= FLAG_PREV_EXIST_SET | (request.prevExist ? FLAG_PREV_EXIST : 0);
-  if (request.expirationMs !== null) flags |= FLAG_EXPIRATION;
+  if (request.expirationMs !== null) flags |= FLAG_EXPIRATION | (request.expirationMs < 0 ? FLAG_EXPIRATION_NEGATIVE : 0);
   return flags;
 }
 

@@ -377,8 +377,9 @@ function assertWholeNumber(value: number, what: string): void {
   if (!Number.isSafeInteger(value) || value < 0) throw new Error(`${what} must be a non-negative safe integer, got ${value}`);
 }
 
+/** An expiration may lie before 1970: a TTL past Go's int64 range wraps there, as in etcd. */
 function assertTtl(ttl: TtlOptions): void {
-  if (ttl.expireTimeMs !== null) assertWholeNumber(ttl.expireTimeMs, 'expireTimeMs');
+  if (ttl.expireTimeMs !== null && !Number.isSafeInteger(ttl.expireTimeMs)) throw new Error(`expireTimeMs must be a safe integer, got ${ttl.expireTimeMs}`);
 }
 
 /** etcd's cause for a failed compare: `[prevValue != value]`, `[prevIndex != modifiedIndex]`, or both. */

@@ -153,6 +153,11 @@ export function defineDifferentialSuite(makeRaftyard: TargetFactory): void {
         get('/c6/a', 'a=1;b=2'),
         get('/c6/a', 'value=%zz'),
         put('/c6/a', { value: 'x', prevIndex: '18446744073709551616' }),
+        // Past 2^53 but a valid uint64: no key there, so the answer names no index.
+        put('/c6/none', { value: 'x', prevIndex: '18446744073709551615' }),
+        // A TTL whose expiration wraps past Go's int64 range: etcd keeps the key, without expiry.
+        put('/c6/wrapped', { value: 'x', ttl: '9223372037' }),
+        get('/c6/wrapped'),
         { method: 'PUT', target: keys('/c6/b'), body: 'value=x', headers: { 'Content-Type': ';' } },
         { method: 'PUT', target: keys('/c6/b'), body: 'value=x', headers: { 'Content-Type': 'text' } },
         { method: 'PUT', target: keys('/c6/b'), body: 'value=x;y=1' , headers: { 'Content-Type': 'application/x-www-form-urlencoded' } },
@@ -171,6 +176,8 @@ export function defineDifferentialSuite(makeRaftyard: TargetFactory): void {
         { method: 'DELETE', target: keys('/c7/a'), body: 'prevValue=nope', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } },
         put('/c7/e', { value: 'a+b c' }),
         get('/c7/e'),
+        { method: 'PUT', target: keys('/c7/f'), body: 'value=😀+x%21', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } },
+        get('/c7/f'),
       ]);
     });
 

@@ -73,3 +73,10 @@ test('numbers that are not non-negative safe integers and oversized requests are
   const bigButFine = newV2Request({ method: 'PUT', path: '/k', value: 'é'.repeat(500_000) });
   assert.equal(decodeV2Request(encodeV2Request(bigButFine)).value, bigButFine.value);
 });
+
+test('an expiration before 1970 (a wrapped TTL) survives the trip with its sign', () => {
+  const wrapped = newV2Request({ method: 'PUT', path: '/k', value: 'v', expirationMs: -9_223_372_036_854 });
+  assert.equal(decodeV2Request(encodeV2Request(wrapped)).expirationMs, -9_223_372_036_854);
+  const ordinary = newV2Request({ method: 'PUT', path: '/k', value: 'v', expirationMs: 1_700_000_000_000 });
+  assert.equal(decodeV2Request(encodeV2Request(ordinary)).expirationMs, 1_700_000_000_000);
+});
