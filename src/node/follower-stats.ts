@@ -57,7 +57,8 @@ export class FollowerStats {
       this.succeeded(nowMs - this.inFlight[answered]!.sentAtMs);
       answered++;
     }
-    this.inFlight = this.inFlight.slice(answered);
+    // In place: an answer that acknowledges nothing new (most do, under load) costs no copy.
+    if (answered > 0) this.inFlight.splice(0, answered);
   }
 
   /** This member stopped leading: answers to its appends will not be counted. */
@@ -106,7 +107,7 @@ export class FollowerStats {
   }
 
   private dropOldest(count: number): void {
-    this.inFlight = this.inFlight.slice(count);
+    this.inFlight.splice(0, count);
     this.failCount += count;
   }
 }

@@ -96,8 +96,8 @@ export class RaftNode<Result> {
   private duties: PersistDuty[] = [];
   private dutiesHead = 0;
   private lastSyncedWriteSeq = 0;
-  private syncInFlight = false;
-  private syncWanted = false;
+  /** The WAL's answer to the last sync asked for: its group commit hands one promise to every request a flush covers. */
+  private awaitedSync: Promise<number> | null = null;
   private driveScheduled = false;
   /** A received snapshot is being saved; the loop waits for it before writing anything else. */
   private installingSnapshot = false;
@@ -322,20 +322,17 @@ export class RaftNode<Result> {
     this.maybeSnapshot();
   }
 
+  /**
+   * Asks the WAL to make every write so far durable. Its group commit runs one flush at a time and
+   * gives every request that the same flush serves the same promise: one callback per flush.
+   */
   private requestSync(): void {
-    if (this.syncInFlight) {
-      this.syncWanted = true;
-      return;
-    }
-    this.syncInFlight = true;
-    this.options.wal.sync().then(
+    const sync = this.options.wal.sync();
+    if (sync === this.awaitedSync) return;
+    this.awaitedSync = sync;
+    sync.then(
       (durableSeq) => {
-        this.syncInFlight = false;
         this.releaseDuties(durableSeq);
-        if (this.syncWanted) {
-          this.syncWanted = false;
-          this.requestSync();
-        }
         this.schedule();
       },
       (error: Error) => this.fail(error),
