@@ -5,6 +5,7 @@ import { Bench } from 'tinybench';
 import type { Message } from '../src/raft/types.js';
 import { decodeMessage, encodeMessage, encodeMessageInto, encodedSize } from '../src/transport/message-codec.js';
 import { makeAppend, makeHeartbeat } from '../test/transport/message-fixtures.js';
+import { taskRows } from './tinybench-table.js';
 
 function addShape(bench: Bench, name: string, message: Message): void {
   const encoded = encodeMessage(message);
@@ -26,15 +27,4 @@ addShape(bench, 'append 64x256B', makeAppend());
 addShape(bench, 'heartbeat', makeHeartbeat());
 await bench.run();
 console.log(`${bench.name}: append ${encodeMessage(makeAppend()).byteLength} bytes, heartbeat ${encodeMessage(makeHeartbeat()).byteLength} bytes`);
-console.table(
-  bench.tasks.map((task) => {
-    const result = task.result;
-    if (result === undefined || !('latency' in result)) throw new Error(`task ${task.name} has no result`);
-    return {
-      task: task.name,
-      'mean µs': (result.latency.mean * 1000).toFixed(3),
-      'p99 µs': (result.latency.p99! * 1000).toFixed(3),
-      'ops/s': Math.round(result.throughput.mean),
-    };
-  }),
-);
+console.table(taskRows(bench));

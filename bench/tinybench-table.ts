@@ -1,4 +1,4 @@
-// One table format for tinybench results (the store and transport micro-benchmarks): a task
+// One table format for tinybench results (every micro-benchmark): a task
 // that did not complete stops the benchmark, because a table with a hole in it would mislead.
 
 import type { Bench, Task } from 'tinybench';
