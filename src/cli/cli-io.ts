@@ -14,6 +14,11 @@ export function integerOption(text: string | undefined, name: string, fallback: 
   return value;
 }
 
+/** Parses a non-negative integer option, or undefined when it is not given (a default applies later). */
+export function optionalIntegerOption(text: string | undefined, name: string): number | undefined {
+  return text === undefined ? undefined : integerOption(text, name, 0);
+}
+
 /** Parses `a=x,b=y` into a record. */
 export function pairsOption(text: string | undefined, name: string): Record<string, string> {
   const result: Record<string, string> = {};
@@ -24,4 +29,17 @@ export function pairsOption(text: string | undefined, name: string): Record<stri
     result[pair.slice(0, at)] = pair.slice(at + 1);
   }
   return result;
+}
+
+/** Resolves at the first SIGINT or SIGTERM, then stops listening for them. */
+export function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    process.on('SIGINT', done);
+    process.on('SIGTERM', done);
+  });
 }

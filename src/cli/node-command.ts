@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { Member } from '../node/member.js';
 import { PAUSE_FLAG_BYTES, type MemberInfo, type NodeWorkerConfig } from '../node/control-protocol.js';
 import { derivedManifest } from '../cluster/cluster-manifest.js';
-import { SNAPSHOT_EVERY_ENTRIES_DEFAULT } from '../cluster/cluster-options.js';
+import { resolveClusterOptions } from '../cluster/cluster-options.js';
 import { SYNCED_POSITION_SLOTS } from '../wal/power-cut.js';
-import { integerOption, pairsOption, type CliIo } from './cli-io.js';
+import { integerOption, optionalIntegerOption, pairsOption, waitForSignal, type CliIo } from './cli-io.js';
 
 export const NODE_USAGE = `Usage: raftyard node --id ID --peers ID=ws://HOST:PORT,... --peer-port P [options]
   --id ID              this member's name, e.g. n2
@@ -52,6 +52,11 @@ export async function nodeCommand(argv: string[], io: CliIo): Promise<number> {
   const host = values.host ?? '127.0.0.1';
   const peerPort = integerOption(values['peer-port'], 'peer-port', 0);
   const manifest = derivedManifest([id, ...Object.keys(peers)], values['cluster-token'] ?? 'raftyard', 'ws');
+  // The embedded cluster's defaults and checks (an election timeout of at least two heartbeats).
+  const resolved = resolveClusterOptions(
+    { transport: 'ws', heartbeatMs: optionalIntegerOption(values['heartbeat-ms'], 'heartbeat-ms'), electionMs: optionalIntegerOption(values['election-ms'], 'election-ms') },
+    manifest.members.map((m) => m.id),
+  );
   const config: NodeWorkerConfig = {
     id,
     members: manifest.members.map((m) => m.id),
@@ -65,15 +70,15 @@ export async function nodeCommand(argv: string[], io: CliIo): Promise<number> {
     sabLinks: {},
     wsPeers: peers,
     wsPort: peerPort,
-    heartbeatMs: integerOption(values['heartbeat-ms'], 'heartbeat-ms', 50),
-    electionMs: integerOption(values['election-ms'], 'election-ms', 500),
+    heartbeatMs: resolved.heartbeatMs,
+    electionMs: resolved.electionMs,
     seed: Date.now() >>> 0,
     logLevel: values['log-level'] ?? 'info',
     links: {},
-    syncMode: 'auto',
+    syncMode: resolved.syncMode,
     walSegmentBytes: 64 * 1024 * 1024,
-    snapshotEveryEntries: SNAPSHOT_EVERY_ENTRIES_DEFAULT,
-    requestTimeoutMs: 5000,
+    snapshotEveryEntries: resolved.snapshotEveryEntries,
+    requestTimeoutMs: resolved.requestTimeoutMs,
     pauseFlag: new SharedArrayBuffer(PAUSE_FLAG_BYTES),
     syncedPosition: new SharedArrayBuffer(8 * SYNCED_POSITION_SLOTS),
     campaignOnStart: values.campaign ?? false,
@@ -81,7 +86,6 @@ export async function nodeCommand(argv: string[], io: CliIo): Promise<number> {
   const clientUrls = pairsOption(values['client-urls'], 'client-urls');
   let member: Member | null = null;
   const failed = new Promise<string>((resolve) => {
-    member = null;
     void Member.start(config, (event) => {
       if (event.type === 'listening') clientUrls[id] = event.clientUrl;
       if (event.type === 'fatal') resolve(event.message);
@@ -104,11 +108,4 @@ export async function nodeCommand(argv: string[], io: CliIo): Promise<number> {
     return 1;
   }
   return 0;
-}
-
-function waitForSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
 }

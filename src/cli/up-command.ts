@@ -8,7 +8,7 @@ import { Cluster } from '../cluster/cluster.js';
 import { startAdminServer } from '../cluster/admin-server.js';
 import type { TransportKind } from '../transport/peer-transport.js';
 import { parseSyncMode } from '../wal/disk-io.js';
-import { integerOption, type CliIo } from './cli-io.js';
+import { integerOption, optionalIntegerOption, waitForSignal, type CliIo } from './cli-io.js';
 
 export const UP_USAGE = `Usage: raftyard up [options]
   --nodes N            members n1..nN (default 3)
@@ -57,15 +57,15 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
   if (transport && !['port', 'sab', 'ws'].includes(transport)) throw new RangeError(`--transport must be port, sab or ws`);
   const syncMode = values['sync-mode'];
   const cluster = await Cluster.start({
-    nodes: values.nodes === undefined ? undefined : integerOption(values.nodes, 'nodes', 3),
+    nodes: optionalIntegerOption(values.nodes, 'nodes'),
     port,
     host: values.host,
     dataDir: values['data-dir'],
     transport,
-    heartbeatMs: values['heartbeat-ms'] === undefined ? undefined : integerOption(values['heartbeat-ms'], 'heartbeat-ms', 0),
-    electionMs: values['election-ms'] === undefined ? undefined : integerOption(values['election-ms'], 'election-ms', 0),
+    heartbeatMs: optionalIntegerOption(values['heartbeat-ms'], 'heartbeat-ms'),
+    electionMs: optionalIntegerOption(values['election-ms'], 'election-ms'),
     geo: values.geo,
-    seed: values.seed === undefined ? undefined : integerOption(values.seed, 'seed', 1),
+    seed: optionalIntegerOption(values.seed, 'seed'),
     syncMode: syncMode === undefined ? undefined : parseSyncMode(syncMode),
     logLevel,
   });
@@ -97,16 +97,4 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
   await admin.close();
   await cluster.stop();
   return 0;
-}
-
-function waitForSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      resolve();
-    };
-    process.on('SIGINT', done);
-    process.on('SIGTERM', done);
-  });
 }

@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nodeCommand } from '../../src/cli/node-command.js';
 import { freePort } from '../../src/cluster/free-port.js';
 import { eventually, getKey, putKey } from './http-helpers.js';
 import { stopChild } from '../support/real-etcd.js';
@@ -42,4 +43,10 @@ test('three raftyard node processes connected over ws elect a leader and replica
     await Promise.all(children.map((child) => stopChild(child)));
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test('raftyard node refuses an election timeout shorter than two heartbeats, as the embedded cluster does', async () => {
+  const io = { stdout: { write: () => true }, stderr: { write: () => true }, env: {} };
+  const argv = ['--id', 'n1', '--peers', 'n2=ws://127.0.0.1:1', '--peer-port', '1', '--heartbeat-ms', '500', '--election-ms', '100'];
+  await assert.rejects(nodeCommand(argv, io), /electionMs \(100\) must be at least twice heartbeatMs \(500\)/);
 });
