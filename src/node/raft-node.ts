@@ -43,8 +43,6 @@ export interface RaftNodeOptions<Result> {
   /** Applied entries between two snapshots (the log is compacted at each). */
   snapshotEveryEntries: number;
   logger: NodeLogger;
-  /** Requests waiting for an answer at the most; more are refused (back-pressure). */
-  pendingRequestsMax?: number;
   onRoleChange?(role: Role, leader: string, term: number): void;
   onFatal?(error: Error): void;
   observer?: MessageObserver;
@@ -68,7 +66,8 @@ interface PersistDuty {
   term: number;
 }
 
-const PENDING_REQUESTS_MAX_DEFAULT = 100_000;
+/** Requests waiting for an answer at the most; more are refused (back-pressure). */
+const PENDING_REQUESTS_MAX = 100_000;
 /**
  * How often a leader looks at what it held back: a new commit index, which the next append
  * carries under load (when writes stop, followers apply within about this long), and entries
@@ -186,7 +185,7 @@ export class RaftNode<Result> {
     attempt: () => ProposeError | null,
   ): Promise<T> {
     if (this.stopped) return Promise.reject(new NodeError('stopped', 'node stopped'));
-    if (this.proposals.size + this.reads.size >= (this.options.pendingRequestsMax ?? PENDING_REQUESTS_MAX_DEFAULT)) {
+    if (this.proposals.size + this.reads.size >= PENDING_REQUESTS_MAX) {
       return Promise.reject(new NodeError('too-busy', 'too many pending requests'));
     }
     return new Promise<T>((resolve, reject) => {

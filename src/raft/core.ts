@@ -309,18 +309,17 @@ export class RaftCore {
     this.deferredPeers.clear();
     if (this.currentRole !== Role.Leader) return;
     for (const id of this.tracker.voters) {
-      if (id === this.id) continue;
-      let sent = false;
-      while (this.sendAppend(id, false)) sent = true;
-      if (!sent && idle && this.commitNoticeOwed(id)) this.sendAppend(id, true);
+      if (id !== this.id) this.drainTo(id, idle && this.commitNoticeOwed(id));
     }
   }
 
-  /** The transport could not reach `to`: stop streaming to it until it answers again. */
-  reportUnreachable(to: NodeId): void {
-    const pr = this.tracker.progress.get(to);
-    if (this.currentRole === Role.Leader && pr?.state === ReplicationState.Replicate) pr.becomeProbe();
+  /** Sends `to` every entry it may have now; with none to send, an empty append when a commit notice is owed. */
+  private drainTo(to: NodeId, noticeOwed: boolean): void {
+    let sent = false;
+    while (this.sendAppend(to, false)) sent = true;
+    if (!sent && noticeOwed) this.sendAppend(to, true);
   }
+
 
   // ---- Outputs ---------------------------------------------------------------------------
 
@@ -773,9 +772,7 @@ export class RaftCore {
           this.deferredPeers.add(to);
           continue;
         }
-        let sent = false;
-        while (this.sendAppend(to, false)) sent = true;
-        if (!sent && this.awaitsOwnCommit(to)) this.sendAppend(to, true);
+        this.drainTo(to, this.awaitsOwnCommit(to));
       }
     }
     this.appendsDue.clear();

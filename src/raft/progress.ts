@@ -12,8 +12,6 @@ export const enum ReplicationState {
   Snapshot = 2,
 }
 
-export const replicationStateNames = ['probe', 'replicate', 'snapshot'] as const;
-
 export class Progress {
   /** Highest index known to match the leader's log. Invariant: 0 <= match < next. */
   match = 0;

@@ -25,10 +25,6 @@ export class ReadIndexQueue {
 
   constructor(private readonly requestsMax: number) {}
 
-  get size(): number {
-    return this.order.length;
-  }
-
   /** Adds a request; false when the queue is full or the context is already pending. */
   add(read: PendingRead): boolean {
     const key = contextKey(read.context);
