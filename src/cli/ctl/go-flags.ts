@@ -3,6 +3,8 @@
 // non-flag or `--`, and the same error texts. Command flags written after the positional
 // arguments are moved in front first, as urfave/cli does.
 
+import { parseGoBool } from '../../api/go-form.js';
+
 export type FlagKind = 'bool' | 'int' | 'string' | 'duration';
 
 export interface FlagSpec {
@@ -152,7 +154,7 @@ function convert(spec: FlagSpec, name: string, text: string | undefined): FlagVa
     case 'bool': {
       if (text === undefined) return true;
       const value = parseGoBool(text);
-      if (value === undefined) throw new FlagError(`invalid boolean value ${goQuote(text)} for -${name}: parse error`);
+      if (value === null) throw new FlagError(`invalid boolean value ${percentQ(text)} for -${name}: parse error`);
       return value;
     }
     case 'int':
@@ -165,16 +167,9 @@ function convert(spec: FlagSpec, name: string, text: string | undefined): FlagVa
 }
 
 function checked(result: number | 'syntax' | 'range', name: string, text: string): number {
-  if (result === 'syntax') throw new FlagError(`invalid value ${goQuote(text)} for flag -${name}: parse error`);
-  if (result === 'range') throw new FlagError(`invalid value ${goQuote(text)} for flag -${name}: value out of range`);
+  if (result === 'syntax') throw new FlagError(`invalid value ${percentQ(text)} for flag -${name}: parse error`);
+  if (result === 'range') throw new FlagError(`invalid value ${percentQ(text)} for flag -${name}: value out of range`);
   return result;
-}
-
-/** strconv.ParseBool. */
-export function parseGoBool(text: string): boolean | undefined {
-  if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(text)) return true;
-  if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(text)) return false;
-  return undefined;
 }
 
 /** strconv.ParseInt(text, 0, 64): decimal, 0x, 0o, 0b or a leading-0 octal, with a sign. */
@@ -204,7 +199,7 @@ export function parseGoDurationMs(text: string): number | 'syntax' {
   return match[1] === '-' ? -totalMs : totalMs;
 }
 
-/** Go's %q for the printable strings users type. */
-export function goQuote(text: string): string {
+/** Go's %q for the printable strings users type (not JSON quoting: see store/go-json's goQuote). */
+function percentQ(text: string): string {
   return JSON.stringify(text);
 }

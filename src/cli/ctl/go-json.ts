@@ -3,6 +3,7 @@
 // an always present `value`, and Go's escaping of <, >, &, U+2028 and U+2029.
 
 import type { V2Node, V2Response } from '../../client/index.js';
+import { goQuote } from '../../store/go-json.js';
 
 /** json.Marshal of client.Response {action, node, prevNode}. */
 export function goResponseJson(response: V2Response): string {
@@ -11,7 +12,7 @@ export function goResponseJson(response: V2Response): string {
 }
 
 /** json.Marshal of client.Node: key, dir (omitempty), value, nodes, indexes, expiration, ttl. */
-export function goNodeJson(node: V2Node): string {
+function goNodeJson(node: V2Node): string {
   const parts = [`"key":${goString(node.key ?? '')}`];
   if (node.dir) parts.push('"dir":true');
   parts.push(`"value":${goString(node.value ?? '')}`);
@@ -22,18 +23,10 @@ export function goNodeJson(node: V2Node): string {
   return `{${parts.join(',')}}`;
 }
 
-const SHORT_ESCAPES: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-
-/** A Go-encoded JSON string: control characters as \u00XX, HTML-sensitive ones escaped. */
-export function goString(text: string): string {
-  let out = '"';
-  for (const char of text) {
-    const short = SHORT_ESCAPES[char];
-    const code = char.codePointAt(0)!;
-    if (short !== undefined) out += short;
-    else if (code < 0x20 || char === '<' || char === '>' || char === '&' || code === 0x2028 || code === 0x2029) {
-      out += `\\u${code.toString(16).padStart(4, '0')}`;
-    } else out += char;
-  }
-  return `${out}"`;
+/**
+ * A Go-encoded JSON string, as the store's encoder writes them (goQuote); etcdctl's value is
+ * already well-formed UTF-8, so a lone surrogate here prints as the replacement character.
+ */
+function goString(text: string): string {
+  return goQuote(text.toWellFormed());
 }
