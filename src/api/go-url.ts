@@ -3,6 +3,7 @@
 // unclean path is redirected to the clean one), and the path escaping of the redirect URL.
 
 import { isEscapeFailure, queryUnescape } from './go-form.js';
+import { cleanRootedPath } from '../util/clean-path.js';
 
 export interface RequestTarget {
   /** The decoded path (Go's URL.Path). */
@@ -20,17 +21,6 @@ export function parseRequestTarget(rawTarget: string): RequestTarget | null {
   const path = queryUnescape(rawPath, false);
   if (isEscapeFailure(path)) return null;
   return { path, rawQuery };
-}
-
-/** path.Clean of a rooted path: no empty or `.` segments, `..` resolved, no trailing slash. */
-export function cleanRootedPath(path: string): string {
-  const kept: string[] = [];
-  for (const segment of path.split('/')) {
-    if (segment === '' || segment === '.') continue;
-    if (segment === '..') kept.pop();
-    else kept.push(segment);
-  }
-  return '/' + kept.join('/');
 }
 
 /** ServeMux's cleanPath: path.Clean, keeping one trailing slash if the path had one. */

@@ -1,21 +1,12 @@
 // Builds /v2/keys request paths: cleans the key as etcd's Go client does (path.Clean, but a
 // trailing slash survives) and percent-encodes each segment.
 
-/** Go's path.Clean for absolute paths: no empty, "." or ".." segments. */
-export function cleanAbsolutePath(path: string): string {
-  const segments: string[] = [];
-  for (const segment of path.split('/')) {
-    if (segment === '' || segment === '.') continue;
-    if (segment === '..') segments.pop();
-    else segments.push(segment);
-  }
-  return `/${segments.join('/')}`;
-}
+import { cleanRootedPath } from '../util/clean-path.js';
 
 /** The request path of `key` under `prefix` (e.g. "/v2/keys"), without the query. */
 export function keysPath(prefix: string, key: string): string {
   const joined = key === '' || key.startsWith('/') ? `${prefix}${key}` : `${prefix}/${key}`;
-  const cleaned = cleanAbsolutePath(joined);
+  const cleaned = cleanRootedPath(joined);
   const keepSlash = joined.endsWith('/') && cleaned !== '/';
   const encoded = cleaned.split('/').map(encodeSegment).join('/');
   return keepSlash ? `${encoded}/` : encoded;

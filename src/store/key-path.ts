@@ -2,40 +2,13 @@
 // path into its parent and last segment, the hidden-name rule (a last segment starting with
 // "_"), and the order Go uses when it sorts keys (byte order of their UTF-8 encoding).
 
+import { cleanRootedPath } from '../util/clean-path.js';
+
 /** The path of the root directory; it is read only. */
 export const ROOT_PATH = '/';
 
 /** Cleans `key` as etcd does with path.Clean(path.Join("/", key)): `//a/../b/` is `/b`. */
-export function cleanKey(key: string): string {
-  // Keys usually arrive clean (the HTTP layer and the store itself clean them first).
-  if (isClean(key)) return key;
-  const kept: string[] = [];
-  for (const segment of key.split('/')) {
-    if (segment === '' || segment === '.') continue;
-    if (segment === '..') {
-      // A rooted path cannot climb above the root, so a leading ".." is dropped.
-      kept.pop();
-      continue;
-    }
-    kept.push(segment);
-  }
-  return '/' + kept.join('/');
-}
-
-/** Whether `key` is already rooted and free of empty, "." and ".." segments and of a trailing "/". */
-function isClean(key: string): boolean {
-  if (key.charCodeAt(0) !== 0x2f) return false;
-  let segmentStart = 1;
-  for (let at = 1; at <= key.length; at++) {
-    if (at < key.length && key.charCodeAt(at) !== 0x2f) continue;
-    const length = at - segmentStart;
-    const dotAt = key.charCodeAt(segmentStart) === 0x2e;
-    if (length === 0) return key.length === 1;
-    if (dotAt && (length === 1 || (length === 2 && key.charCodeAt(segmentStart + 1) === 0x2e))) return false;
-    segmentStart = at + 1;
-  }
-  return true;
-}
+export const cleanKey = cleanRootedPath;
 
 /** The segments of a clean path, root first excluded: `/a/b` gives ["a", "b"]. */
 export function keySegments(cleanPath: string): string[] {

@@ -2,11 +2,12 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cleanAbsolutePath, keysPath } from '../../src/client/key-path.js';
+import { keysPath } from '../../src/client/key-path.js';
+import { cleanRootedPath } from '../../src/util/clean-path.js';
 
 test('keys are cleaned like path.Clean, keeping a trailing slash', () => {
-  assert.equal(cleanAbsolutePath('//a/./b/../c'), '/a/c');
-  assert.equal(cleanAbsolutePath('/../..'), '/');
+  assert.equal(cleanRootedPath('//a/./b/../c'), '/a/c');
+  assert.equal(cleanRootedPath('/../..'), '/');
   assert.equal(keysPath('/v2/keys', 'a//b/'), '/v2/keys/a/b/');
   assert.equal(keysPath('/v2/keys', '/'), '/v2/keys/');
   assert.equal(keysPath('/v2/keys', ''), '/v2/keys');
