@@ -50,7 +50,8 @@ export async function performOperation(transport: HttpTransport, config: ChaosCl
   const signal = AbortSignal.timeout(config.timeoutMs);
   try {
     const answer = await transport.open(config.endpoint, exchangeOf(input, config.quorumReads), {
-      headerTimeoutMs: config.timeoutMs,
+      // The signal already bounds the wait for headers and body: no second timer.
+      headerTimeoutMs: 0,
       signal,
     });
     const body = await transport.readBody(config.endpoint, answer, ANSWER_BYTES_MAX, signal);

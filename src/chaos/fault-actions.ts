@@ -57,8 +57,6 @@ async function restartAll(cluster: Cluster, ids: readonly NodeId[]): Promise<voi
 }
 
 async function shapeEveryLink(cluster: Cluster, config: Partial<LinkConfig>): Promise<AppliedFault> {
-  for (const from of cluster.ids) {
-    for (const to of cluster.ids) if (from !== to) await cluster.link(from, to).set(config);
-  }
+  await cluster.setEveryLink(config);
   return { targets: cluster.ids, recover: () => cluster.clearLinks() };
 }

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NodeId } from '../raft/types.js';
 import { mergeLinkConfig, PASS_THROUGH_LINK, type LinkConfig } from '../transport/link-config.js';
-import { partitionCuts } from '../transport/partitions.js';
+import { allLinks, partitionCuts } from '../transport/partitions.js';
 import { createSabLinkPair, type SabLinkBuffers } from '../transport/sab-transport.js';
 import type { MemberInfo, NodeStatusReport, NodeWorkerConfig } from '../node/control-protocol.js';
 import { freePort } from './free-port.js';
@@ -340,11 +340,7 @@ export class Cluster extends EventEmitter<ClusterEvents> {
   async partition(groups: NodeId[][]): Promise<void> {
     for (const group of groups) for (const id of group) this.handle(id);
     const cuts = new Set(partitionCuts(this.ids, groups).map((l) => linkKeyOf(l.from, l.to)));
-    for (const from of this.ids) {
-      for (const to of this.ids) {
-        if (from !== to) await this.link(from, to).set({ cut: cuts.has(linkKeyOf(from, to)) });
-      }
-    }
+    for (const { from, to } of allLinks(this.ids)) await this.link(from, to).set({ cut: cuts.has(linkKeyOf(from, to)) });
     this.emit('fault', 'partition', { groups });
   }
 
@@ -355,14 +351,18 @@ export class Cluster extends EventEmitter<ClusterEvents> {
 
   /** Restores every cut link (delays and other shaping stay). */
   async heal(): Promise<void> {
-    for (const from of this.ids) for (const to of this.ids) if (from !== to) await this.link(from, to).set({ cut: false });
+    await this.setEveryLink({ cut: false });
     this.emit('fault', 'heal', {});
   }
 
   /** Resets every link to pass-through (no delay, no loss, no cuts). */
   async clearLinks(): Promise<void> {
-    const passThrough: Partial<LinkConfig> = { ...PASS_THROUGH_LINK };
-    for (const from of this.ids) for (const to of this.ids) if (from !== to) await this.link(from, to).set(passThrough);
+    await this.setEveryLink({ ...PASS_THROUGH_LINK });
+  }
+
+  /** Applies `config` to every directed link (the settings it leaves out stay as they are). */
+  async setEveryLink(config: Partial<LinkConfig>): Promise<void> {
+    for (const { from, to } of allLinks(this.ids)) await this.link(from, to).set(config);
   }
 
   link(from: NodeId, to: NodeId): LinkHandle {
@@ -390,13 +390,7 @@ export class Cluster extends EventEmitter<ClusterEvents> {
 
   /** Every directed link's shaping as last set. */
   links(): { from: NodeId; to: NodeId; config: Partial<LinkConfig> }[] {
-    const result: { from: NodeId; to: NodeId; config: Partial<LinkConfig> }[] = [];
-    for (const from of this.ids) {
-      for (const to of this.ids) {
-        if (from !== to) result.push({ from, to, config: { ...this.linkConfigs.get(linkKeyOf(from, to)) } });
-      }
-    }
-    return result;
+    return allLinks(this.ids).map(({ from, to }) => ({ from, to, config: { ...this.linkConfigs.get(linkKeyOf(from, to)) } }));
   }
 
   async transferLeadership(to: NodeId): Promise<void> {

@@ -105,6 +105,9 @@ test('a partitioned leader loses its leadership to the majority; after heal all 
     await cluster.heal();
     await eventually(async () => (await getKey(cluster.endpoint(oldLeader), 'majority')).status === 200, 5000, 'healed node catches up');
     assert.equal((await getKey(cluster.endpoint(oldLeader), 'minority', true)).status, 404);
+    await cluster.setEveryLink({ delayMs: 2 });
+    assert.ok(cluster.links().every((l) => l.config.delayMs === 2 && l.config.cut === false), 'every link shaped, cuts healed');
+    assert.equal((await putKey(cluster.endpoint(await cluster.leader()), 'delayed', 'd')).status, 201);
   } finally {
     await cluster.stop();
   }
