@@ -13,7 +13,7 @@ export const MEMBERS_PREFIX = '/v2/members';
 /** etcd's health check gives its quorum read one second. */
 const HEALTH_READ_TIMEOUT_MS = 1000;
 
-export function memberJson(member: MemberView): string {
+function memberJson(member: MemberView): string {
   return goJsonValue({ id: goMemberId(member.id), name: member.name, peerURLs: member.peerURLs, clientURLs: member.clientURLs });
 }
 

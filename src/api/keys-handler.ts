@@ -46,7 +46,7 @@ export async function serveKeys(ctx: ApiContext, exchange: Exchange): Promise<vo
 }
 
 /** Go's ParseForm: the urlencoded body of a PUT or POST first, then the query string. */
-export function keyForm(method: string, rawQuery: string, contentType: string | undefined, body: string): ParsedForm {
+function keyForm(method: string, rawQuery: string, contentType: string | undefined, body: string): ParsedForm {
   const values = new Map<string, string[]>();
   let error: string | null = null;
   if (method === 'PUT' || method === 'POST') {

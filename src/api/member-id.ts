@@ -15,7 +15,7 @@ export function parseMemberId(text: string): bigint | null {
   return BigInt('0x' + text);
 }
 
-export function compareMemberIds(a: string, b: string): number {
+function compareMemberIds(a: string, b: string): number {
   const left = BigInt('0x' + a);
   const right = BigInt('0x' + b);
   return left < right ? -1 : left > right ? 1 : 0;

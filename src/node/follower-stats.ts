@@ -7,7 +7,7 @@
 import { MessageType, type Message } from '../raft/types.js';
 
 /** Appends awaiting an answer, per follower, at the most; beyond, the oldest counts as failed. */
-export const APPENDS_IN_FLIGHT_MAX = 1024;
+const APPENDS_IN_FLIGHT_MAX = 1024;
 
 interface SentAppend {
   /** The index the append's entries follow (a rejection names it). */

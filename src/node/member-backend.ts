@@ -9,7 +9,7 @@ import type { MemberInfo, NodeWorkerConfig } from './control-protocol.js';
 import type { MemberStats } from './member-stats.js';
 import type { RaftNode } from './raft-node.js';
 
-export const SERVER_VERSION = { etcdserver: '3.4.23', etcdcluster: '3.4.0' };
+const SERVER_VERSION = { etcdserver: '3.4.23', etcdcluster: '3.4.0' };
 
 const MEMBER_ID = /^[0-9a-f]{16}$/;
 

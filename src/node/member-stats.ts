@@ -15,7 +15,7 @@ import { RateWindow } from './rate-window.js';
 export type MemberIdOf = (node: NodeId) => string;
 
 /** A wall clock with sub-millisecond resolution, for latencies and uptimes. */
-export function preciseNowMs(): number {
+function preciseNowMs(): number {
   return performance.timeOrigin + performance.now();
 }
 

@@ -13,7 +13,7 @@ import type { NodeLogger } from './logger.js';
 import { encodeCommandFrame, frameCommand, frameRequestId } from './command-frame.js';
 import type { StateMachine } from './state-machine.js';
 
-export type NodeErrorCode = 'timeout' | 'stopped' | 'too-busy';
+type NodeErrorCode = 'timeout' | 'stopped' | 'too-busy';
 
 /** Why a request could not be served; the API turns these into etcd errors. */
 export class NodeError extends Error {

@@ -4,7 +4,7 @@
 import { Progress } from './progress.js';
 import type { NodeId } from './types.js';
 
-export type VoteOutcome = 'won' | 'lost' | 'pending';
+type VoteOutcome = 'won' | 'lost' | 'pending';
 
 export class Tracker {
   readonly progress = new Map<NodeId, Progress>();

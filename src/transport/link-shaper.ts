@@ -49,7 +49,7 @@ export interface LinkStats {
   overflowed: number;
 }
 
-export const QUEUE_MESSAGES_MAX_DEFAULT = 10_000;
+const QUEUE_MESSAGES_MAX_DEFAULT = 10_000;
 
 export class ShapedLink<T> {
   private readonly scheduler: LinkScheduler;

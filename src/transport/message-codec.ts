@@ -16,7 +16,7 @@ const NODE_ID_BYTES_MAX = 64;
 /** Voters named by one snapshot. */
 const VOTERS_MAX = 255;
 /** An upper bound on one encoded message, so a garbage length can never ask for more. */
-export const MESSAGE_BYTES_MAX = 1 << 30;
+const MESSAGE_BYTES_MAX = 1 << 30;
 
 const FLAG_REJECT = 1;
 const FLAG_SNAPSHOT = 2;

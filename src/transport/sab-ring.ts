@@ -6,7 +6,7 @@
 /** Control words, 64 bytes apart so the two sides never share a cache line. */
 const WRITE_POSITION = 0;
 const READ_POSITION = 16;
-export const RING_HEADER_BYTES = 128;
+const RING_HEADER_BYTES = 128;
 
 const CHUNK_HEADER_BYTES = 4;
 /** Header flag: more chunks of the same record follow this one. */
@@ -15,10 +15,10 @@ const FLAG_MORE = 0x4000_0000;
 const FLAG_PAD = 0x8000_0000;
 const LENGTH_MASK = 0x3fff_ffff;
 
-export const RING_CAPACITY_BYTES_MIN = 64;
-export const RING_CAPACITY_BYTES_MAX = 1 << 30;
+const RING_CAPACITY_BYTES_MIN = 64;
+const RING_CAPACITY_BYTES_MAX = 1 << 30;
 /** The largest record a reader assembles unless told otherwise. */
-export const RECORD_BYTES_MAX_DEFAULT = 64 << 20;
+const RECORD_BYTES_MAX_DEFAULT = 64 << 20;
 
 /** Period of the idle timer that keeps a waiting thread alive; it never needs to fire. */
 const KEEP_ALIVE_INTERVAL_MS = 1 << 30;

@@ -12,7 +12,7 @@ import { batchFrameSize, packBatch, packBatchInto } from './batch-frame.js';
 import { RingReader, RingWriter, createRingBuffer } from './sab-ring.js';
 
 /** Ring size of one directed link. */
-export const SAB_RING_BYTES = 4 * 1024 * 1024;
+const SAB_RING_BYTES = 4 * 1024 * 1024;
 /** Messages waiting for room on one ring before further batches are dropped. */
 const OUTBOX_MESSAGES_MAX = 100_000;
 

@@ -20,7 +20,7 @@ export interface SegmentScan {
 const ZERO_CHUNK = Buffer.alloc(64 * 1024);
 
 /** The offset just past the last non-zero byte at or after `from` (or `from` if all are zero). */
-export function endOfNonZeroBytes(source: Buffer, from: number): number {
+function endOfNonZeroBytes(source: Buffer, from: number): number {
   let chunkEnd = source.length;
   while (chunkEnd > from) {
     const chunkStart = Math.max(from, chunkEnd - ZERO_CHUNK.length);

@@ -43,7 +43,7 @@ function decodeMeta(bytes: Buffer): SnapshotMeta {
 }
 
 /** The file's bytes as chunks (header + meta, then the data uncopied). */
-export function encodeSnapshotFile(snapshot: Snapshot): Uint8Array[] {
+function encodeSnapshotFile(snapshot: Snapshot): Uint8Array[] {
   const meta = encodeMeta(snapshot.meta);
   const head = Buffer.alloc(HEADER_BYTES + meta.length);
   MAGIC.copy(head, 0);
@@ -55,7 +55,7 @@ export function encodeSnapshotFile(snapshot: Snapshot): Uint8Array[] {
 }
 
 /** Parses and verifies a snapshot file image; throws WalCorruptionError naming the file. */
-export function decodeSnapshotFile(image: Buffer, fileName: string): Snapshot {
+function decodeSnapshotFile(image: Buffer, fileName: string): Snapshot {
   if (image.length < HEADER_BYTES || !image.subarray(0, MAGIC.length).equals(MAGIC)) {
     throw new WalCorruptionError(fileName, 0, 'not a snapshot file (bad magic or too short)');
   }
