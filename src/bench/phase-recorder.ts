@@ -37,7 +37,8 @@ export class PhaseRecorder {
   readonly latency = new LogLinearHistogram();
   readonly counters: Record<string, number> = {};
   private readonly errors = new Map<string, number>();
-  private readonly intervals = new Map<number, IntervalState>();
+  /** Indexed by interval, filled as intervals see their first operation. */
+  private readonly intervals: (IntervalState | undefined)[];
   private readonly intervalCount: number;
   private windowStart = Number.POSITIVE_INFINITY;
   private completedInWindow = 0;
@@ -50,6 +51,7 @@ export class PhaseRecorder {
     if (!(durationMs > 0) || !(warmupMs >= 0)) throw new Error('the measured window must not be empty');
     if (!(intervalMs > 0)) throw new Error('the interval must be positive');
     this.intervalCount = Math.ceil(durationMs / intervalMs);
+    this.intervals = new Array<IntervalState | undefined>(this.intervalCount);
   }
 
   /** Starts the phase at `nowMs` (performance.now() of this thread): warm-up, then the window. */
@@ -102,9 +104,10 @@ export class PhaseRecorder {
   }
 
   slice(): RecordedSlice {
-    const intervals = [...this.intervals.entries()]
-      .sort((a, b) => a[0] - b[0])
-      .map(([index, state]) => ({ index, latency: state.latency.serialize(), completed: state.completed, errors: state.errors }));
+    const intervals: RecordedSlice['intervals'] = [];
+    this.intervals.forEach((state, index) => {
+      if (state !== undefined) intervals.push({ index, latency: state.latency.serialize(), completed: state.completed, errors: state.errors });
+    });
     return { latency: this.latency.serialize(), completedInWindow: this.completedInWindow, intervals, errors: Object.fromEntries(this.errors), counters: { ...this.counters } };
   }
 
@@ -118,11 +121,6 @@ export class PhaseRecorder {
 
   private intervalState(index: number): IntervalState {
     if (index < 0 || index >= this.intervalCount) throw new Error(`interval ${index} is outside [0, ${this.intervalCount})`);
-    let state = this.intervals.get(index);
-    if (!state) {
-      state = { latency: new LogLinearHistogram(INTERVAL_PRECISION_BITS), completed: 0, errors: 0 };
-      this.intervals.set(index, state);
-    }
-    return state;
+    return (this.intervals[index] ??= { latency: new LogLinearHistogram(INTERVAL_PRECISION_BITS), completed: 0, errors: 0 });
   }
 }
