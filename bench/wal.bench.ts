@@ -1,14 +1,18 @@
 // Throughput of the write-ahead log next to the disk's own floor, measured in the same run: each
 // WAL iteration appends a batch of 256-byte entries and syncs it (one write, one fdatasync); the
-// floor is 4 KiB write + fdatasync into a zero-filled plain file. Run: npx tsx bench/wal.bench.ts
+// floor is 4 KiB write + fdatasync into a zero-filled plain file. Then the shared-disk floor: 1, 2
+// and 3 threads each syncing their own file at once, as the members of a cluster whose WALs share
+// one disk do on every commit (a commit needs a quorum's syncs). Run: npm run bench:wal
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { Bench, type Task } from 'tinybench';
 import { EntryType, type Entry } from '../src/raft/types.js';
 import { Prng } from '../src/util/prng.js';
 import { diskIoFor, type SyncMode } from '../src/wal/disk-io.js';
 import { WriteAheadLog } from '../src/wal/wal.js';
+import type { DiskSyncReport, DiskSyncWorkerData } from './disk-sync-worker.js';
 
 const ENTRY_DATA_BYTES = 256;
 const BATCH_SIZES = [1, 16, 256] as const;
@@ -18,6 +22,9 @@ const TASK_TIME_MS = 250;
 const WARMUP_TIME_MS = 50;
 const FLOOR_BLOCK = Buffer.alloc(4096, 7);
 const FLOOR_FILE_BYTES = 16 * 1024 * 1024;
+const SHARED_DISK_SYNCERS = [1, 2, 3] as const;
+const SHARED_DISK_ROUNDS = 3;
+const SHARED_DISK_ROUND_MS = 1000;
 
 interface WalCase {
   name: string;
@@ -104,6 +111,65 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
+function quantile(sorted: Float64Array, q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))];
+}
+
+/** `syncers` worker threads sync their own files at the same time; every sync's latency, pooled. */
+async function syncTogether(rootDir: string, syncers: number): Promise<Float64Array> {
+  const startGate = new SharedArrayBuffer(4);
+  const workerUrl = new URL('./disk-sync-worker.js', import.meta.url);
+  const reports = Array.from({ length: syncers }, (_, i) => {
+    const workerData: DiskSyncWorkerData = {
+      filePath: path.join(rootDir, `shared-disk-${i}.bin`),
+      fileBytes: FLOOR_FILE_BYTES,
+      durationMs: SHARED_DISK_ROUND_MS,
+      startGate,
+      syncers,
+    };
+    const worker = new Worker(workerUrl, { workerData });
+    return new Promise<Float64Array>((resolve, reject) => {
+      worker.once('message', (report: DiskSyncReport) => resolve(report.latenciesMs));
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`disk syncer exited (${code}) without a report`)));
+    });
+  });
+  const latencies = await Promise.all(reports);
+  const pooled = new Float64Array(latencies.reduce((n, l) => n + l.length, 0));
+  let at = 0;
+  for (const l of latencies) {
+    pooled.set(l, at);
+    at += l.length;
+  }
+  return pooled.sort();
+}
+
+/** The shared-disk floor, 1, 2 and 3 syncers taking turns round by round so that they see the same machine. */
+async function measureSharedDisk(rootDir: string): Promise<void> {
+  const p50s = new Map<number, number[]>();
+  const p99s = new Map<number, number[]>();
+  const perSecond = new Map<number, number[]>();
+  for (let round = 0; round < SHARED_DISK_ROUNDS; round++) {
+    for (const syncers of SHARED_DISK_SYNCERS) {
+      const sorted = await syncTogether(rootDir, syncers);
+      p50s.set(syncers, [...(p50s.get(syncers) ?? []), quantile(sorted, 0.5)]);
+      p99s.set(syncers, [...(p99s.get(syncers) ?? []), quantile(sorted, 0.99)]);
+      perSecond.set(syncers, [...(perSecond.get(syncers) ?? []), sorted.length / (SHARED_DISK_ROUND_MS / 1000)]);
+    }
+  }
+  const aloneP50 = median(p50s.get(1)!);
+  console.log(`Shared disk: 4 KiB write + fdatasync per sync, each syncer on its own thread and file, medians of ${SHARED_DISK_ROUNDS} rounds of ${SHARED_DISK_ROUND_MS} ms`);
+  console.table(
+    SHARED_DISK_SYNCERS.map((syncers) => ({
+      'syncing at once': syncers,
+      'p50 ms': median(p50s.get(syncers)!).toFixed(3),
+      'p99 ms': median(p99s.get(syncers)!).toFixed(3),
+      'p50 vs alone': (median(p50s.get(syncers)!) / aloneP50).toFixed(2),
+      'syncs/s, all together': Math.round(median(perSecond.get(syncers)!)),
+    })),
+  );
+}
+
 function printTable(totals: Map<string, Totals>, cases: WalCase[]): void {
   const opsPerSecond = (sum: Totals): number => sum.runs / (sum.totalTimeMs / 1000);
   const rows = [...totals].map(([name, sum]) => {
@@ -159,6 +225,7 @@ async function main(): Promise<void> {
         `${os.cpus().length} CPUs, Node ${process.version}, load average ${os.loadavg()[0].toFixed(1)}`,
     );
     printTable(totals, cases);
+    await measureSharedDisk(rootDir);
   } finally {
     fs.rmSync(rootDir, { recursive: true, force: true });
   }
