@@ -3,6 +3,7 @@
 //   npm run bench:startup [-- --rounds 5]
 
 import { parseArgs } from 'node:util';
+import { median } from '../src/bench/median.js';
 import { Cluster } from '../src/cluster/cluster.js';
 import { realEtcdAvailable, startRealEtcd } from '../test/support/real-etcd.js';
 
@@ -35,11 +36,6 @@ async function timeEtcd(): Promise<number> {
   const elapsed = performance.now() - started;
   await etcd.stop();
   return elapsed;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 const { values } = parseArgs({ options: { rounds: { type: 'string' } } });

@@ -13,7 +13,7 @@ export interface TaskRow {
 }
 
 /** The completed result of `task`; throws with the task's own error otherwise. */
-function completedResult(task: Task): Extract<Task['result'], { state: 'completed' }> {
+export function completedResult(task: Task): Extract<Task['result'], { state: 'completed' }> {
   const result = task.result;
   if (result.state === 'errored') throw new Error(`task ${task.name} failed: ${result.error.message}`);
   if (result.state !== 'completed') throw new Error(`task ${task.name} ended ${result.state}`);

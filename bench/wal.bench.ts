@@ -12,7 +12,11 @@ import { EntryType, type Entry } from '../src/raft/types.js';
 import { Prng } from '../src/util/prng.js';
 import { diskIoFor, type SyncMode } from '../src/wal/disk-io.js';
 import { WriteAheadLog } from '../src/wal/wal.js';
-import type { DiskSyncReport, DiskSyncWorkerData } from './disk-sync-worker.js';
+import { openSyncFile, SYNC_BLOCK_BYTES } from '../src/bench/fsync-floor.js';
+import { LogLinearHistogram, type SerializedHistogram } from '../src/bench/histogram.js';
+import { median } from '../src/bench/median.js';
+import { completedResult } from './tinybench-table.js';
+import type { DiskSyncWorkerData } from './disk-sync-worker.js';
 
 const ENTRY_DATA_BYTES = 256;
 const BATCH_SIZES = [1, 16, 256] as const;
@@ -20,8 +24,9 @@ const SYNC_MODES: readonly SyncMode[] = ['async', 'sync'];
 const ROUNDS = 8;
 const TASK_TIME_MS = 250;
 const WARMUP_TIME_MS = 50;
-const FLOOR_BLOCK = Buffer.alloc(4096, 7);
-const FLOOR_FILE_BYTES = 16 * 1024 * 1024;
+const FLOOR_BLOCK = Buffer.alloc(SYNC_BLOCK_BYTES, 7);
+/** 16 MiB of blocks per floor file. */
+const FLOOR_FILE_BLOCKS = 4096;
 const SHARED_DISK_SYNCERS = [1, 2, 3] as const;
 const SHARED_DISK_ROUNDS = 3;
 const SHARED_DISK_ROUND_MS = 1000;
@@ -63,22 +68,13 @@ async function openCases(rootDir: string): Promise<WalCase[]> {
   return cases;
 }
 
-/** A plain file, zero-filled up front like a WAL segment, for the floor to overwrite. */
-function openFloorFile(floorPath: string): number {
-  const fd = fs.openSync(floorPath, 'w+');
-  const zeros = Buffer.alloc(1 << 20);
-  for (let at = 0; at < FLOOR_FILE_BYTES; at += zeros.length) fs.writeSync(fd, zeros, 0, zeros.length, at);
-  fs.fsyncSync(fd);
-  return fd;
-}
-
 /** The floor: consecutive 4 KiB blocks of that file overwritten and fdatasynced, nothing else. */
 function addFloorTasks(bench: Bench, floorFd: number): void {
   let block = 0;
   for (const syncMode of SYNC_MODES) {
     const io = diskIoFor(syncMode);
     bench.add(`floor ${syncMode}`, async () => {
-      block = (block + 1) % (FLOOR_FILE_BYTES / FLOOR_BLOCK.length);
+      block = (block + 1) % FLOOR_FILE_BLOCKS;
       await io.writeAt(floorFd, FLOOR_BLOCK, block * FLOOR_BLOCK.length);
       await io.datasync(floorFd);
     });
@@ -95,8 +91,7 @@ interface Totals {
 
 /** Adds one round's results of `task` to the running totals of its name. */
 function accumulate(totals: Map<string, Totals>, task: Task, datasyncs: number): void {
-  const result = task.result;
-  if (result.state !== 'completed') throw new Error(`task ${task.name} ended ${result.state}`);
+  const result = completedResult(task);
   const sum = totals.get(task.name) ?? { runs: 0, totalTimeMs: 0, p50sMs: [], p99MaxMs: 0, datasyncs: 0 };
   sum.runs += task.runs;
   sum.totalTimeMs += result.totalTime;
@@ -106,66 +101,53 @@ function accumulate(totals: Map<string, Totals>, task: Task, datasyncs: number):
   totals.set(task.name, sum);
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-function quantile(sorted: Float64Array, q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))];
-}
-
-/** `syncers` worker threads sync their own files at the same time; every sync's latency, pooled. */
-async function syncTogether(rootDir: string, syncers: number): Promise<Float64Array> {
+/** `syncers` worker threads sync their own prepared files at the same time; their latencies merged. */
+async function syncTogether(filePaths: readonly string[], syncers: number): Promise<LogLinearHistogram> {
   const startGate = new SharedArrayBuffer(4);
   const workerUrl = new URL('./disk-sync-worker.js', import.meta.url);
-  const reports = Array.from({ length: syncers }, (_, i) => {
-    const workerData: DiskSyncWorkerData = {
-      filePath: path.join(rootDir, `shared-disk-${i}.bin`),
-      fileBytes: FLOOR_FILE_BYTES,
-      durationMs: SHARED_DISK_ROUND_MS,
-      startGate,
-      syncers,
-    };
+  const reports = filePaths.slice(0, syncers).map((filePath) => {
+    const workerData: DiskSyncWorkerData = { filePath, blocks: FLOOR_FILE_BLOCKS, durationMs: SHARED_DISK_ROUND_MS, startGate, syncers };
     const worker = new Worker(workerUrl, { workerData });
-    return new Promise<Float64Array>((resolve, reject) => {
-      worker.once('message', (report: DiskSyncReport) => resolve(report.latenciesMs));
+    return new Promise<SerializedHistogram>((resolve, reject) => {
+      worker.once('message', resolve);
       worker.once('error', reject);
       worker.once('exit', (code) => reject(new Error(`disk syncer exited (${code}) without a report`)));
     });
   });
-  const latencies = await Promise.all(reports);
-  const pooled = new Float64Array(latencies.reduce((n, l) => n + l.length, 0));
-  let at = 0;
-  for (const l of latencies) {
-    pooled.set(l, at);
-    at += l.length;
-  }
-  return pooled.sort();
+  const latencyUs = new LogLinearHistogram();
+  for (const report of await Promise.all(reports)) latencyUs.mergeSerialized(report);
+  return latencyUs;
+}
+
+interface SharedDiskFigures {
+  p50sMs: number[];
+  p99sMs: number[];
+  syncsPerSecond: number[];
 }
 
 /** The shared-disk floor, 1, 2 and 3 syncers taking turns round by round so that they see the same machine. */
 async function measureSharedDisk(rootDir: string): Promise<void> {
-  const p50s = new Map<number, number[]>();
-  const p99s = new Map<number, number[]>();
-  const perSecond = new Map<number, number[]>();
+  const filePaths = SHARED_DISK_SYNCERS.map((_, i) => path.join(rootDir, `shared-disk-${i}.bin`));
+  for (const filePath of filePaths) fs.closeSync(openSyncFile(filePath, FLOOR_FILE_BLOCKS));
+  const figures = new Map<number, SharedDiskFigures>(SHARED_DISK_SYNCERS.map((syncers) => [syncers, { p50sMs: [], p99sMs: [], syncsPerSecond: [] }]));
   for (let round = 0; round < SHARED_DISK_ROUNDS; round++) {
     for (const syncers of SHARED_DISK_SYNCERS) {
-      const sorted = await syncTogether(rootDir, syncers);
-      p50s.set(syncers, [...(p50s.get(syncers) ?? []), quantile(sorted, 0.5)]);
-      p99s.set(syncers, [...(p99s.get(syncers) ?? []), quantile(sorted, 0.99)]);
-      perSecond.set(syncers, [...(perSecond.get(syncers) ?? []), sorted.length / (SHARED_DISK_ROUND_MS / 1000)]);
+      const latencyUs = await syncTogether(filePaths, syncers);
+      const figure = figures.get(syncers)!;
+      figure.p50sMs.push(latencyUs.percentile(50) / 1000);
+      figure.p99sMs.push(latencyUs.percentile(99) / 1000);
+      figure.syncsPerSecond.push(latencyUs.count / (SHARED_DISK_ROUND_MS / 1000));
     }
   }
-  const aloneP50 = median(p50s.get(1)!);
+  const aloneP50Ms = median(figures.get(1)!.p50sMs);
   console.log(`Shared disk: 4 KiB write + fdatasync per sync, each syncer on its own thread and file, medians of ${SHARED_DISK_ROUNDS} rounds of ${SHARED_DISK_ROUND_MS} ms`);
   console.table(
-    SHARED_DISK_SYNCERS.map((syncers) => ({
+    [...figures].map(([syncers, figure]) => ({
       'syncing at once': syncers,
-      'p50 ms': median(p50s.get(syncers)!).toFixed(3),
-      'p99 ms': median(p99s.get(syncers)!).toFixed(3),
-      'p50 vs alone': (median(p50s.get(syncers)!) / aloneP50).toFixed(2),
-      'syncs/s, all together': Math.round(median(perSecond.get(syncers)!)),
+      'p50 ms': median(figure.p50sMs).toFixed(3),
+      'p99 ms': median(figure.p99sMs).toFixed(3),
+      'p50 vs alone': (median(figure.p50sMs) / aloneP50Ms).toFixed(2),
+      'syncs/s, all together': Math.round(median(figure.syncsPerSecond)),
     })),
   );
 }
@@ -214,7 +196,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   try {
     const cases = await openCases(rootDir);
-    const floorFd = openFloorFile(path.join(rootDir, 'floor.bin'));
+    const floorFd = openSyncFile(path.join(rootDir, 'floor.bin'), FLOOR_FILE_BLOCKS);
     const data = entryData();
     const totals = new Map<string, Totals>();
     for (let round = 0; round < ROUNDS; round++) await runRound(cases, floorFd, data, totals);

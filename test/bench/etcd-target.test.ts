@@ -11,6 +11,7 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import { DelayLine } from '../../src/bench/delay-line.js';
 import { DelayProxy } from '../../src/bench/delay-proxy.js';
 import { startEtcdCluster } from '../../src/bench/etcd-cluster.js';
+import { median } from '../../src/bench/median.js';
 import { etcdTargetSettings, startEtcdTarget } from '../../src/bench/etcd-target.js';
 import { ETCD_BINARY, realEtcdAvailable } from '../support/real-etcd.js';
 
@@ -54,10 +55,6 @@ async function listen(server: Server): Promise<number> {
 
 function chunk(index: number): Buffer {
   return Buffer.from(`chunk ${String(index).padStart(9, '0')}\n`);
-}
-
-function median(values: number[]): number {
-  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 }
 
 /** Delays from `fromMs[i]` to `toMs[i]` all at least DELAY_MS, on time typically, never far late. */
