@@ -338,21 +338,21 @@ export class RaftNode<Result> {
     );
   }
 
-  /** Sends after-persist messages and reports durability, strictly in Ready order. */
+  /**
+   * Sends after-persist messages and reports durability, strictly in Ready order. What the core
+   * then has to do (a commit, a send) is picked up by the caller: drive()'s loop, or the sync
+   * callback's schedule().
+   */
   private releaseDuties(durableSeq: number): void {
-    let released = 0;
     while (this.dutiesHead < this.duties.length && this.duties[this.dutiesHead]!.seq <= durableSeq) {
       const duty = this.duties[this.dutiesHead++]!;
       for (const m of duty.messages) this.send(m);
       this.core.persisted(duty.index, duty.term);
-      released++;
     }
     if (this.dutiesHead === this.duties.length) {
       this.duties = [];
       this.dutiesHead = 0;
     }
-    // Only a released duty can give the core more to do (a commit, a send).
-    if (released > 0) this.schedule();
   }
 
   private send(message: Message): void {
