@@ -37,8 +37,6 @@ interface PeerChannel {
   outbox: OutgoingBatch[];
   outboxMessages: number;
   pumping: boolean;
-  /** Bumped on re-attach so the old reader loop ends. */
-  generation: number;
 }
 
 export class SabTransport extends PeerTransport {
@@ -58,14 +56,13 @@ export class SabTransport extends PeerTransport {
 
   /** Uses fresh rings for `peer` (after that peer's worker restarted). */
   attach(peer: NodeId, buffers: SabLinkBuffers): void {
-    const generation = (this.channels.get(peer)?.generation ?? 0) + 1;
+    // The old channel's read loop and pump end once they see it is no longer this peer's.
     const channel: PeerChannel = {
       writer: new RingWriter(buffers.outgoing),
       reader: new RingReader(buffers.incoming),
       outbox: [],
       outboxMessages: 0,
       pumping: false,
-      generation,
     };
     this.channels.set(peer, channel);
     void this.readLoop(peer, channel);

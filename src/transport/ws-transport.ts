@@ -85,6 +85,10 @@ export class WsTransport extends PeerTransport {
       perMessageDeflate: false,
       maxPayload: PAYLOAD_BYTES_MAX,
       headers: { [HELLO_HEADER]: this.id },
+      // A client must mask its frames, and ws masks by copying the frame and XOR-ing it. An
+      // all-zero mask is valid and lets ws send the batch as it is: masking only shields
+      // browsers' proxies, and both ends here are members.
+      generateMask: (mask) => mask.fill(0),
     });
     dialer.socket = socket;
     socket.on('open', () => (dialer.redialDelayMs = REDIAL_DELAY_MS_MIN));
