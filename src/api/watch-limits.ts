@@ -19,10 +19,6 @@ export class WatchLimits {
     if (!Number.isInteger(totalMax) || totalMax < 1) throw new Error(`bad watch limit ${totalMax}`);
   }
 
-  get open(): number {
-    return this.openCount;
-  }
-
   /** Why a new watch on `socket` is refused, or null when it is admitted (and counted). */
   acquire(socket: Socket): string | null {
     const onSocket = this.perSocket.get(socket) ?? 0;

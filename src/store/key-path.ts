@@ -16,17 +16,6 @@ export function keySegments(cleanPath: string): string[] {
   return cleanPath === ROOT_PATH ? [] : cleanPath.slice(1).split('/');
 }
 
-/** Splits a clean non-root path into its parent path and last segment. */
-export function splitKey(cleanPath: string): { parentPath: string; name: string } {
-  assertClean(cleanPath);
-  if (cleanPath === ROOT_PATH) throw new Error('splitKey: the root has no parent');
-  const slashAt = cleanPath.lastIndexOf('/');
-  return {
-    parentPath: slashAt === 0 ? ROOT_PATH : cleanPath.slice(0, slashAt),
-    name: cleanPath.slice(slashAt + 1),
-  };
-}
-
 /** Joins a clean directory path and one segment. */
 export function childKey(parentPath: string, name: string): string {
   return parentPath === ROOT_PATH ? '/' + name : parentPath + '/' + name;
@@ -44,8 +33,9 @@ export function isHiddenName(name: string): boolean {
  */
 export function isHiddenBelow(watchPath: string, keyPath: string): boolean {
   if (watchPath.length > keyPath.length) return false;
-  const below = cleanKey(keyPath.slice(watchPath.length));
-  return below.includes('/_');
+  // Both paths are clean, so the segments below the watched path start right after it (the
+  // root's own slash is the first one).
+  return keyPath.indexOf('/_', watchPath === ROOT_PATH ? 0 : watchPath.length) !== -1;
 }
 
 /**

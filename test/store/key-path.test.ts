@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { cleanKey, compareUtf8Order, isHiddenBelow, keySegments, splitKey } from '../../src/store/key-path.js';
+import { cleanKey, compareUtf8Order, isHiddenBelow, keySegments } from '../../src/store/key-path.js';
 
 test('cleanKey behaves as path.Clean(path.Join("/", key))', () => {
   const cases: [string, string][] = [
@@ -28,12 +28,9 @@ test('cleanKey behaves as path.Clean(path.Join("/", key))', () => {
   for (const [input, cleaned] of cases) assert.equal(cleanKey(input), cleaned, `cleanKey(${JSON.stringify(input)})`);
 });
 
-test('keySegments and splitKey take a clean path apart', () => {
+test('keySegments takes a clean path apart', () => {
   assert.deepEqual(keySegments('/'), []);
   assert.deepEqual(keySegments('/a/b'), ['a', 'b']);
-  assert.deepEqual(splitKey('/a'), { parentPath: '/', name: 'a' });
-  assert.deepEqual(splitKey('/a/b/c'), { parentPath: '/a/b', name: 'c' });
-  assert.throws(() => splitKey('/'), /root has no parent/);
   assert.throws(() => keySegments('a/b'), /must start with/);
 });
 
