@@ -4,6 +4,7 @@
 // bodies over the 1.5 MiB limit. Also a fixed batch of requests that must all be refused.
 
 import type { Prng } from '../util/prng.js';
+import { REQUEST_BYTES_MAX_DEFAULT } from '../api/index.js';
 
 export interface FuzzRequest {
   /** What kind of request this is, for failure reports. */
@@ -15,8 +16,6 @@ export interface FuzzRequest {
   body: Buffer;
 }
 
-/** etcd's --max-request-bytes: a body over it is refused. */
-export const REQUEST_BYTES_MAX = 1.5 * 1024 * 1024;
 const FORM = 'application/x-www-form-urlencoded';
 
 const METHODS = ['GET', 'GET', 'PUT', 'PUT', 'POST', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH', 'TRACE', 'PROPFIND', 'X-FUZZ'];
@@ -82,7 +81,7 @@ function garbageBody(prng: Prng): FuzzRequest {
 }
 
 function hugeBody(prng: Prng): FuzzRequest {
-  const sizeBytes = REQUEST_BYTES_MAX + prng.int(1, 256 * 1024);
+  const sizeBytes = REQUEST_BYTES_MAX_DEFAULT + prng.int(1, 256 * 1024);
   const body = Buffer.alloc(sizeBytes, 'a');
   body.write('value=');
   return { kind: 'huge-body', method: prng.pick(['PUT', 'POST']), target: '/v2/keys/fuzz/huge', headers: { 'content-type': FORM }, body };
@@ -111,7 +110,7 @@ export function mustRejectRequests(): FuzzRequest[] {
     put('/v2/keys/reject/dir', 'value=x', 'a value over a directory'),
     put('/v2/keys/', 'value=x', 'a write to the root'),
     put('/v2/keys/reject/file', 'value=%zz', 'a malformed form'),
-    { ...put('/v2/keys/reject/file', '', 'a body over the limit'), body: Buffer.alloc(REQUEST_BYTES_MAX + 1, 'b') },
+    { ...put('/v2/keys/reject/file', '', 'a body over the limit'), body: Buffer.alloc(REQUEST_BYTES_MAX_DEFAULT + 1, 'b') },
     plain('DELETE', '/v2/keys/reject/dir', 'delete of a directory without dir=true'),
     plain('DELETE', '/v2/keys/reject/dir?dir=true', 'delete of a non-empty directory'),
     plain('DELETE', '/v2/keys/reject/file?prevValue=nope', 'compare-and-delete with a wrong value'),

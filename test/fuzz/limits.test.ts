@@ -7,11 +7,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import { startApiServer } from '../../src/api/index.js';
+import { REQUEST_BYTES_MAX_DEFAULT, startApiServer } from '../../src/api/index.js';
 import { WATCHES_PER_CONNECTION_MAX_DEFAULT } from '../../src/api/watch-limits.js';
 import { Cluster } from '../../src/cluster/cluster.js';
 import { startAdminServer } from '../../src/cluster/admin-server.js';
-import { REQUEST_BYTES_MAX } from '../../src/fuzz/fuzz-requests.js';
 import { idleAfterRequest, slowHeaders, unfinishedBody } from '../../src/fuzz/socket-attacks.js';
 import { FakeBackend } from '../api/fake-backend.js';
 import { getKey, putKey } from '../cluster/http-helpers.js';
@@ -50,7 +49,7 @@ test('a cluster member refuses a body over 1.5 MiB (413, error 300) and changes 
     const oversize = await fetch(`${endpoint}/v2/keys/big`, {
       method: 'PUT',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'value=' + 'x'.repeat(REQUEST_BYTES_MAX),
+      body: 'value=' + 'x'.repeat(REQUEST_BYTES_MAX_DEFAULT),
     });
     assert.equal(oversize.status, 413);
     assert.equal(((await oversize.json()) as { errorCode: number }).errorCode, 300);
