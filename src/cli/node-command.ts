@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Member } from '../node/member.js';
 import { PAUSE_FLAG_BYTES, type MemberInfo, type NodeWorkerConfig } from '../node/control-protocol.js';
 import { derivedManifest } from '../cluster/cluster-manifest.js';
-import { resolveClusterOptions } from '../cluster/cluster-options.js';
+import { resolveClusterOptions, sharedMemberConfig } from '../cluster/cluster-options.js';
 import { SYNCED_POSITION_SLOTS } from '../wal/power-cut.js';
 import { integerOption, optionalIntegerOption, pairsOption, waitForSignal, type CliIo } from './cli-io.js';
 
@@ -54,31 +54,26 @@ export async function nodeCommand(argv: string[], io: CliIo): Promise<number> {
   const manifest = derivedManifest([id, ...Object.keys(peers)], values['cluster-token'] ?? 'raftyard', 'ws');
   // The embedded cluster's defaults and checks (an election timeout of at least two heartbeats).
   const resolved = resolveClusterOptions(
-    { transport: 'ws', heartbeatMs: optionalIntegerOption(values['heartbeat-ms'], 'heartbeat-ms'), electionMs: optionalIntegerOption(values['election-ms'], 'election-ms') },
+    {
+      transport: 'ws',
+      host,
+      logLevel: values['log-level'] ?? 'info',
+      heartbeatMs: optionalIntegerOption(values['heartbeat-ms'], 'heartbeat-ms'),
+      electionMs: optionalIntegerOption(values['election-ms'], 'election-ms'),
+    },
     manifest.members.map((m) => m.id),
   );
   const config: NodeWorkerConfig = {
+    ...sharedMemberConfig(resolved, manifest),
     id,
-    members: manifest.members.map((m) => m.id),
-    clusterId: manifest.clusterId,
-    memberIds: Object.fromEntries(manifest.members.map((m) => [m.id, m.memberId])),
     dataDir: values['data-dir'] ?? join(process.cwd(), `raftyard-${id}`),
-    host,
     clientPort: integerOption(values.port, 'port', 2379),
-    transport: 'ws',
     ports: {},
     sabLinks: {},
     wsPeers: peers,
     wsPort: peerPort,
-    heartbeatMs: resolved.heartbeatMs,
-    electionMs: resolved.electionMs,
     seed: Date.now() >>> 0,
-    logLevel: values['log-level'] ?? 'info',
     links: {},
-    syncMode: resolved.syncMode,
-    walSegmentBytes: 64 * 1024 * 1024,
-    snapshotEveryEntries: resolved.snapshotEveryEntries,
-    requestTimeoutMs: resolved.requestTimeoutMs,
     pauseFlag: new SharedArrayBuffer(PAUSE_FLAG_BYTES),
     syncedPosition: new SharedArrayBuffer(8 * SYNCED_POSITION_SLOTS),
     campaignOnStart: values.campaign ?? false,

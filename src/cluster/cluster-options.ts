@@ -6,6 +6,8 @@ import type { LinkConfig } from '../transport/link-config.js';
 import type { TransportKind } from '../transport/peer-transport.js';
 import { geoPreset, type GeoPreset } from '../transport/geo-presets.js';
 import type { SyncMode } from '../wal/disk-io.js';
+import type { NodeWorkerConfig } from '../node/control-protocol.js';
+import type { ClusterManifest } from './cluster-manifest.js';
 
 export interface ClusterOptions {
   /** Members, ids n1…nN (default 3). Ignored when restarting from a data directory. */
@@ -99,5 +101,29 @@ export function resolveClusterOptions(options: ClusterOptions, ids: string[]): R
     startTimeoutMs: options.startTimeoutMs ?? 30_000,
     geo,
     timingSource: timingGiven ? 'options' : geo ? 'geo' : 'default',
+  };
+}
+
+/** The parts of a member's worker config that every member shares: the cluster's identity and resolved options. */
+export type SharedMemberConfig = Pick<
+  NodeWorkerConfig,
+  'members' | 'clusterId' | 'memberIds' | 'host' | 'transport' | 'heartbeatMs' | 'electionMs' | 'logLevel' | 'syncMode' | 'walSegmentBytes' | 'snapshotEveryEntries' | 'requestTimeoutMs'
+>;
+
+/** One builder for the embedded supervisor and `raftyard node`, so a new option reaches both. */
+export function sharedMemberConfig(options: ResolvedClusterOptions, manifest: ClusterManifest): SharedMemberConfig {
+  return {
+    members: manifest.members.map((m) => m.id),
+    clusterId: manifest.clusterId,
+    memberIds: Object.fromEntries(manifest.members.map((m) => [m.id, m.memberId])),
+    host: options.host,
+    transport: options.transport,
+    heartbeatMs: options.heartbeatMs,
+    electionMs: options.electionMs,
+    logLevel: options.logLevel,
+    syncMode: options.syncMode,
+    walSegmentBytes: options.walSegmentBytes,
+    snapshotEveryEntries: options.snapshotEveryEntries,
+    requestTimeoutMs: options.requestTimeoutMs,
   };
 }

@@ -15,7 +15,7 @@ import { createSabLinkPair, type SabLinkBuffers } from '../transport/sab-transpo
 import type { MemberInfo, NodeStatusReport, NodeWorkerConfig } from '../node/control-protocol.js';
 import { freePort } from './free-port.js';
 import { NodeHandle, type NodeState } from './node-handle.js';
-import { linkKeyOf, resolveClusterOptions, NODES_MAX, type ClusterOptions, type ResolvedClusterOptions } from './cluster-options.js';
+import { linkKeyOf, resolveClusterOptions, sharedMemberConfig, NODES_MAX, type ClusterOptions, type ResolvedClusterOptions } from './cluster-options.js';
 import { newManifest, readManifest, writeManifest, type ClusterManifest } from './cluster-manifest.js';
 
 export interface ClusterEvents {
@@ -190,29 +190,18 @@ export class Cluster extends EventEmitter<ClusterEvents> {
     const index = this.ids.indexOf(id);
     const clientPort = handle.clientUrl ? Number(new URL(handle.clientUrl).port) : this.options.port === 0 ? 0 : this.options.port + index;
     const config: Omit<NodeWorkerConfig, 'pauseFlag' | 'syncedPosition'> = {
+      ...sharedMemberConfig(this.options, this.manifest),
       id,
-      members: this.ids,
-      clusterId: this.manifest.clusterId,
-      memberIds: Object.fromEntries(this.manifest.members.map((m) => [m.id, m.memberId])),
       dataDir: handle.dataDir,
-      host: this.options.host,
       clientPort,
-      transport: this.options.transport,
       ports,
       sabLinks: rings,
       wsPeers: Object.fromEntries(
         [...this.wsPorts].filter(([peer]) => peer !== id).map(([peer, port]) => [peer, `ws://${this.options.host}:${port}`]),
       ),
       wsPort: this.wsPorts.get(id) ?? 0,
-      heartbeatMs: this.options.heartbeatMs,
-      electionMs: this.options.electionMs,
       seed: (this.options.seed * 1009 + index * 7919 + Date.now()) >>> 0,
-      logLevel: this.options.logLevel,
       links: this.linksFrom(id),
-      syncMode: this.options.syncMode,
-      walSegmentBytes: this.options.walSegmentBytes,
-      snapshotEveryEntries: this.options.snapshotEveryEntries,
-      requestTimeoutMs: this.options.requestTimeoutMs,
       campaignOnStart,
     };
     await handle.start(config, Object.values(ports) as TransferListItem[]);
