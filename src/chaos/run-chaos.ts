@@ -85,6 +85,7 @@ export async function runChaos(given: Partial<ChaosOptions> = {}, hooks: ChaosHo
     ...answersWithoutQuorum(operations.definiteOperations(), phases.timeline.quorumLossWindows, QUORUM_LOSS_MARGIN_MS),
     ...(phases.convergence === null ? [] : convergenceViolations(phases.convergence)),
     ...crashes,
+    ...phases.timeline.recoveryFailures.map((detail): Violation => ({ kind: 'member-failed', detail })),
     ...phases.failures,
     ...operations.unexpectedAnswers.map((detail): Violation => ({ kind: 'unexpected-answer', detail })),
   ];
