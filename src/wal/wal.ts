@@ -146,11 +146,10 @@ export class WriteAheadLog {
   append(entries: readonly Entry[], hardState: HardState | null): number {
     this.assertUsable();
     if (entries.length === 0 && hardState === null) throw new RangeError('append() needs entries or a hard state');
-    this.checkEntries(entries);
+    const entryBytes = this.checkEntries(entries);
     const lastIndexAfter = entries.length > 0 ? entries[entries.length - 1].index : this.terms.lastIndex;
     if (hardState) this.checkHardState(hardState, lastIndexAfter);
-    let frameBytes = hardState ? hardStateFrameBytes(hardState) : 0;
-    for (const entry of entries) frameBytes += entryFrameBytes(entry);
+    const frameBytes = entryBytes + (hardState ? hardStateFrameBytes(hardState) : 0);
     const target = this.pending.room(frameBytes);
     let at = this.pending.usedBytes;
     for (const entry of entries) at = encodeEntryFrame(target, at, entry);
@@ -219,8 +218,9 @@ export class WriteAheadLog {
     if (failure) throw new Error(`the WAL is broken by an earlier I/O failure: ${failure.message}`, { cause: failure });
   }
 
-  private checkEntries(entries: readonly Entry[]): void {
-    if (entries.length === 0) return;
+  /** Checks `entries` against the log and each other; returns the bytes of their frames. */
+  private checkEntries(entries: readonly Entry[]): number {
+    if (entries.length === 0) return 0;
     const first = entries[0].index;
     if (first <= this.terms.baseIndex) throw new RangeError(`entry ${first} is covered by snapshot ${this.terms.baseIndex}`);
     if (first > this.terms.lastIndex + 1) throw new RangeError(`entry ${first} leaves a gap after ${this.terms.lastIndex}`);
@@ -228,16 +228,21 @@ export class WriteAheadLog {
       throw new RangeError(`entry ${first} would overwrite committed entries (commit ${this.hardState.commit})`);
     }
     let previousTerm = first - 1 > this.terms.baseIndex ? this.terms.at(first - 1) : this.snapshotTerm;
-    entries.forEach((entry, k) => {
+    let frameBytes = 0;
+    for (let k = 0; k < entries.length; k++) {
+      const entry = entries[k];
       if (entry.index !== first + k) throw new RangeError(`entries are not consecutive at ${entry.index}`);
       if (!Number.isSafeInteger(entry.term) || entry.term < previousTerm) {
         throw new RangeError(`entry ${entry.index} has term ${entry.term} after term ${previousTerm}`);
       }
-      if (entryFrameBytes(entry) > this.config.recordSizeBytesMax) {
+      const entryBytes = entryFrameBytes(entry);
+      if (entryBytes > this.config.recordSizeBytesMax) {
         throw new RangeError(`entry ${entry.index} exceeds the record limit ${this.config.recordSizeBytesMax}`);
       }
+      frameBytes += entryBytes;
       previousTerm = entry.term;
-    });
+    }
+    return frameBytes;
   }
 
   private checkHardState(next: HardState, lastIndexAfter: number): void {
