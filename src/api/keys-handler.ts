@@ -47,17 +47,20 @@ export async function serveKeys(ctx: ApiContext, exchange: Exchange): Promise<vo
 
 /** Go's ParseForm: the urlencoded body of a PUT or POST first, then the query string. */
 function keyForm(method: string, rawQuery: string, contentType: string | undefined, body: string): ParsedForm {
-  const values = new Map<string, string[]>();
+  let values: Map<string, string[]> | null = null;
   let error: string | null = null;
   if (method === 'PUT' || method === 'POST') {
     const media = parseMediaType(contentType ?? 'application/octet-stream');
     error = media.error;
     if (media.mediaType === FORM_TYPE) {
+      // The body's form is fresh: the query's values are appended to it, after the body's.
       const bodyForm = parseQuery(body);
-      mergeForms(values, bodyForm.values);
+      values = bodyForm.values;
       error ??= bodyForm.error;
     }
   }
+  values ??= new Map<string, string[]>();
+  if (rawQuery === '') return { values, error };
   const queryForm = parseQuery(rawQuery);
   mergeForms(values, queryForm.values);
   return { values, error: error ?? queryForm.error };
