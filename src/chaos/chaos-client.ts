@@ -5,7 +5,7 @@
 import { HttpTransport } from '../client/http-transport.js';
 import { EndpointError } from '../client/v2-error.js';
 import type { V2Input } from '../check/models/v2-key-model.js';
-import { sleep } from './fault-timeline.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { OperationLog } from './operation-log.js';
 import { exchangeOf, outcomeOf, type WireOutcome } from './v2-wire.js';
 import type { ClientWorkload } from './workload.js';

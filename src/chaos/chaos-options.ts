@@ -1,6 +1,8 @@
 // The options of a chaos run, their defaults and limits, and their parsing from the command
 // line (`raftyard chaos --seed 7 --duration-ms 20000 --nodes 5 --clients 8 --keys 2 --json`).
 
+import { parseArgs } from 'node:util';
+import { optionalIntegerOption } from '../cli/cli-io.js';
 import type { TransportKind } from '../transport/peer-transport.js';
 import type { FaultStep } from './fault-plan.js';
 
@@ -43,6 +45,16 @@ const KEYS_MAX = 1000;
 const DURATION_MS_MAX = 3_600_000;
 const TRANSPORTS: readonly TransportKind[] = ['port', 'sab', 'ws'];
 
+const CHAOS_FLAGS = {
+  seed: { type: 'string' },
+  'duration-ms': { type: 'string' },
+  nodes: { type: 'string' },
+  clients: { type: 'string' },
+  keys: { type: 'string' },
+  transport: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
 export class ChaosUsageError extends Error {}
 
 export const CHAOS_USAGE = `Usage: raftyard chaos [options]
@@ -72,55 +84,27 @@ export function resolveChaosOptions(given: Partial<ChaosOptions>): ChaosOptions 
 }
 
 export function parseChaosArgs(argv: readonly string[]): { options: ChaosOptions; json: boolean } {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: [...argv], strict: true, options: CHAOS_FLAGS }));
+  } catch (error) {
+    // node:util refuses unknown flags, missing values and stray words with a TypeError.
+    if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') === true) throw new ChaosUsageError((error as Error).message);
+    throw error;
+  }
   const given: Partial<ChaosOptions> = {};
-  let json = false;
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = splitFlag(argv[i]!);
-    if (flag === '--json') {
-      json = true;
-      continue;
-    }
-    const value = inline ?? argv[++i];
-    if (value === undefined) throw new ChaosUsageError(`${flag} needs a value`);
-    assignFlag(given, flag, value);
+  try {
+    given.seed = optionalIntegerOption(values.seed, 'seed');
+    given.durationMs = optionalIntegerOption(values['duration-ms'], 'duration-ms');
+    given.nodes = optionalIntegerOption(values.nodes, 'nodes') as 3 | 5 | undefined;
+    given.clients = optionalIntegerOption(values.clients, 'clients');
+    given.keys = optionalIntegerOption(values.keys, 'keys');
+  } catch (error) {
+    throw new ChaosUsageError((error as Error).message);
   }
-  return { options: resolveChaosOptions(given), json };
-}
-
-function assignFlag(given: Partial<ChaosOptions>, flag: string, value: string): void {
-  switch (flag) {
-    case '--seed':
-      given.seed = integerOf(flag, value);
-      return;
-    case '--duration-ms':
-      given.durationMs = integerOf(flag, value);
-      return;
-    case '--nodes':
-      given.nodes = integerOf(flag, value) as 3 | 5;
-      return;
-    case '--clients':
-      given.clients = integerOf(flag, value);
-      return;
-    case '--keys':
-      given.keys = integerOf(flag, value);
-      return;
-    case '--transport':
-      given.transport = value as TransportKind;
-      return;
-    default:
-      throw new ChaosUsageError(`unknown option ${flag}`);
-  }
-}
-
-function splitFlag(arg: string): [string, string | undefined] {
-  const at = arg.indexOf('=');
-  return at < 0 ? [arg, undefined] : [arg.slice(0, at), arg.slice(at + 1)];
-}
-
-function integerOf(flag: string, text: string): number {
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isSafeInteger(value)) throw new ChaosUsageError(`${flag} must be an integer, not "${text}"`);
-  return value;
+  given.transport = values.transport as TransportKind | undefined;
+  const defined = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as Partial<ChaosOptions>;
+  return { options: resolveChaosOptions(defined), json: values.json === true };
 }
 
 function requireInteger(name: string, value: number, min: number, max: number): void {

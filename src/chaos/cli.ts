@@ -5,21 +5,11 @@
 import { CHAOS_USAGE, ChaosUsageError, parseChaosArgs } from './chaos-options.js';
 import { formatChaosReport } from './chaos-report.js';
 import { runChaos } from './run-chaos.js';
+import type { CliIo } from '../cli/cli-io.js';
 
-/** Where the CLI writes; tests capture it instead of the process streams. */
-export interface ChaosOutput {
-  out(text: string): void;
-  err(text: string): void;
-}
-
-const PROCESS_OUTPUT: ChaosOutput = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-};
-
-export async function chaosMain(argv: readonly string[], output: ChaosOutput = PROCESS_OUTPUT): Promise<number> {
+export async function chaosMain(argv: readonly string[], io: Pick<CliIo, 'stdout' | 'stderr'>): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
-    output.out(`${CHAOS_USAGE}\n`);
+    io.stdout.write(`${CHAOS_USAGE}\n`);
     return 0;
   }
   let parsed;
@@ -27,15 +17,15 @@ export async function chaosMain(argv: readonly string[], output: ChaosOutput = P
     parsed = parseChaosArgs(argv);
   } catch (error) {
     if (!(error instanceof ChaosUsageError)) throw error;
-    output.err(`raftyard chaos: ${error.message}\n\n${CHAOS_USAGE}\n`);
+    io.stderr.write(`raftyard chaos: ${error.message}\n\n${CHAOS_USAGE}\n`);
     return 1;
   }
   try {
-    const result = await runChaos(parsed.options, { log: (line) => output.err(`${line}\n`) });
-    output.out(parsed.json ? `${JSON.stringify(result)}\n` : formatChaosReport(result));
+    const result = await runChaos(parsed.options, { log: (line) => io.stderr.write(`${line}\n`) });
+    io.stdout.write(parsed.json ? `${JSON.stringify(result)}\n` : formatChaosReport(result));
     return result.violations.length === 0 ? 0 : 2;
   } catch (error) {
-    output.err(`raftyard chaos: the run failed: ${(error as Error).stack ?? String(error)}\n`);
+    io.stderr.write(`raftyard chaos: the run failed: ${(error as Error).stack ?? String(error)}\n`);
     return 3;
   }
 }

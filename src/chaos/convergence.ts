@@ -3,7 +3,7 @@
 // index with different contents have diverged; that is decided at once, not waited out.
 
 import type { Cluster, NodeSummary } from '../cluster/cluster.js';
-import { sleep } from './fault-timeline.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface MemberStore {
   readonly id: string;

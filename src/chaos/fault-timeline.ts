@@ -2,6 +2,7 @@
 // offset, held, then undone. It counts what was injected and skipped, keeps the windows in
 // which the quorum was gone on purpose, and notes any recovery that failed.
 
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Cluster } from '../cluster/cluster.js';
 import { injectFault, type AppliedFault } from './fault-actions.js';
 import { describeFault, describeStep, faultCategory, type FaultStep } from './fault-plan.js';
@@ -34,7 +35,7 @@ export async function playTimeline(
 ): Promise<TimelineResult> {
   const result: TimelineResult = { injected: {}, skipped: {}, quorumLossWindows: [], recoveryFailures: [] };
   for (const step of plan) {
-    await sleep(step.atMs - clock());
+    await sleep(Math.max(0, step.atMs - clock()));
     const category = faultCategory(step.fault);
     let applied: AppliedFault;
     try {
@@ -61,8 +62,4 @@ export async function playTimeline(
 
 function bump(counts: Record<string, number>, key: string): void {
   counts[key] = (counts[key] ?? 0) + 1;
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 }

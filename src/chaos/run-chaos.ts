@@ -9,7 +9,8 @@ import { runChaosClient, performOperation } from './chaos-client.js';
 import { resolveChaosOptions, type ChaosOptions } from './chaos-options.js';
 import { awaitIdenticalStores, healEverything, type ConvergenceResult } from './convergence.js';
 import { describeStep, planFaults, type FaultStep } from './fault-plan.js';
-import { playTimeline, sleep, type RunClock, type TimelineResult } from './fault-timeline.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { playTimeline, type RunClock, type TimelineResult } from './fault-timeline.js';
 import { OperationLog, type OperationCounts } from './operation-log.js';
 import { answersWithoutQuorum, convergenceViolations, judgeHistory, type Violation } from './verdict.js';
 import { ClientWorkload, chaosKeys } from './workload.js';
@@ -126,7 +127,7 @@ async function runPhases(
     ),
   );
   const timeline = await playTimeline(cluster, plan, clock, log);
-  await sleep(options.durationMs - clock());
+  await sleep(Math.max(0, options.durationMs - clock()));
   stopping = true;
   await Promise.all(clients);
   log('healing every fault');

@@ -37,7 +37,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       registerEtcdTarget();
       return benchMain(rest);
     case 'chaos':
-      return chaosMain(rest);
+      return chaosMain(rest, io);
     case undefined:
     case '--help':
     case '-h':

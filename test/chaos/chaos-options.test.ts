@@ -21,7 +21,7 @@ test('values outside the limits and unknown flags are refused', () => {
 
 test('a bad command line exits 1 with the usage; --help exits 0', async () => {
   const written: string[] = [];
-  const output = { out: (text: string) => written.push(text), err: (text: string) => written.push(text) };
+  const output = { stdout: { write: (text: string) => written.push(text) }, stderr: { write: (text: string) => written.push(text) } };
   assert.equal(await chaosMain(['--nodes', '2'], output), 1);
   assert.match(written.join(''), /--nodes must be 3 or 5[\s\S]*Usage: raftyard chaos/);
   assert.equal(await chaosMain(['--help'], output), 0);

@@ -34,7 +34,7 @@ test('seed 8, 5 nodes: partitions, two-member power-cut kills, a frozen majority
 
 test('seed 1 through the CLI: the JSON result prints the schedule the seed plans and exits 0', async () => {
   const out: string[] = [];
-  const code = await chaosMain(['--seed', '1', '--duration-ms', String(DURATION_MS), '--json'], { out: (t) => out.push(t), err: () => {} });
+  const code = await chaosMain(['--seed', '1', '--duration-ms', String(DURATION_MS), '--json'], { stdout: { write: (t: string) => out.push(t) }, stderr: { write: () => {} } });
   const result = JSON.parse(out.join('')) as ChaosResult;
   assert.equal(code, 0, JSON.stringify(result.violations));
   assertCleanRun(result);
