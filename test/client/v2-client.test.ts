@@ -5,7 +5,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import { ClusterError, EndpointError, V2Client, V2Error, type V2Response } from '../../src/client/index.js';
-import { ETCD_BINARY, freePort, realEtcdAvailable, startRealEtcd, type RealEtcdCluster } from '../support/real-etcd.js';
+import { ETCD_BINARY, realEtcdAvailable, startRealEtcd, type RealEtcdCluster } from '../support/real-etcd.js';
+import { freePort } from '../../src/cluster/free-port.js';
 
 describe('V2Client against real etcd', () => {
   let cluster: RealEtcdCluster | undefined;

@@ -13,7 +13,7 @@ import { createInterface } from 'node:readline';
 import { Cluster } from '../../src/cluster/cluster.js';
 import { startAdminServer } from '../../src/cluster/admin-server.js';
 import { eventually, getKey, putKey } from './http-helpers.js';
-import { stopChild } from '../support/real-etcd.js';
+import { stopChildProcess } from '../../src/util/stop-child-process.js';
 
 const BIN = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
 const FAST = { heartbeatMs: 20, electionMs: 200, requestTimeoutMs: 1500 } as const;
@@ -98,7 +98,7 @@ test('raftyard up --json prints one ready line, and after SIGKILL recovers the s
     const members = (await (await fetch(`${(again.endpoints as string[])[1]}/v2/members`)).json()) as { members: { name: string }[] };
     assert.deepEqual(members.members.map((m) => m.name).sort(), ['n1', 'n2', 'n3']);
     await eventually(async () => (await getKey((again.endpoints as string[])[2]!, 'durable', true)).body.node?.value === 'yes', 5000, 'recovered data');
-    await stopChild(second.child);
+    await stopChildProcess(second.child);
     assert.equal(second.child.exitCode, 0, 'SIGTERM stops raftyard up cleanly');
   } finally {
     await rm(dataDir, { recursive: true, force: true });

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { nodeCommand } from '../../src/cli/node-command.js';
 import { freePort } from '../../src/cluster/free-port.js';
 import { eventually, getKey, putKey } from './http-helpers.js';
-import { stopChild } from '../support/real-etcd.js';
+import { stopChildProcess } from '../../src/util/stop-child-process.js';
 
 const BIN = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
 
@@ -40,7 +40,7 @@ test('three raftyard node processes connected over ws elect a leader and replica
     assert.deepEqual(members.members.map((m) => m.name).sort(), ids);
     assert.ok(members.members.every((m) => m.clientURLs.length === 1));
   } finally {
-    await Promise.all(children.map((child) => stopChild(child)));
+    await Promise.all(children.map((child) => stopChildProcess(child)));
     await rm(dir, { recursive: true, force: true });
   }
 });

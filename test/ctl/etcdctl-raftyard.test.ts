@@ -8,7 +8,8 @@ import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { Cluster } from '../../src/cluster/cluster.js';
 import { V2Client } from '../../src/client/index.js';
-import { ETCD_BINARY, freePort, realEtcdAvailable, startRealEtcd, type RealEtcdCluster } from '../support/real-etcd.js';
+import { ETCD_BINARY, realEtcdAvailable, startRealEtcd, type RealEtcdCluster } from '../support/real-etcd.js';
+import { freePort } from '../../src/cluster/free-port.js';
 import { ETCDCTL_BINARY } from './ctl-harness.js';
 import { RUNNERS, runScript, type ScriptContext, type Step, type StepRecord } from './differential-script.js';
 

@@ -3,7 +3,7 @@
 // dead, and one that was added but never started.
 
 import { createServer, type Server } from 'node:http';
-import { freePort } from '../support/real-etcd.js';
+import { freePort } from '../../src/cluster/free-port.js';
 
 export interface FakeMembersServer {
   url: string;

@@ -2,18 +2,9 @@
 // test-side face over src/bench/etcd-cluster.ts, which owns starting and stopping it.
 
 import { existsSync } from 'node:fs';
-import { freePort } from '../../src/cluster/free-port.js';
-import { etcdBinaryPath, startEtcdCluster } from '../../src/bench/etcd-cluster.js';
-import { stopChildProcess } from '../../src/util/stop-child-process.js';
+import { etcdBinaryPath, startEtcdCluster, type EtcdCluster } from '../../src/bench/etcd-cluster.js';
 
-export { freePort };
-export { stopChildProcess as stopChild };
-
-export interface RealEtcdCluster {
-  /** Client URLs, one per member. */
-  endpoints: string[];
-  stop(): Promise<void>;
-}
+export type RealEtcdCluster = EtcdCluster;
 
 export const ETCD_BINARY = etcdBinaryPath();
 
@@ -21,7 +12,6 @@ export function realEtcdAvailable(): boolean {
   return existsSync(ETCD_BINARY);
 }
 
-export async function startRealEtcd(members = 3, readyTimeoutMs?: number): Promise<RealEtcdCluster> {
-  const cluster = await startEtcdCluster({ members, readyTimeoutMs, binaryPath: ETCD_BINARY, clusterToken: 'raftyard-differential' });
-  return { endpoints: cluster.endpoints, stop: cluster.stop };
+export function startRealEtcd(members = 3, readyTimeoutMs?: number): Promise<RealEtcdCluster> {
+  return startEtcdCluster({ members, readyTimeoutMs, clusterToken: 'raftyard-differential' });
 }
