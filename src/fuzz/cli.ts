@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { integerOption } from '../cli/cli-io.js';
 import { Cluster } from '../cluster/cluster.js';
 import { runCrashRounds, type CrashTarget } from './crash-rounds.js';
 import { fuzzRequestAt, runHttpFuzz } from './http-fuzzer.js';
@@ -54,15 +55,16 @@ async function main(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: { requests: { type: 'string' }, rounds: { type: 'string' }, seed: { type: 'string' }, concurrency: { type: 'string' }, request: { type: 'string' } },
   });
-  const seed = Number(values.seed ?? 1);
+  // Checked before anything starts: a bad number names its flag instead of failing a started run.
+  const seed = integerOption(values.seed, 'seed', 1);
   const command = positionals[0];
-  if (command === 'http') return (await httpRun(Number(values.requests ?? 100_000), seed, Number(values.concurrency ?? 16))) ? 0 : 1;
+  if (command === 'http') return (await httpRun(integerOption(values.requests, 'requests', 100_000), seed, integerOption(values.concurrency, 'concurrency', 16))) ? 0 : 1;
   if (command === 'replay') {
-    const replayed = fuzzRequestAt(seed, Number(values.request ?? 0));
+    const replayed = fuzzRequestAt(seed, integerOption(values.request, 'request', 0));
     console.log(JSON.stringify({ ...replayed, body: replayed.body.toString('latin1').slice(0, 4096) }, null, 2));
     return 0;
   }
-  if (command === 'crash' || command === 'power-cut') return (await crashRun(command, Number(values.rounds ?? 100), seed)) ? 0 : 1;
+  if (command === 'crash' || command === 'power-cut') return (await crashRun(command, integerOption(values.rounds, 'rounds', 100), seed)) ? 0 : 1;
   console.error('usage: cli.js http [--requests N] [--concurrency N] | crash [--rounds N] | power-cut [--rounds N] | replay --request I  [--seed N]');
   return 2;
 }

@@ -23,7 +23,6 @@ const READY_LINE_BYTES_MAX = 64 * 1024;
 const STDERR_KEPT_BYTES = 4096;
 
 export class ProcessTarget implements CrashTarget {
-  /** SIGKILL ends the process between instructions: clients may be mid-request. */
   private child: ChildProcess | null = null;
   private stderrTail = '';
 
