@@ -34,12 +34,12 @@ export function packBatchInto(batch: readonly Message[], sizes: readonly number[
   const view = new DataView(target.buffer, target.byteOffset, target.byteLength);
   view.setFloat64(offset, arrivalAtMs, true);
   let at = offset + BATCH_HEADER_BYTES;
-  batch.forEach((message, i) => {
-    view.setUint32(at, sizes[i]!, true);
-    const end = encodeMessageInto(message, target, at + 4);
-    if (end !== at + 4 + sizes[i]!) throw new Error(`batch frame: message ${i} encoded to an unexpected size`);
-    at = end;
-  });
+  for (let i = 0; i < batch.length; i++) {
+    const size = sizes[i]!;
+    view.setUint32(at, size, true);
+    // The codec checks that the message fills exactly the size measured for it.
+    at = encodeMessageInto(batch[i]!, target, at + 4, size);
+  }
 }
 
 /** `batch` packed into a fresh, exactly-sized buffer (transferable). */

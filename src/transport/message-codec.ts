@@ -49,18 +49,19 @@ export function encodedSize(message: Message): number {
 
 /** Encodes `message` into a fresh, exactly-sized ArrayBuffer (whole, so it can be transferred). */
 export function encodeMessage(message: Message): Uint8Array<ArrayBuffer> {
-  const target = new Uint8Array(encodedSize(message));
-  const end = encodeMessageInto(message, target, 0);
+  const size = encodedSize(message);
+  const target = new Uint8Array(size);
+  const end = encodeMessageInto(message, target, 0, size);
   if (end !== target.byteLength) throw new Error(`codec wrote ${end} bytes, sized ${target.byteLength}`);
   return target;
 }
 
 /**
  * Encodes `message` into `target` at `offset` and returns the offset after it. The caller sizes
- * the room with `encodedSize`; too little room is a RangeError before anything is written.
+ * the room with `encodedSize` (and may pass that size on rather than have it measured again);
+ * too little room is a RangeError before anything is written.
  */
-export function encodeMessageInto(message: Message, target: Uint8Array, offset: number): number {
-  const size = encodedSize(message);
+export function encodeMessageInto(message: Message, target: Uint8Array, offset: number, size = encodedSize(message)): number {
   if (!(offset >= 0 && offset + size <= target.byteLength)) {
     throw new RangeError(`need ${size} bytes at offset ${offset}, target holds ${target.byteLength}`);
   }
