@@ -105,6 +105,12 @@ export class PreciseTimers {
   private requestMetronome(atMs: number): void {
     const metronome = atMs === Infinity ? this.metronome : this.startedMetronome();
     if (metronome === null || metronome.failed) return;
+    if (atMs === Infinity && !(metronome.deadlineHrMs[0]! > hrNowMs())) {
+      // No beat is pending (none asked for, or it has beaten and the thread sleeps until asked
+      // again): there is nothing to cancel, so the thread is not woken to learn it.
+      metronome.deadlineHrMs[0] = Infinity;
+      return;
+    }
     metronome.deadlineHrMs[0] = atMs === Infinity ? Infinity : atMs - performance.now() + hrNowMs();
     Atomics.add(metronome.control, REQUEST_SLOT, 1);
     Atomics.notify(metronome.control, REQUEST_SLOT);
