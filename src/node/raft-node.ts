@@ -51,10 +51,13 @@ export interface RaftNodeOptions<Result> {
 interface Waiter<T> {
   resolve(value: T): void;
   reject(error: Error): void;
-  timer: NodeJS.Timeout;
-  /** Hands the request to the core again (it may have been lost with a leader). */
-  retry(): void;
-  /** This node's term when the core last accepted the request. */
+  /** On performance.now(); tick() rejects the request once it has passed. */
+  deadlineMs: number;
+  /** Hands the request to the core; null when accepted. */
+  attempt(): ProposeError | null;
+  /** The core refused the last attempt (no leader yet): tick() tries again. */
+  refused: boolean;
+  /** This node's term when the core last took the request. */
   term: number;
 }
 
@@ -176,7 +179,9 @@ export class RaftNode<Result> {
 
   /**
    * Registers a waiter under `key` and calls `attempt` until the core accepts it (no leader
-   * yet: retry every tick) or the deadline passes.
+   * yet: retry every tick) or the deadline passes. Deadlines and retries are kept by tick(),
+   * not by timers of each request's own: a request then allocates no timer on the write path,
+   * and times out within a tick of its deadline.
    */
   private withRetries<T>(
     waiters: Map<string, Waiter<T>>,
@@ -189,25 +194,32 @@ export class RaftNode<Result> {
       return Promise.reject(new NodeError('too-busy', 'too many pending requests'));
     }
     return new Promise<T>((resolve, reject) => {
-      let retryTimer: NodeJS.Timeout | null = null;
-      const timer = setTimeout(() => {
-        if (retryTimer) clearTimeout(retryTimer);
-        waiters.delete(key);
-        reject(new NodeError('timeout', 'request timed out'));
-      }, timeoutMs);
-      const tryOnce = (): void => {
-        if (retryTimer) clearTimeout(retryTimer);
-        retryTimer = null;
-        const waiter = waiters.get(key);
-        if (waiter === undefined) return;
-        waiter.term = this.core.term;
-        // Refused (no leader yet, transfer under way, back-pressure): try again next tick.
-        if (attempt() === null) this.schedule();
-        else retryTimer = setTimeout(tryOnce, this.options.tickMs);
-      };
-      waiters.set(key, { resolve, reject, timer, retry: tryOnce, term: this.core.term });
-      tryOnce();
+      const waiter: Waiter<T> = { resolve, reject, deadlineMs: performance.now() + timeoutMs, attempt, refused: false, term: 0 };
+      waiters.set(key, waiter);
+      this.tryWaiter(waiter);
     });
+  }
+
+  private tryWaiter(waiter: Waiter<unknown>): void {
+    waiter.term = this.core.term;
+    // Refused (no leader yet, transfer under way, back-pressure): tick() tries again.
+    waiter.refused = waiter.attempt() !== null;
+    if (!waiter.refused) this.schedule();
+  }
+
+  /** Rejects the requests whose deadline has passed and tries the refused ones again. */
+  private sweepWaiters(): void {
+    const nowMs = performance.now();
+    for (const waiters of [this.proposals, this.reads] as Map<string, Waiter<unknown>>[]) {
+      for (const [key, waiter] of waiters) {
+        if (nowMs >= waiter.deadlineMs) {
+          waiters.delete(key);
+          waiter.reject(new NodeError('timeout', 'request timed out'));
+        } else if (waiter.refused) {
+          this.tryWaiter(waiter);
+        }
+      }
+    }
   }
 
   /**
@@ -216,15 +228,16 @@ export class RaftNode<Result> {
    * later entry comes from a leader of term >= T), so proposing it again cannot apply it twice.
    */
   private retryLostProposals(term: number): void {
-    for (const waiter of this.proposals.values()) if (waiter.term < term) waiter.retry();
+    for (const waiter of this.proposals.values()) if (waiter.term < term) this.tryWaiter(waiter);
   }
 
   /** Reads are idempotent: after a leader change, ask the new leader for every pending one. */
   private retryReads(): void {
-    for (const waiter of this.reads.values()) waiter.retry();
+    for (const waiter of this.reads.values()) this.tryWaiter(waiter);
   }
 
   private tick(): void {
+    this.sweepWaiters();
     this.core.tick();
     this.schedule();
   }
@@ -374,7 +387,6 @@ export class RaftNode<Result> {
       const waiter = this.proposals.get(requestId);
       if (waiter) {
         this.proposals.delete(requestId);
-        clearTimeout(waiter.timer);
         waiter.resolve(result);
       }
     }
@@ -401,7 +413,6 @@ export class RaftNode<Result> {
       const waiter = this.reads.get(read.key);
       if (waiter === undefined) continue;
       this.reads.delete(read.key);
-      clearTimeout(waiter.timer);
       waiter.resolve();
     }
     if (released > 0) this.readsAwaitingApply = this.readsAwaitingApply.slice(released);
@@ -455,10 +466,7 @@ export class RaftNode<Result> {
     if (this.ticker) clearInterval(this.ticker);
     if (this.deferredSendTimer) clearTimeout(this.deferredSendTimer);
     for (const waiters of [this.proposals, this.reads] as Map<string, Waiter<unknown>>[]) {
-      for (const waiter of waiters.values()) {
-        clearTimeout(waiter.timer);
-        waiter.reject(new NodeError('stopped', 'node stopped'));
-      }
+      for (const waiter of waiters.values()) waiter.reject(new NodeError('stopped', 'node stopped'));
       waiters.clear();
     }
   }
