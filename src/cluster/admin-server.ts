@@ -132,7 +132,7 @@ async function nodeAction(cluster: Cluster, id: string, action: string, req: Inc
   } catch (error) {
     throw new HttpError(409, (error as Error).message);
   }
-  reply(res, 200, { node: id, action, state: (await cluster.nodes()).find((n) => n.id === id)?.state });
+  reply(res, 200, { node: id, action, state: cluster.nodeState(id) });
 }
 
 async function setLink(cluster: Cluster, from: string, to: string, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -132,6 +132,11 @@ export class Cluster extends EventEmitter<ClusterEvents> {
     return this.handle(id).clientUrl;
   }
 
+  /** What the supervisor knows of one member's life (no round trip to it, unlike nodes()). */
+  nodeState(id: NodeId): NodeState {
+    return this.handle(id).state;
+  }
+
   private handle(id: NodeId): NodeHandle {
     const handle = this.handles.get(id);
     if (handle === undefined) throw new Error(`no node ${id} (nodes: ${this.ids.join(', ')})`);
