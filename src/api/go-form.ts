@@ -114,11 +114,17 @@ export function parseGoUint64(text: string): bigint | null {
 const TOKEN_PREFIX = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]*/;
 const PARAMETER = /^\s*[!#$%&'*+\-.^_`|~0-9A-Za-z]+\s*=\s*("(?:[^"\\]|\\.)*"|[!#$%&'*+\-.^_`|~0-9A-Za-z]+)\s*$/;
 
+/** The media type of a urlencoded form, which Go's ParseForm reads from a PUT or POST body. */
+export const FORM_TYPE = 'application/x-www-form-urlencoded';
+const PLAIN_FORM_MEDIA: Readonly<{ mediaType: string; error: null }> = Object.freeze({ mediaType: FORM_TYPE, error: null });
+
 /**
  * mime.ParseMediaType, reduced to what a form parser needs: the lower-cased media type (''
  * when it cannot be read) and Go's error text for a malformed header.
  */
 export function parseMediaType(header: string): { mediaType: string; error: string | null } {
+  // What every form client sends, answered without splitting and matching it.
+  if (header === FORM_TYPE) return PLAIN_FORM_MEDIA;
   const parts = header.split(';');
   const mediaType = (parts[0] as string).trim().toLowerCase();
   const error = mediaTypeError(mediaType);

@@ -38,13 +38,13 @@ export function parseKeyRequest(method: KeyMethod, key: string, form: FormValues
   if (prevIndex === null) return requestError(ErrorCode.IndexNotANumber, 'invalid value for "prevIndex"');
   const waitIndex = uintField(form, 'waitIndex');
   if (waitIndex === null) return requestError(ErrorCode.IndexNotANumber, 'invalid value for "waitIndex"');
-  const flags = new Map<string, boolean>();
+  const flags = { recursive: false, sorted: false, wait: false, dir: false, quorum: false, stream: false };
   for (const name of BOOL_FIELDS) {
     const flag = boolField(form, name);
     if (flag === null) return requestError(ErrorCode.InvalidField, `invalid value for "${name}"`);
-    flags.set(name, flag);
+    flags[name] = flag;
   }
-  if (flags.get('wait') === true && method !== 'GET') {
+  if (flags.wait && method !== 'GET') {
     return requestError(ErrorCode.InvalidField, '"wait" can only be used with GET requests');
   }
   const prevValue = firstValue(form, 'prevValue');
@@ -65,16 +65,16 @@ export function parseKeyRequest(method: KeyMethod, key: string, form: FormValues
     method,
     key,
     value,
-    dir: flags.get('dir') === true,
+    dir: flags.dir,
     prevValue: prevValue ?? '',
     prevIndex,
     prevExist,
-    wait: flags.get('wait') === true,
+    wait: flags.wait,
     waitIndex,
-    recursive: flags.get('recursive') === true,
-    sorted: flags.get('sorted') === true,
-    quorum: flags.get('quorum') === true,
-    stream: flags.get('stream') === true,
+    recursive: flags.recursive,
+    sorted: flags.sorted,
+    quorum: flags.quorum,
+    stream: flags.stream,
     refresh: refresh === true,
     ttlSeconds,
     noValueOnSuccess,

@@ -7,7 +7,7 @@
 import { ErrorCode, isV2Error, newV2Error, renderEventBody, eventHttpStatus, type V2Error, type V2Event } from '../store/index.js';
 import type { ApiContext, Exchange } from './api-context.js';
 import { failureCause } from './backend-call.js';
-import { mergeForms, parseMediaType, parseQuery, type ParsedForm } from './go-form.js';
+import { FORM_TYPE, mergeForms, parseMediaType, parseQuery, type ParsedForm } from './go-form.js';
 import { JSON_TYPE, sendBody, sendMethodNotAllowed, sendV2Error, type Headers } from './http-reply.js';
 import { keyRequestToV2 } from './key-proposal.js';
 import { parseKeyRequest, safeIndexOf, type KeyMethod, type KeyRequest } from './key-request.js';
@@ -15,7 +15,6 @@ import { serveWatch } from './key-watch.js';
 
 export const KEYS_PREFIX = '/v2/keys';
 const KEY_METHODS: readonly KeyMethod[] = ['HEAD', 'GET', 'PUT', 'POST', 'DELETE'];
-const FORM_TYPE = 'application/x-www-form-urlencoded';
 
 export async function serveKeys(ctx: ApiContext, exchange: Exchange): Promise<void> {
   const { req, res, target } = exchange;
