@@ -1,4 +1,4 @@
-// Turning a parsed /v2/keys write (or quorum read) into the V2Request that goes through Raft,
+// Turning a parsed /v2/keys write into the V2Request that goes through Raft,
 // as etcd builds its RequestV2: the TTL becomes an absolute expiration fixed by this member's
 // clock, computed with Go's 64-bit nanosecond arithmetic so that absurd TTLs wrap exactly as
 // they do in etcd (a wrapped, pre-2000 expiration makes the key permanent). The request also
@@ -10,10 +10,10 @@ import { safeIndexOf, type KeyRequest } from './key-request.js';
 const NANOS_PER_SECOND = 1_000_000_000n;
 const NANOS_PER_MS = 1_000_000n;
 
-/** The request to propose for a PUT, POST, DELETE, or a GET with quorum=true (QGET). */
+/** The request to propose for a PUT, POST or DELETE (reads are served locally, after a ReadIndex round for quorum=true). */
 export function keyRequestToV2(request: KeyRequest, nowMs: number): V2Request {
-  if (request.method === 'HEAD') throw new Error('a HEAD request is served locally, never proposed');
-  const method = request.method === 'GET' ? 'QGET' : request.method;
+  const { method } = request;
+  if (method === 'GET' || method === 'HEAD') throw new Error(`a ${method} is served locally, never proposed`);
   return newV2Request({
     method,
     path: request.key,
