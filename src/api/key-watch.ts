@@ -4,7 +4,7 @@
 // drops its watcher or the client goes away; the watcher is removed whenever the answer ends.
 
 import type { ServerResponse } from 'node:http';
-import { renderEventBody, type Watcher } from '../store/index.js';
+import { renderEventBody, type V2Event, type Watcher } from '../store/index.js';
 import { JSON_TYPE, withCors, type Headers } from './http-reply.js';
 import { WATCHES_PER_CONNECTION_MAX_DEFAULT } from './watch-limits.js';
 
@@ -52,11 +52,29 @@ export function serveWatch(res: ServerResponse, answer: WatchAnswer): void {
   watcher.onWake(() => {
     if (finished) return;
     for (const event of watcher.takeEvents()) {
-      res.write(renderEventBody(event, answer.nowMs()));
+      res.write(watchBody(event, answer.nowMs));
       if (!stream || res.writableLength > WATCH_BUFFERED_BYTES_MAX) return finish();
     }
     // A stream answered from the history is never registered and, as in etcd, stays open
     // until the client leaves; only a watcher the store dropped ends the stream.
     if (watcher.wasDropped) finish();
   });
+}
+
+/** Bodies of events that carry their own time, shared by every watch the same event wakes. */
+const renderedBodies = new WeakMap<V2Event, string>();
+
+/**
+ * The store hands one event object to every watcher it wakes. A write's event carries the
+ * time it was applied, so its body is the same for all of them: rendered once. An event
+ * without a time (none a write makes) is rendered at this moment.
+ */
+function watchBody(event: V2Event, nowMs: () => number): string {
+  if (event.timeMs === null) return renderEventBody(event, nowMs());
+  let body = renderedBodies.get(event);
+  if (body === undefined) {
+    body = renderEventBody(event, event.timeMs);
+    renderedBodies.set(event, body);
+  }
+  return body;
 }

@@ -72,6 +72,20 @@ describe('API server', () => {
     assert.equal(watchers(), 0);
   });
 
+  it('answers every watch on a key with the same body for one write, TTL as of the write', async () => {
+    const plain = await probeOpen(server.url, { method: 'GET', target: '/v2/keys/t?wait=true' });
+    const stream = await probeOpen(server.url, { method: 'GET', target: '/v2/keys/t?wait=true&stream=true' });
+    const recursive = await probeOpen(server.url, { method: 'GET', target: '/v2/keys/?wait=true&recursive=true' });
+    await probe(server.url, { method: 'PUT', target: '/v2/keys/t', form: { value: 'v', ttl: '100' } });
+    const bodies = await Promise.all([plain, stream, recursive].map(async (watch) => (await watch.lines(1))[0]));
+    const event = JSON.parse(bodies[0] as string) as { action: string; node: { key: string; value: string; ttl: number } };
+    assert.equal(event.action, 'set');
+    assert.deepEqual([event.node.key, event.node.value, event.node.ttl], ['/t', 'v', 100]);
+    assert.equal(bodies[1], bodies[0]);
+    assert.equal(bodies[2], bodies[0]);
+    for (const watch of [plain, stream, recursive]) watch.close();
+  });
+
   it('bounds open watches and refuses the one beyond with error 300', async () => {
     await server.close();
     backend.stop();
