@@ -95,8 +95,8 @@ export class Member {
     this.backend.propose(request, this.config.requestTimeoutMs).catch((error: Error) => this.log.debug({ err: error }, 'ttl sync not committed'));
   }
 
-  /** Obeys one command from the supervisor. */
-  handle(command: ControlCommand, pauseFlag: Int32Array): void {
+  /** Obeys one command from the supervisor ('stop' is the worker's own: it stops the member). */
+  handle(command: Exclude<ControlCommand, { type: 'stop' }>, pauseFlag: Int32Array): void {
     switch (command.type) {
       case 'pause':
         freezeWhilePaused(pauseFlag);
@@ -127,9 +127,6 @@ export class Member {
       }
       case 'campaign':
         this.node.campaign();
-        return;
-      case 'stop':
-        void this.stop();
         return;
     }
   }

@@ -11,7 +11,7 @@ const config = workerData as NodeWorkerConfig;
 const pauseFlag = new Int32Array(config.pauseFlag);
 const post = (event: WorkerEvent): void => port.postMessage(event);
 
-const pending: ControlCommand[] = [];
+const pending: Exclude<ControlCommand, { type: 'stop' }>[] = [];
 let member: Member | null = null;
 port.on('message', (command: ControlCommand) => {
   if (command.type === 'stop') void stop();
