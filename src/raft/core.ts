@@ -332,9 +332,19 @@ export class RaftCore {
       this.log.pendingSnapshot !== null ||
       this.log.unpersistedFrom <= this.log.lastIndex ||
       this.log.hasApplicable() ||
-      !sameHardState(this.hardState(), this.lastHardState) ||
-      !sameSoftState(this.softState(), this.lastSoftState)
+      this.hardStateChanged() ||
+      this.softStateChanged()
     );
+  }
+
+  /** Compared field by field: hasReady() runs after every Ready and must not build objects to ask. */
+  private hardStateChanged(): boolean {
+    const last = this.lastHardState;
+    return this.currentTerm !== last.term || this.vote !== last.vote || this.log.committed !== last.commit;
+  }
+
+  private softStateChanged(): boolean {
+    return this.currentRole !== this.lastSoftState.role || this.currentLeader !== this.lastSoftState.leader;
   }
 
   /** Takes every pending effect; see `Ready` for the order in which the host must act. */
