@@ -47,21 +47,26 @@ export class EventHistory {
       return newV2Error(ErrorCode.EventIndexCleared, cause, 0);
     }
     if (sinceIndex > this.lastIndex || this.size === 0) return null;
+    const childPrefix = recursive ? childPrefixOf(key) : null;
     for (let offset = sinceIndex - this.startIndex; offset < this.size; offset++) {
       const event = this.ring[(this.front + offset) % this.capacity] as V2Event;
-      if (!event.refresh && historyMatches(event, key, recursive)) return event;
+      if (!event.refresh && historyMatches(event, key, childPrefix)) return event;
     }
     return null;
   }
 }
 
-function historyMatches(event: V2Event, key: string, recursive: boolean): boolean {
+/** What the keys under `key` start with: its clean form and one slash. */
+function childPrefixOf(key: string): string {
+  const clean = cleanKey(key);
+  return clean.endsWith('/') ? clean : clean + '/';
+}
+
+/** `childPrefix`: null for a watch of `key` alone, childPrefixOf(key) for a recursive one. */
+function historyMatches(event: V2Event, key: string, childPrefix: string | null): boolean {
   const eventKey = event.node.key;
   if (eventKey === key) return true;
-  if (recursive) {
-    const prefix = cleanKey(key);
-    if (eventKey.startsWith(prefix.endsWith('/') ? prefix : prefix + '/')) return true;
-  }
+  if (childPrefix !== null && eventKey.startsWith(childPrefix)) return true;
   // etcd compares the raw prefix here, without a trailing slash: deleting the directory
   // /foo also matches a watcher of /foobar. Kept so answers match etcd's.
   const prev = event.prevNode;
