@@ -4,6 +4,7 @@
 
 import { Worker, type TransferListItem } from 'node:worker_threads';
 import { EventEmitter } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { NodeId } from '../raft/types.js';
 import { PAUSE_FLAG_BYTES, PAUSE_FROZEN_SLOT, PAUSE_WANTED_SLOT } from '../node/control-protocol.js';
 import type { ControlCommand, NodeStatusReport, NodeWorkerConfig, WorkerEvent } from '../node/control-protocol.js';
@@ -158,7 +159,7 @@ export class NodeHandle extends EventEmitter<NodeHandleEvents> {
     if (canFreeze) await this.freeze();
     await this.worker?.terminate();
     await this.exited;
-    await new Promise((resolve) => setTimeout(resolve, EXIT_SETTLE_MS));
+    await sleep(EXIT_SETTLE_MS);
     if (loseUnsynced) {
       const position = WriteAheadLog.readSyncedPosition(this.syncedPosition);
       if (position !== null) await WriteAheadLog.dropUnsynced(this.dataDir, position);
@@ -183,10 +184,9 @@ export class NodeHandle extends EventEmitter<NodeHandleEvents> {
   /** Asks the thread to freeze (if not already asked) and waits until it is frozen, or the timeout. */
   private async freeze(): Promise<void> {
     if (Atomics.exchange(this.pauseFlag, PAUSE_WANTED_SLOT, 1) === 0) this.send({ type: 'pause' });
-    const deadline = Date.now() + KILL_FREEZE_TIMEOUT_MS;
-    while (Atomics.load(this.pauseFlag, PAUSE_FROZEN_SLOT) === 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 1));
-    }
+    // The thread notifies the slot as it freezes: wait for that, not in a polling loop.
+    const frozen = Atomics.waitAsync(this.pauseFlag, PAUSE_FROZEN_SLOT, 0, KILL_FREEZE_TIMEOUT_MS);
+    if (frozen.async) await frozen.value;
   }
 
   /** Graceful stop: the member finishes, flushes and closes its log; forced after a timeout. */
