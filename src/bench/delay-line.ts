@@ -6,7 +6,7 @@
 import { LINK_DELAY_MS_MAX } from '../transport/link-config.js';
 import { DueQueue } from '../transport/due-queue.js';
 
-export const DELAY_LINE_ENTRIES_MAX_DEFAULT = 100_000;
+const DELAY_LINE_ENTRIES_MAX_DEFAULT = 100_000;
 
 export class DelayLine {
   private readonly queue: DueQueue<() => void>;
@@ -25,13 +25,8 @@ export class DelayLine {
     return this.queue.size;
   }
 
-  get isFull(): boolean {
-    return this.queue.isFull;
-  }
-
-  /** Runs `run` delayMs from now, after everything pushed before it. */
+  /** Runs `run` delayMs from now, after everything pushed before it (the queue refuses one past its capacity). */
   push(run: () => void): void {
-    if (this.queue.isFull) throw new Error(`delay line is full (${this.entriesMax} items in flight)`);
     this.queue.pushAt(performance.now() + this.delayMs, run);
   }
 

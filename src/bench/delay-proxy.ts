@@ -6,11 +6,11 @@
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { DelayLine } from './delay-line.js';
 
-export const PROXY_CONNECTIONS_MAX_DEFAULT = 64;
+const PROXY_CONNECTIONS_MAX_DEFAULT = 64;
 /** Bytes per direction read and not yet written on before reading pauses (back-pressure). */
-export const IN_FLIGHT_BYTES_MAX_DEFAULT = 16 * 1024 * 1024;
+const IN_FLIGHT_BYTES_MAX_DEFAULT = 16 * 1024 * 1024;
 /** Chunks per direction in flight before reading pauses; bounds the line with the connections. */
-export const IN_FLIGHT_CHUNKS_MAX = 1024;
+const IN_FLIGHT_CHUNKS_MAX = 1024;
 /** What one connection may have in the line at worst: per side its chunks, its end and its close. */
 const LINE_ENTRIES_PER_CONNECTION_MAX = 2 * (IN_FLIGHT_CHUNKS_MAX + 2);
 const LOOPBACK = '127.0.0.1';

@@ -7,13 +7,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { freePort } from '../cluster/free-port.js';
 import { DelayProxy } from './delay-proxy.js';
 import { stopChildProcess } from '../util/stop-child-process.js';
 
-export const ETCD_BINARY_DEFAULT = '/usr/bin/etcd';
-export const ETCD_MEMBERS_MAX = 7;
+const ETCD_BINARY_DEFAULT = '/usr/bin/etcd';
+const ETCD_MEMBERS_MAX = 7;
 const READY_TIMEOUT_MS_DEFAULT = 20_000;
 const HEALTH_POLL_MS = 100;
 const HEALTH_REQUEST_TIMEOUT_MS = 1_000;
@@ -167,7 +168,7 @@ async function waitHealthy(endpoints: string[], processes: EtcdProcess[], timeou
     if (failures.length > 0) throw new Error(`etcd member ${failures.map(([i, f]) => `m${i + 1} ${f}`).join('; ')}`);
     const healthy = await Promise.all(endpoints.map(isHealthy));
     if (healthy.every(Boolean)) return;
-    await new Promise((resolve) => setTimeout(resolve, HEALTH_POLL_MS));
+    await sleep(HEALTH_POLL_MS);
   }
   throw new Error(`etcd did not become healthy within ${timeoutMs} ms`);
 }

@@ -12,7 +12,7 @@ import { measureFsyncMs } from './fsync-floor.js';
 import { uniformDelaySites } from './member-sites.js';
 import { floorReporter, TargetLayout } from './target-layout.js';
 
-export const ETCD_TARGET = 'etcd';
+const ETCD_TARGET = 'etcd';
 const SETTING_KEYS = ['delayMs', 'members'] as const;
 const MEMBERS_DEFAULT = 3;
 /** etcd refuses an election timeout over 50 s, and its members get 20 × the delay (see etcd-cluster.ts). */

@@ -6,7 +6,7 @@ import { closeSync, fdatasyncSync, fsyncSync, openSync, rmSync, writeSync } from
 import { join } from 'node:path';
 import { median } from './median.js';
 
-export const FSYNC_SAMPLES_DEFAULT = 200;
+const FSYNC_SAMPLES_DEFAULT = 200;
 const SAMPLES_MAX = 10_000;
 export const SYNC_BLOCK_BYTES = 4096;
 const BLOCK = Buffer.alloc(SYNC_BLOCK_BYTES, 0x5a);

@@ -64,7 +64,7 @@ export const DEFAULT_TRANSPORT: TransportKind = 'port';
  * etcd's --snapshot-count. Taking a snapshot serializes the whole store on the member's thread,
  * so at tens of thousands of writes per second a smaller count costs every member a pause a second.
  */
-export const SNAPSHOT_EVERY_ENTRIES_DEFAULT = 100_000;
+const SNAPSHOT_EVERY_ENTRIES_DEFAULT = 100_000;
 const DEFAULT_HEARTBEAT_MS = 50;
 const DEFAULT_ELECTION_MS = 500;
 export const NODES_MAX = 15;

@@ -4,7 +4,7 @@
 
 import type { ChildProcess } from 'node:child_process';
 
-export const STOP_GRACE_MS_DEFAULT = 5_000;
+const STOP_GRACE_MS_DEFAULT = 5_000;
 
 /** Resolves once the process has exited (at once if it already has). */
 export function stopChildProcess(child: ChildProcess, graceMs = STOP_GRACE_MS_DEFAULT, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
