@@ -64,6 +64,8 @@ export class RaftCore {
   private transferee: NodeId = '';
   /** ReadIndex requests a new leader holds until it has committed an entry of its term. */
   private readsBeforeFirstCommit: PendingRead[] = [];
+  /** Leader: reads came in since the last Ready; its heartbeat carries the newest one's context. */
+  private readHeartbeatDue = false;
   /** On a leader: the index of the empty entry it appended when elected. */
   private termStartIndex = 0;
   /** The last snapshot taken or received, kept to send to followers that are too far behind. */
@@ -326,6 +328,7 @@ export class RaftCore {
   hasReady(): boolean {
     return (
       this.appendsDue.size > 0 ||
+      this.readHeartbeatDue ||
       this.messages.length > 0 ||
       this.messagesAfterPersist.length > 0 ||
       this.readStates.length > 0 ||
@@ -349,6 +352,7 @@ export class RaftCore {
 
   /** Takes every pending effect; see `Ready` for the order in which the host must act. */
   ready(): Ready {
+    this.sendReadHeartbeat();
     this.sendDueAppends();
     this.pendingForward = null;
     const hardState = this.hardState();
@@ -409,6 +413,7 @@ export class RaftCore {
     this.tracker.resetVotes();
     this.tracker.resetProgress(this.log.lastIndex + 1, this.config.maxInflightAppends, this.config.maxInflightBytes);
     this.reads.clear();
+    this.readHeartbeatDue = false;
     this.readsBeforeFirstCommit = [];
     this.appendsDue.clear();
     this.deferredPeers.clear();
@@ -828,6 +833,13 @@ export class RaftCore {
     return pr !== undefined && !pr.isPaused() && (this.commitSent.get(peer) ?? 0) < this.log.committed;
   }
 
+  private sendReadHeartbeat(): void {
+    if (!this.readHeartbeatDue) return;
+    this.readHeartbeatDue = false;
+    const context = this.reads.lastContext();
+    if (this.currentRole === Role.Leader && context !== null) this.broadcastHeartbeat(context);
+  }
+
   private broadcastHeartbeat(context: Uint8Array): void {
     for (const id of this.tracker.voters) {
       if (id === this.id) continue;
@@ -902,7 +914,9 @@ export class RaftCore {
       return null;
     }
     if (!this.reads.add(read)) return 'too-many-reads';
-    this.broadcastHeartbeat(context);
+    // One heartbeat per Ready serves every read that came in before it: it carries the newest
+    // read's context, and a quorum's answer to it releases the earlier reads too.
+    this.readHeartbeatDue = true;
     return null;
   }
 

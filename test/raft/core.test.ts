@@ -147,6 +147,23 @@ test('ReadIndex on a follower returns the leader commit index after a heartbeat 
   ]);
 });
 
+test('reads that arrive together share one heartbeat round, and the quorum answer releases them all', () => {
+  const cluster = new MemoryCluster(3);
+  const leader = cluster.node(cluster.elect());
+  leader.core.propose(bytes('w'));
+  cluster.stabilize();
+  for (let i = 1; i <= 5; i++) assert.equal(leader.core.readIndex(bytes(`r${i}`)), null);
+  const rd = leader.core.ready();
+  const heartbeats = rd.messages.filter((m) => m.type === MessageType.Heartbeat);
+  assert.equal(heartbeats.length, 2, 'one heartbeat per follower, not one per read');
+  assert.ok(heartbeats.every((m) => Buffer.from(m.context).toString() === 'r5'), 'carrying the newest read');
+  leader.core.persisted(rd.persistedTo.index, rd.persistedTo.term);
+  for (const m of [...rd.messages, ...rd.messagesAfterPersist]) cluster.node(m.to).core.step(m);
+  cluster.stabilize();
+  assert.deepEqual(leader.reads.map((r) => Buffer.from(r.context).toString()), ['r1', 'r2', 'r3', 'r4', 'r5']);
+  assert.ok(leader.reads.every((r) => r.index === leader.core.commitIndex));
+});
+
 test('a leader without a quorum cannot serve a ReadIndex', () => {
   const cluster = new MemoryCluster(3);
   const leaderId = cluster.elect();
