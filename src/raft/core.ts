@@ -230,9 +230,15 @@ export class RaftCore {
    * not mean it will commit: the host learns that by seeing it applied.
    */
   propose(data: Uint8Array): ProposeError | null {
-    const entry: Entry = { term: 0, index: 0, type: EntryType.Normal, data };
-    if (this.currentRole === Role.Leader) return this.appendProposals([entry]);
+    if (this.currentRole === Role.Leader) {
+      const refused = this.proposalRefusal(1);
+      if (refused !== null) return refused;
+      this.log.appendLocal({ term: this.currentTerm, index: this.log.lastIndex + 1, type: EntryType.Normal, data });
+      this.markAllPeersDue();
+      return null;
+    }
     if (this.currentLeader === '') return 'no-leader';
+    const entry: Entry = { term: 0, index: 0, type: EntryType.Normal, data };
     const pending = this.pendingForward;
     if (pending !== null && pending.to === this.currentLeader && pending.logTerm === this.currentTerm) {
       pending.entries.push(entry);
@@ -700,13 +706,22 @@ export class RaftCore {
     }
   }
 
-  private appendProposals(entries: Entry[]): ProposeError | null {
+  /** Why `count` new proposals cannot be appended now, or null. */
+  private proposalRefusal(count: number): ProposeError | null {
     if (this.transferee !== '') return 'transferring';
     // Only this term's entries count: a tail inherited from earlier terms commits with them.
     const uncommitted = this.log.lastIndex - Math.max(this.log.committed, this.termStartIndex - 1);
-    if (uncommitted + entries.length > this.config.maxUncommittedEntries) return 'too-many-uncommitted';
+    return uncommitted + count > this.config.maxUncommittedEntries ? 'too-many-uncommitted' : null;
+  }
+
+  /** Appends entries a follower forwarded: they arrived decoded for this log, so they get their term and index in place. */
+  private appendProposals(entries: Entry[]): ProposeError | null {
+    const refused = this.proposalRefusal(entries.length);
+    if (refused !== null) return refused;
     for (const entry of entries) {
-      this.log.appendLocal({ ...entry, term: this.currentTerm, index: this.log.lastIndex + 1 });
+      entry.term = this.currentTerm;
+      entry.index = this.log.lastIndex + 1;
+      this.log.appendLocal(entry);
     }
     // A single-member cluster commits as soon as its own write is durable (see persisted()).
     this.markAllPeersDue();
