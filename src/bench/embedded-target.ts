@@ -5,7 +5,8 @@
 // members sit, so it can place the client (--client-region) and work out the commit floor.
 
 import { Cluster } from '../cluster/cluster.js';
-import { linkKeyOf, type ClusterOptions } from '../cluster/cluster-options.js';
+import type { ClusterOptions } from '../cluster/cluster-options.js';
+import { linkKey } from '../transport/partitions.js';
 import type { NodeId } from '../raft/types.js';
 import { geoPreset, uniformDelayPreset } from '../transport/geo-presets.js';
 import type { TransportKind } from '../transport/peer-transport.js';
@@ -67,7 +68,7 @@ function clusterOptions(options: TargetOptions, ids: NodeId[]): ClusterOptions {
     heartbeatMs: extra.heartbeatMs === undefined ? delay?.heartbeatMs : Number(extra.heartbeatMs),
     electionMs: extra.electionMs === undefined ? delay?.electionTimeoutMs : Number(extra.electionMs),
     syncMode: extra.syncMode === undefined ? undefined : parseSyncMode(extra.syncMode),
-    ...(delay ? { links: Object.fromEntries(delay.links.map((link) => [linkKeyOf(link.from, link.to), { delayMs: link.delayMs }])) } : {}),
+    ...(delay ? { links: Object.fromEntries(delay.links.map((link) => [linkKey(link.from, link.to), { delayMs: link.delayMs }])) } : {}),
   };
 }
 

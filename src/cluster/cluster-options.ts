@@ -5,6 +5,7 @@
 import type { LinkConfig } from '../transport/link-config.js';
 import type { TransportKind } from '../transport/peer-transport.js';
 import { geoPreset, type GeoPreset } from '../transport/geo-presets.js';
+import { linkKey } from '../transport/partitions.js';
 import type { SyncMode } from '../wal/disk-io.js';
 import type { NodeWorkerConfig } from '../node/control-protocol.js';
 import type { ClusterManifest } from './cluster-manifest.js';
@@ -69,14 +70,10 @@ const DEFAULT_HEARTBEAT_MS = 50;
 const DEFAULT_ELECTION_MS = 500;
 export const NODES_MAX = 15;
 
-export function linkKeyOf(from: string, to: string): string {
-  return `${from}->${to}`;
-}
-
 export function resolveClusterOptions(options: ClusterOptions, ids: string[]): ResolvedClusterOptions {
   const geo = options.geo === undefined ? null : geoPreset(options.geo, { nodeIds: ids, heartbeatMsMin: 10 });
   const links: Record<string, Partial<LinkConfig>> = {};
-  for (const link of geo?.links ?? []) links[linkKeyOf(link.from, link.to)] = { delayMs: link.delayMs };
+  for (const link of geo?.links ?? []) links[linkKey(link.from, link.to)] = { delayMs: link.delayMs };
   for (const [key, config] of Object.entries(options.links ?? {})) links[key] = { ...links[key], ...config };
   const timingGiven = options.heartbeatMs !== undefined || options.electionMs !== undefined;
   const heartbeatMs = options.heartbeatMs ?? geo?.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;

@@ -10,12 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NodeId } from '../raft/types.js';
 import { mergeLinkConfig, PASS_THROUGH_LINK, type LinkConfig } from '../transport/link-config.js';
-import { allLinks, partitionCuts } from '../transport/partitions.js';
+import { allLinks, linkKey, partitionCuts } from '../transport/partitions.js';
 import { createSabLinkPair, type SabLinkBuffers } from '../transport/sab-transport.js';
 import type { MemberInfo, NodeStatusReport, NodeWorkerConfig } from '../node/control-protocol.js';
 import { freePort } from './free-port.js';
 import { NodeHandle, type NodeState } from './node-handle.js';
-import { linkKeyOf, resolveClusterOptions, sharedMemberConfig, NODES_MAX, type ClusterOptions, type ResolvedClusterOptions } from './cluster-options.js';
+import { resolveClusterOptions, sharedMemberConfig, NODES_MAX, type ClusterOptions, type ResolvedClusterOptions } from './cluster-options.js';
 import { newManifest, readManifest, writeManifest, type ClusterManifest } from './cluster-manifest.js';
 
 export interface ClusterEvents {
@@ -215,7 +215,7 @@ export class Cluster extends EventEmitter<ClusterEvents> {
   private linksFrom(id: NodeId): Record<NodeId, Partial<LinkConfig>> {
     const links: Record<NodeId, Partial<LinkConfig>> = {};
     for (const peer of this.ids) {
-      const config = this.linkConfigs.get(linkKeyOf(id, peer));
+      const config = this.linkConfigs.get(linkKey(id, peer));
       if (peer !== id && config) links[peer] = config;
     }
     return links;
@@ -333,8 +333,8 @@ export class Cluster extends EventEmitter<ClusterEvents> {
   /** Cuts every link between different groups; links inside a group are healed. */
   async partition(groups: NodeId[][]): Promise<void> {
     for (const group of groups) for (const id of group) this.handle(id);
-    const cuts = new Set(partitionCuts(this.ids, groups).map((l) => linkKeyOf(l.from, l.to)));
-    for (const { from, to } of allLinks(this.ids)) await this.link(from, to).set({ cut: cuts.has(linkKeyOf(from, to)) });
+    const cuts = new Set(partitionCuts(this.ids, groups).map((l) => linkKey(l.from, l.to)));
+    for (const { from, to } of allLinks(this.ids)) await this.link(from, to).set({ cut: cuts.has(linkKey(from, to)) });
     this.emit('fault', 'partition', { groups });
   }
 
@@ -363,7 +363,7 @@ export class Cluster extends EventEmitter<ClusterEvents> {
     this.handle(from);
     this.handle(to);
     if (from === to) throw new Error(`no link from ${from} to itself`);
-    const key = linkKeyOf(from, to);
+    const key = linkKey(from, to);
     const configs = this.linkConfigs;
     const sendTo = this.handle(from);
     const emit = this.emit.bind(this);
@@ -384,7 +384,7 @@ export class Cluster extends EventEmitter<ClusterEvents> {
 
   /** Every directed link's shaping as last set. */
   links(): { from: NodeId; to: NodeId; config: Partial<LinkConfig> }[] {
-    return allLinks(this.ids).map(({ from, to }) => ({ from, to, config: { ...this.linkConfigs.get(linkKeyOf(from, to)) } }));
+    return allLinks(this.ids).map(({ from, to }) => ({ from, to, config: { ...this.linkConfigs.get(linkKey(from, to)) } }));
   }
 
   async transferLeadership(to: NodeId): Promise<void> {
