@@ -14,7 +14,7 @@ import { parseSyncMode } from '../wal/disk-io.js';
 import { refuseUnknownSettings, registerTarget, registeredTargetNames, type BenchTarget, type TargetOptions } from './bench-target.js';
 import { measureFsyncMs } from './fsync-floor.js';
 import { placeLeader } from './leader-placement.js';
-import { geoSites, membersIn, requirePlace, uniformDelaySites, type MemberSites } from './member-sites.js';
+import { geoSites, membersIn, requirePlacement, uniformDelaySites, type MemberSites } from './member-sites.js';
 import { floorReporter, TargetLayout } from './target-layout.js';
 
 export const EMBEDDED_TARGET = 'embedded';
@@ -31,7 +31,7 @@ export async function startEmbeddedTarget(options: TargetOptions): Promise<Bench
   const ids = Array.from({ length: options.nodes ?? NODES_DEFAULT }, (_, i) => `n${i + 1}`);
   const sites = memberSitesOf(options, ids);
   const leaderCandidates = options.leaderRegion === undefined ? undefined : membersOfRegion(sites, options.leaderRegion, '--leader-region');
-  if (options.clientRegion !== undefined) requirePlace(requireSites(sites, '--client-region').places, options.clientRegion, '--client-region');
+  if (options.clientRegion !== undefined) requirePlacement(sites, options.clientRegion, '--client-region');
   const cluster = await Cluster.start(clusterOptions(options, ids));
   try {
     if (cluster.ids.join() !== ids.join()) throw new Error(`the cluster named its members ${cluster.ids.join(', ')}, expected ${ids.join(', ')}`);
@@ -81,18 +81,13 @@ function memberSitesOf(options: TargetOptions, ids: NodeId[]): MemberSites | nul
 }
 
 function membersOfRegion(sites: MemberSites | null, region: string, flag: string): NodeId[] {
-  const placed = requireSites(sites, flag);
-  const members = membersIn(placed, requirePlace(placed.places, region, flag));
+  const placed = requirePlacement(sites, region, flag);
+  const members = membersIn(placed, region);
   if (members.length === 0) {
     const where = [...placed.siteOf].map(([id, site]) => `${id} in ${site}`).join(', ');
     throw new Error(`${flag} ${region}: no member sits there (${where})`);
   }
   return members;
-}
-
-function requireSites(sites: MemberSites | null, flag: string): MemberSites {
-  if (sites === null) throw new Error(`${flag} needs members in regions: start the target with --geo or --delay`);
-  return sites;
 }
 
 function describeLinks(options: TargetOptions): string {

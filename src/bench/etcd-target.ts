@@ -9,7 +9,7 @@ import { refuseUnknownSettings, registerTarget, registeredTargetNames, type Benc
 import { endpointsTarget } from './endpoints-target.js';
 import { startEtcdCluster } from './etcd-cluster.js';
 import { measureFsyncMs } from './fsync-floor.js';
-import { uniformDelaySites } from './member-sites.js';
+import { requirePlacement, uniformDelaySites } from './member-sites.js';
 import { floorReporter, TargetLayout } from './target-layout.js';
 
 const ETCD_TARGET = 'etcd';
@@ -50,6 +50,8 @@ export async function startEtcdTarget(options: TargetOptions): Promise<EtcdBench
   // The layout names the members as raftyard does (n1..nN), whatever etcd calls them.
   const ids: NodeId[] = Array.from({ length: settings.members }, (_, i) => `n${i + 1}`);
   const sites = settings.delayMs === undefined ? null : uniformDelaySites(ids, settings.delayMs);
+  // Checked before etcd starts, so that a bad region costs no cluster start.
+  if (options.clientRegion !== undefined) requirePlacement(sites, options.clientRegion, '--client-region');
   const cluster = await startEtcdCluster({ members: settings.members, peerDelayMs: settings.delayMs ?? 0 });
   try {
     const layout = new TargetLayout(ids, cluster.endpoints, sites, options.clientRegion);

@@ -46,8 +46,18 @@ function memberSites(placed: Array<[NodeId, string]>, places: readonly string[],
   };
 }
 
+/**
+ * The sites when `place`, named by `flag` (--client-region, --leader-region), is one of their
+ * places. Members without sites (started without --geo or --delay) have no place to name.
+ */
+export function requirePlacement(sites: MemberSites | null, place: string, flag: string): MemberSites {
+  if (sites === null) throw new Error(`${flag} ${place}: the members have no regions; start the target with --geo or --delay`);
+  requirePlace(sites.places, place, flag);
+  return sites;
+}
+
 /** `place` when it is one of `places`; otherwise an error naming `what` and the known places. */
-export function requirePlace(places: readonly string[], place: string, what: string): string {
+function requirePlace(places: readonly string[], place: string, what: string): string {
   if (!places.includes(place)) throw new Error(`${what}: unknown place "${place}"; known: ${places.join(', ')}`);
   return place;
 }

@@ -6,7 +6,7 @@
 import type { NodeId } from '../raft/types.js';
 import type { CommitFloor, ServedPath } from './bench-target.js';
 import { commitFloor, lowestFloor } from './commit-floor.js';
-import { memberRttMs, requirePlace, siteOfMember, type MemberSites } from './member-sites.js';
+import { memberRttMs, requirePlacement, siteOfMember, type MemberSites } from './member-sites.js';
 
 /** Measures one fsync the way the target's WAL does it, in milliseconds. */
 export type FsyncProbe = () => Promise<number>;
@@ -27,10 +27,7 @@ export class TargetLayout {
     if (members.length !== endpoints.length || members.length === 0) throw new Error(`${members.length} members for ${endpoints.length} endpoints`);
     endpoints.forEach((endpoint, i) => this.memberByOrigin.set(new URL(endpoint).origin, members[i]));
     if (this.memberByOrigin.size !== members.length) throw new Error(`two members share an endpoint: ${endpoints.join(', ')}`);
-    if (clientPlace !== undefined) {
-      if (sites === null) throw new Error(`--client-region ${clientPlace}: the members have no regions; start them with --geo or --delay`);
-      requirePlace(sites.places, clientPlace, '--client-region');
-    }
+    if (clientPlace !== undefined) requirePlacement(sites, clientPlace, '--client-region');
     if (sites !== null) for (const id of members) siteOfMember(sites, id);
   }
 

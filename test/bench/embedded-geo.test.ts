@@ -60,7 +60,7 @@ test('regions are refused before a cluster starts when they cannot apply', async
   const startedMs = performance.now();
   await assert.rejects(startEmbeddedTarget({ seed: 1, delayMs: DELAY_MS, leaderRegion: 'n9', extra: {} }), /--leader-region: unknown place "n9"; known: n1, n2, n3/);
   await assert.rejects(startEmbeddedTarget({ seed: 1, geo: 'us-east-1,us-west-2,eu-west-1', leaderRegion: 'ap-southeast-2', extra: {} }), /--leader-region ap-southeast-2: no member sits there \(n1 in us-east-1/);
-  await assert.rejects(startEmbeddedTarget({ seed: 1, clientRegion: 'eu-west-1', extra: {} }), /--client-region needs members in regions: start the target with --geo or --delay/);
+  await assert.rejects(startEmbeddedTarget({ seed: 1, clientRegion: 'eu-west-1', extra: {} }), /--client-region eu-west-1: the members have no regions; start the target with --geo or --delay/);
   await assert.rejects(startEmbeddedTarget({ seed: 1, geo: 'us-east-1,us-west-2,eu-west-1', clientRegion: 'moon', extra: {} }), /--client-region: unknown place "moon"/);
   assert.ok(performance.now() - startedMs < 1_000, 'no cluster was started');
 });

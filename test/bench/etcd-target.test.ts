@@ -164,6 +164,20 @@ test('a missing etcd binary is named in the error', async () => {
   await assert.rejects(startEtcdCluster({ binaryPath: '/nonexistent/etcd' }), /etcd binary not found at \/nonexistent\/etcd: install .* RAFTYARD_ETCD_BINARY/);
 });
 
+test('a client region the etcd target cannot place is refused before etcd starts', async () => {
+  // A missing binary would fail the start: the region error proves the check came first.
+  const binaryBefore = process.env.RAFTYARD_ETCD_BINARY;
+  process.env.RAFTYARD_ETCD_BINARY = '/nonexistent/etcd';
+  try {
+    await assert.rejects(startEtcdTarget({ seed: 1, clientRegion: 'n1', extra: {} }), /--client-region n1: the members have no regions; start the target with --geo or --delay/);
+    await assert.rejects(startEtcdTarget({ seed: 1, clientRegion: 'moon', extra: { delayMs: '10' } }), /--client-region: unknown place "moon"; known: n1, n2, n3/);
+    await assert.rejects(startEtcdTarget({ seed: 1, clientRegion: 'n2', extra: { delayMs: '10' } }), /etcd binary not found at \/nonexistent\/etcd/);
+  } finally {
+    if (binaryBefore === undefined) delete process.env.RAFTYARD_ETCD_BINARY;
+    else process.env.RAFTYARD_ETCD_BINARY = binaryBefore;
+  }
+});
+
 /** Writes one key at `endpoint` and returns how long the answer took. */
 async function timedPut(endpoint: string, key: string, value: string): Promise<number> {
   const startedMs = performance.now();
