@@ -5,6 +5,9 @@
 import { isEscapeFailure, queryUnescape } from './go-form.js';
 import { cleanRootedPath } from '../util/clean-path.js';
 
+// The redirect's Location is escaped as the client escapes its request paths: one shared escaper.
+export { escapeGoPath } from '../util/escape-path.js';
+
 export interface RequestTarget {
   /** The decoded path (Go's URL.Path). */
   readonly path: string;
@@ -29,20 +32,4 @@ export function muxCleanPath(path: string): string {
   const rooted = path.startsWith('/') ? path : '/' + path;
   const cleaned = cleanRootedPath(rooted);
   return rooted.endsWith('/') && cleaned !== '/' ? cleaned + '/' : cleaned;
-}
-
-// Go's shouldEscape for a path keeps the unreserved characters and these sub-delimiters.
-const PATH_SAFE = /[A-Za-z0-9\-_.~$&+,/:;=@]/;
-
-/** url.URL{Path: path}.EscapedPath(): every byte outside the safe set as %XX (upper case). */
-export function escapeGoPath(path: string): string {
-  let escaped = '';
-  for (const char of path) {
-    if (PATH_SAFE.test(char)) {
-      escaped += char;
-      continue;
-    }
-    for (const byte of Buffer.from(char, 'utf8')) escaped += '%' + byte.toString(16).toUpperCase().padStart(2, '0');
-  }
-  return escaped;
 }

@@ -17,3 +17,10 @@ test('segments are percent-encoded except the sub-delimiters Go leaves in paths'
   assert.equal(keysPath('/v2/keys', '/a b/c?d#e%f'), '/v2/keys/a%20b/c%3Fd%23e%25f');
   assert.equal(keysPath('/v2/keys', '/x:y@z=1,2;3$&+'), '/v2/keys/x:y@z=1,2;3$&+');
 });
+
+test('segments are escaped byte for byte as Go escapes paths, marks and non-ASCII included', () => {
+  // encodeURIComponent would leave these marks alone; Go's EscapedPath escapes them.
+  assert.equal(keysPath('/v2/keys', "/a!b*c'(d)"), '/v2/keys/a%21b%2Ac%27%28d%29');
+  assert.equal(keysPath('/v2/keys', '/é~_.-'), '/v2/keys/%C3%A9~_.-');
+});
+
