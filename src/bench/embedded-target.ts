@@ -15,7 +15,7 @@ import { refuseUnknownSettings, registerTarget, registeredTargetNames, type Benc
 import { measureFsyncMs } from './fsync-floor.js';
 import { placeLeader } from './leader-placement.js';
 import { geoSites, membersIn, requirePlacement, uniformDelaySites, type MemberSites } from './member-sites.js';
-import { floorReporter, TargetLayout } from './target-layout.js';
+import { layoutParts, TargetLayout } from './target-layout.js';
 
 export const EMBEDDED_TARGET = 'embedded';
 const SETTING_KEYS = ['heartbeatMs', 'electionMs', 'syncMode'] as const;
@@ -46,8 +46,7 @@ export async function startEmbeddedTarget(options: TargetOptions): Promise<Bench
       name: `raftyard ${cluster.ids.length} nodes (${cluster.options.transport}${describeLinks(options)})`,
       endpoints: cluster.endpoints,
       leaderEndpoint,
-      ...(layout.placesClient ? { clientRttMs: (endpoint: string) => layout.clientRttMs(endpoint) } : {}),
-      floorMs: floorReporter(layout, probe, leaderEndpoint),
+      ...layoutParts(layout, probe, leaderEndpoint),
       close: () => cluster.stop(),
     };
   } catch (error) {

@@ -10,7 +10,7 @@ import { endpointsTarget } from './endpoints-target.js';
 import { startEtcdCluster } from './etcd-cluster.js';
 import { measureFsyncMs } from './fsync-floor.js';
 import { requirePlacement, uniformDelaySites } from './member-sites.js';
-import { floorReporter, TargetLayout } from './target-layout.js';
+import { layoutParts, TargetLayout } from './target-layout.js';
 
 const ETCD_TARGET = 'etcd';
 const SETTING_KEYS = ['delayMs', 'members'] as const;
@@ -60,9 +60,8 @@ export async function startEtcdTarget(options: TargetOptions): Promise<EtcdBench
     return {
       ...direct,
       dataDir: cluster.dataDir,
-      ...(layout.placesClient ? { clientRttMs: (endpoint: string) => layout.clientRttMs(endpoint) } : {}),
       // The fsync is measured on the disk etcd writes to, the way a WAL syncs.
-      floorMs: floorReporter(layout, async () => measureFsyncMs(cluster.dataDir), leaderEndpoint),
+      ...layoutParts(layout, async () => measureFsyncMs(cluster.dataDir), leaderEndpoint),
       close: () => cluster.stop(),
     };
   } catch (error) {

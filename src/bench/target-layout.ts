@@ -68,17 +68,26 @@ export class TargetLayout {
   }
 }
 
+/** What a started target answers from its layout (both targets started here share it). */
+export interface LayoutParts {
+  /** Present only when the client was placed (--client-region). */
+  clientRttMs?(endpoint: string): number;
+  floorMs(served?: ServedPath[]): Promise<CommitFloor>;
+}
+
 /**
- * `floorMs` for a BenchTarget: the fsync is probed on the first call and reused after; without
- * paths, the floor is the current leader's with the client talking to it.
+ * The layout's part of a BenchTarget: the client's round trips when it is placed, and the floor,
+ * whose fsync is probed on the first call and reused after; without paths, the floor is the
+ * current leader's with the client talking to it.
  */
-export function floorReporter(layout: TargetLayout, probe: FsyncProbe, leaderEndpoint: () => Promise<string>): (served?: ServedPath[]) => Promise<CommitFloor> {
+export function layoutParts(layout: TargetLayout, probe: FsyncProbe, leaderEndpoint: () => Promise<string>): LayoutParts {
   let fsyncMs: Promise<number> | undefined;
-  return async (served) => {
+  const floorMs = async (served?: ServedPath[]): Promise<CommitFloor> => {
     fsyncMs ??= probe();
     const paths = served !== undefined && served.length > 0 ? served : [await pathAtLeader(leaderEndpoint)];
     return layout.floorFor(paths, await fsyncMs);
   };
+  return layout.placesClient ? { clientRttMs: (endpoint) => layout.clientRttMs(endpoint), floorMs } : { floorMs };
 }
 
 async function pathAtLeader(leaderEndpoint: () => Promise<string>): Promise<ServedPath> {

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { commitFloor, lowestFloor, quorumRttMs } from '../../src/bench/commit-floor.js';
 import { geoSites, membersIn, memberRttMs, uniformDelaySites } from '../../src/bench/member-sites.js';
-import { floorReporter, TargetLayout } from '../../src/bench/target-layout.js';
+import { layoutParts, TargetLayout } from '../../src/bench/target-layout.js';
 import { geoPreset } from '../../src/transport/geo-presets.js';
 
 const ENDPOINTS = ['http://127.0.0.1:4001', 'http://127.0.0.1:4002', 'http://127.0.0.1:4003'];
@@ -88,7 +88,9 @@ test('the floor reporter probes the fsync once and defaults to a client at the c
     return 0.75;
   };
   const layout = new TargetLayout(IDS, ENDPOINTS, uniformDelaySites(IDS, 10), 'n1');
-  const floorMs = floorReporter(layout, fakeProbe, async () => ENDPOINTS[2]);
+  const { floorMs, clientRttMs } = layoutParts(layout, fakeProbe, async () => ENDPOINTS[2]);
+  assert.equal(clientRttMs?.(ENDPOINTS[1]), 20, 'a placed client has round trips');
+  assert.equal(layoutParts(new TargetLayout(IDS, ENDPOINTS, uniformDelaySites(IDS, 10)), fakeProbe, async () => ENDPOINTS[2]).clientRttMs, undefined, 'an unplaced client has none');
   const atLeader = await floorMs();
   assert.deepEqual(atLeader, { floorMs: 20 + 0.75 + 20, parts: { quorumRttMs: 20, fsyncMs: 0.75, clientRttMs: 20 }, leader: 'n3', sentTo: 'n3' });
   const viaFollower = await floorMs([{ leaderEndpoint: ENDPOINTS[2], sentToEndpoint: ENDPOINTS[0] }]);
