@@ -5,13 +5,23 @@ const ID_BYTES_MAX = 255;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-export function encodeCommandFrame(requestId: string, command: Uint8Array): Uint8Array {
-  const id = encoder.encode(requestId);
-  if (id.length > ID_BYTES_MAX) throw new RangeError(`request id of ${id.length} bytes exceeds ${ID_BYTES_MAX}`);
-  const frame = new Uint8Array(1 + id.length + command.length);
-  frame[0] = id.length;
-  frame.set(id, 1);
-  frame.set(command, 1 + id.length);
+/**
+ * Writes a command into a new array, after `headroomBytes` bytes it leaves free at the front
+ * for the frame's header: the command is then written once, never copied into a frame.
+ */
+export type CommandWriter = (headroomBytes: number) => Uint8Array;
+
+export function encodeCommandFrame(requestId: string, writeCommand: CommandWriter): Uint8Array {
+  const idLength = Buffer.byteLength(requestId, 'utf8');
+  if (idLength > ID_BYTES_MAX) throw new RangeError(`request id of ${idLength} bytes exceeds ${ID_BYTES_MAX}`);
+  const frame = writeCommand(1 + idLength);
+  frame[0] = idLength;
+  // Node-made ids are ASCII, which a plain loop copies for less than encodeInto costs.
+  if (idLength === requestId.length) {
+    for (let i = 0; i < idLength; i++) frame[1 + i] = requestId.charCodeAt(i);
+  } else {
+    encoder.encodeInto(requestId, frame.subarray(1, 1 + idLength));
+  }
   return frame;
 }
 

@@ -10,7 +10,7 @@ import { contextKey } from '../raft/read-index.js';
 import type { PeerTransport } from '../transport/peer-transport.js';
 import type { WriteAheadLog } from '../wal/wal.js';
 import type { NodeLogger } from './logger.js';
-import { encodeCommandFrame, frameCommand, frameRequestId } from './command-frame.js';
+import { encodeCommandFrame, frameCommand, frameRequestId, type CommandWriter } from './command-frame.js';
 import type { StateMachine } from './state-machine.js';
 
 type NodeErrorCode = 'timeout' | 'stopped' | 'too-busy';
@@ -161,12 +161,13 @@ export class RaftNode<Result> {
   }
 
   /**
-   * Proposes `command` and resolves with the state machine's result once it is committed (on a
-   * quorum's disks) and applied here. Without a leader it keeps trying until the timeout.
+   * Proposes the command `writeCommand` writes (into the room it leaves for the frame header)
+   * and resolves with the state machine's result once it is committed (on a quorum's disks) and
+   * applied here. Without a leader it keeps trying until the timeout.
    */
-  propose(command: Uint8Array, timeoutMs: number): Promise<Result> {
+  propose(writeCommand: CommandWriter, timeoutMs: number): Promise<Result> {
     const requestId = this.nextId();
-    const frame = encodeCommandFrame(requestId, command);
+    const frame = encodeCommandFrame(requestId, writeCommand);
     return this.withRetries(this.proposals, requestId, timeoutMs, () => this.core.propose(frame));
   }
 

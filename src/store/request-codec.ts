@@ -23,7 +23,11 @@ const VARINT_BYTES_MAX = 8; // 2^53 needs 8 groups of 7 bits.
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-export function encodeV2Request(request: V2Request): Uint8Array {
+/**
+ * The request's bytes, after `headroomBytes` bytes left for a container's header (a node's
+ * command frame), so the request is written once, in place, and never copied into a frame.
+ */
+export function encodeV2Request(request: V2Request, headroomBytes = 0): Uint8Array {
   const methodCode = V2_METHODS.indexOf(request.method) + 1;
   if (methodCode === 0) throw new Error(`unknown v2 method ${String(request.method)}`);
   const strings = [request.path, request.value, request.prevValue];
@@ -32,17 +36,17 @@ export function encodeV2Request(request: V2Request): Uint8Array {
   if (request.expirationMs !== null) size += varintSize(Math.abs(request.expirationMs));
   for (const length of lengths) size += varintSize(length) + length;
   if (size > V2_REQUEST_BYTES_MAX) throw new Error(`v2 request of ${size} bytes is over ${V2_REQUEST_BYTES_MAX}`);
-  const bytes = new Uint8Array(size);
-  bytes[0] = FORMAT_VERSION;
-  bytes[1] = methodCode;
-  bytes[2] = flagsOf(request);
-  let at = writeVarint(bytes, 3, request.prevIndex);
+  const bytes = new Uint8Array(headroomBytes + size);
+  bytes[headroomBytes] = FORMAT_VERSION;
+  bytes[headroomBytes + 1] = methodCode;
+  bytes[headroomBytes + 2] = flagsOf(request);
+  let at = writeVarint(bytes, headroomBytes + 3, request.prevIndex);
   if (request.expirationMs !== null) at = writeVarint(bytes, at, Math.abs(request.expirationMs));
   at = writeVarint(bytes, at, request.timeMs);
   strings.forEach((text, i) => {
     at = writeString(bytes, at, text, lengths[i] as number);
   });
-  if (at !== size) throw new Error(`v2 request: wrote ${at} bytes, expected ${size}`);
+  if (at !== bytes.length) throw new Error(`v2 request: wrote ${at - headroomBytes} bytes, expected ${size}`);
   return bytes;
 }
 

@@ -42,6 +42,18 @@ test('random requests survive encode then decode unchanged', () => {
   }
 });
 
+test('headroom leaves zero bytes before the request, which follows unchanged', () => {
+  const prng = new Prng(11);
+  for (let i = 0; i < 50; i++) {
+    const request = randomRequest(prng);
+    const plain = encodeV2Request(request);
+    const roomy = encodeV2Request(request, 7);
+    assert.deepEqual(roomy.subarray(0, 7), new Uint8Array(7));
+    assert.deepEqual(roomy.subarray(7), plain);
+    assert.deepEqual(decodeV2Request(roomy.subarray(7)), request);
+  }
+});
+
 test('a typical PUT is compact', () => {
   const request = newV2Request({ method: 'PUT', path: '/foo', value: 'bar', prevExist: false, expirationMs: Date.UTC(2024, 0, 1) });
   const bytes = encodeV2Request(request);
