@@ -1,8 +1,13 @@
-// How a chaos client's v2 operation travels over HTTP: the request for each checker input, and
-// the checker output read back from the answer. Only etcd's 100/101/105 errors are definite
-// failures; server errors (300 timeouts, 301 elections, 5xx) leave the outcome unknown.
+// How a chaos client's v2 operation travels over HTTP: each checker input becomes the request
+// the v2 client builds for it, and each answer, decoded as the v2 client decodes it, the checker
+// output it proves. Only etcd's 100/101/105 errors are definite failures; server errors (300
+// timeouts, 301 elections, 5xx) leave the outcome unknown.
 
+import type { IncomingHttpHeaders } from 'node:http';
 import type { HttpExchange } from '../client/http-transport.js';
+import { decodeKeysAnswer, deleteExchange, getExchange, setExchange } from '../client/keys-api.js';
+import { V2Error } from '../client/v2-error.js';
+import type { V2Response } from '../client/v2-types.js';
 import type { V2ErrorCode, V2Input, V2Output } from '../check/models/v2-key-model.js';
 
 export type WireOutcome =
@@ -14,71 +19,64 @@ export type WireOutcome =
   | { readonly kind: 'unexpected'; readonly reason: string };
 
 const DEFINITE_ERROR_CODES: readonly number[] = [100, 101, 105] satisfies V2ErrorCode[];
-
-interface EventNode {
-  value?: string;
-  modifiedIndex?: number;
-}
-
-interface KeysAnswerBody {
-  errorCode?: number;
-  message?: string;
-  node?: EventNode;
-  prevNode?: EventNode;
-}
+/** The checker judges the body alone; the cluster-state headers play no part. */
+const NO_HEADERS: IncomingHttpHeaders = {};
+/** How much of an unexpected answer a reason quotes. */
+const QUOTED_CHARS_MAX = 200;
 
 /**
  * The request for `input`. `quorumReads` false sends a get without quorum=true: a local read
  * that may be stale, which only a deliberately broken run does.
  */
 export function exchangeOf(input: V2Input, quorumReads = true): HttpExchange {
-  const path = `/v2/keys/${input.key}`;
-  const form = new URLSearchParams();
-  if ('value' in input) form.set('value', input.value);
-  if (input.kind === 'create') form.set('prevExist', 'false');
-  if (input.kind === 'update') form.set('prevExist', 'true');
-  if (input.kind === 'compareAndSwap' || input.kind === 'compareAndDelete') {
-    if (input.prevValue !== undefined) form.set('prevValue', input.prevValue);
-    if (input.prevIndex !== undefined) form.set('prevIndex', String(input.prevIndex));
-  }
   switch (input.kind) {
     case 'get':
-      return { method: 'GET', path: quorumReads ? `${path}?quorum=true` : path };
+      return getExchange(input.key, { quorum: quorumReads });
+    case 'set':
+      return setExchange(input.key, input.value);
+    case 'create':
+      return setExchange(input.key, input.value, { prevExist: false });
+    case 'update':
+      return setExchange(input.key, input.value, { prevExist: true });
+    case 'compareAndSwap':
+      return setExchange(input.key, input.value, { prevValue: input.prevValue, prevIndex: input.prevIndex });
     case 'delete':
-    case 'compareAndDelete': {
-      const query = form.toString();
-      return { method: 'DELETE', path: query === '' ? path : `${path}?${query}` };
-    }
-    default:
-      return { method: 'PUT', path, body: form.toString() };
+      return deleteExchange(input.key);
+    case 'compareAndDelete':
+      return deleteExchange(input.key, { prevValue: input.prevValue, prevIndex: input.prevIndex });
   }
 }
 
 /** The checker's view of one answer (`status` and its body text). */
 export function outcomeOf(input: V2Input, status: number, bodyText: string): WireOutcome {
-  let body: KeysAnswerBody;
+  let answer: V2Response;
   try {
-    body = JSON.parse(bodyText) as KeysAnswerBody;
-  } catch {
-    return status >= 500 ? { kind: 'unknown', reason: `HTTP ${status}` } : { kind: 'unexpected', reason: `HTTP ${status}, not JSON` };
+    answer = decodeKeysAnswer(status, NO_HEADERS, bodyText);
+  } catch (error) {
+    return failureOf(status, bodyText, error);
   }
-  if (status === 200 || status === 201) return successOf(input, body);
-  if (status >= 500) return { kind: 'unknown', reason: `HTTP ${status} error ${body.errorCode ?? '-'}` };
-  if (status >= 400 && DEFINITE_ERROR_CODES.includes(body.errorCode ?? -1)) {
-    return { kind: 'definite', output: { errorCode: body.errorCode as V2ErrorCode } };
-  }
-  return { kind: 'unexpected', reason: `HTTP ${status} ${bodyText.trim().slice(0, 200)}` };
+  return successOf(input, answer, bodyText);
 }
 
-function successOf(input: V2Input, body: KeysAnswerBody): WireOutcome {
-  const node = body.node;
-  if (node === undefined || typeof node.modifiedIndex !== 'number') {
-    return { kind: 'unexpected', reason: `success without a node index: ${JSON.stringify(body).slice(0, 200)}` };
+/** An error answer, or one that did not decode: `error` is what the decoder threw. */
+function failureOf(status: number, bodyText: string, error: unknown): WireOutcome {
+  const code = error instanceof V2Error ? error.errorCode : undefined;
+  if (status >= 500) return { kind: 'unknown', reason: code === undefined ? `HTTP ${status}` : `HTTP ${status} error ${code}` };
+  if (status >= 400 && code !== undefined && DEFINITE_ERROR_CODES.includes(code)) {
+    return { kind: 'definite', output: { errorCode: code as V2ErrorCode } };
+  }
+  return { kind: 'unexpected', reason: `HTTP ${status} ${bodyText.trim().slice(0, QUOTED_CHARS_MAX)}` };
+}
+
+function successOf(input: V2Input, answer: V2Response, bodyText: string): WireOutcome {
+  const node = answer.node;
+  if (typeof node.modifiedIndex !== 'number') {
+    return { kind: 'unexpected', reason: `success without a node index: ${bodyText.trim().slice(0, QUOTED_CHARS_MAX)}` };
   }
   if (input.kind === 'get') {
     if (typeof node.value !== 'string') return { kind: 'unexpected', reason: 'get answered without a value' };
     return { kind: 'definite', output: { errorCode: 0, value: node.value, modifiedIndex: node.modifiedIndex } };
   }
-  const previous = body.prevNode?.value ?? null;
+  const previous = answer.prevNode?.value ?? null;
   return { kind: 'definite', output: { errorCode: 0, modifiedIndex: node.modifiedIndex, previous } };
 }

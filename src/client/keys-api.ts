@@ -1,6 +1,7 @@
 // The /v2/keys operations: get, set and its conditional forms, in-order creation and delete.
 // Each builds one HTTP exchange, sends it through the endpoint pool and decodes the answer
-// into a typed V2Response or a V2Error.
+// into a typed V2Response or a V2Error; the builders and the decoder are exported for clients
+// that send on their own (the chaos clients).
 
 import type { IncomingHttpHeaders } from 'node:http';
 import type { HttpExchange } from './http-transport.js';
@@ -51,29 +52,13 @@ export class KeysApi {
   constructor(private readonly pool: EndpointPool) {}
 
   get(key: string, options: GetOptions = {}): Promise<V2Response> {
-    const query = new URLSearchParams();
-    setFlag(query, 'recursive', options.recursive);
-    setFlag(query, 'sorted', options.sorted);
-    setFlag(query, 'quorum', options.quorum);
-    return this.send({ method: 'GET', path: withQuery(keysPath(KEYS_PREFIX, key), query) }, options);
+    return this.send(getExchange(key, options), options);
   }
 
   /** PUT: set, or create/update/compareAndSwap as the prev* options say. */
   set(key: string, value: string, options: SetOptions = {}): Promise<V2Response> {
-    const query = new URLSearchParams();
-    const form = new URLSearchParams();
-    if (options.dir) query.set('dir', 'true');
-    else if (!options.refresh || value !== '') form.set('value', value);
-    if (options.prevValue !== undefined) query.set('prevValue', options.prevValue);
-    if (options.prevIndex) query.set('prevIndex', checkedIndex(options.prevIndex, 'prevIndex'));
-    if (options.prevExist !== undefined) query.set('prevExist', String(options.prevExist));
-    if (options.ttl === null) form.set('ttl', '');
-    else if (options.ttl !== undefined) form.set('ttl', checkedIndex(options.ttl, 'ttl'));
-    setFlag(form, 'refresh', options.refresh);
-    setFlag(query, 'noValueOnSuccess', options.noValueOnSuccess);
-    const exchange: HttpExchange = { method: 'PUT', path: withQuery(keysPath(KEYS_PREFIX, key), query), body: form.toString() };
     // A create must not be applied twice, so it is never retried on another endpoint.
-    return this.send(exchange, { ...options, oneShot: options.prevExist === false });
+    return this.send(setExchange(key, value, options), { ...options, oneShot: options.prevExist === false });
   }
 
   create(key: string, value: string, options: Omit<SetOptions, 'prevExist'> = {}): Promise<V2Response> {
@@ -96,19 +81,49 @@ export class KeysApi {
   }
 
   delete(key: string, options: DeleteOptions = {}): Promise<V2Response> {
-    const query = new URLSearchParams();
-    if (options.prevValue !== undefined) query.set('prevValue', options.prevValue);
-    if (options.prevIndex) query.set('prevIndex', checkedIndex(options.prevIndex, 'prevIndex'));
-    setFlag(query, 'dir', options.dir);
-    setFlag(query, 'recursive', options.recursive);
     // A delete must not be applied twice either.
-    return this.send({ method: 'DELETE', path: withQuery(keysPath(KEYS_PREFIX, key), query) }, { ...options, oneShot: true });
+    return this.send(deleteExchange(key, options), { ...options, oneShot: true });
   }
 
   private async send(exchange: HttpExchange, options: PoolRequestOptions): Promise<V2Response> {
     const answer = await this.pool.request(exchange, options);
     return decodeKeysAnswer(answer.status, answer.headers, answer.body);
   }
+}
+
+/** The GET of `key`. */
+export function getExchange(key: string, options: GetOptions = {}): HttpExchange {
+  const query = new URLSearchParams();
+  setFlag(query, 'recursive', options.recursive);
+  setFlag(query, 'sorted', options.sorted);
+  setFlag(query, 'quorum', options.quorum);
+  return { method: 'GET', path: withQuery(keysPath(KEYS_PREFIX, key), query) };
+}
+
+/** The PUT that sets `key`: conditions and flags go in the query as etcd's Go client sends them. */
+export function setExchange(key: string, value: string, options: SetOptions = {}): HttpExchange {
+  const query = new URLSearchParams();
+  const form = new URLSearchParams();
+  if (options.dir) query.set('dir', 'true');
+  else if (!options.refresh || value !== '') form.set('value', value);
+  if (options.prevValue !== undefined) query.set('prevValue', options.prevValue);
+  if (options.prevIndex) query.set('prevIndex', checkedIndex(options.prevIndex, 'prevIndex'));
+  if (options.prevExist !== undefined) query.set('prevExist', String(options.prevExist));
+  if (options.ttl === null) form.set('ttl', '');
+  else if (options.ttl !== undefined) form.set('ttl', checkedIndex(options.ttl, 'ttl'));
+  setFlag(form, 'refresh', options.refresh);
+  setFlag(query, 'noValueOnSuccess', options.noValueOnSuccess);
+  return { method: 'PUT', path: withQuery(keysPath(KEYS_PREFIX, key), query), body: form.toString() };
+}
+
+/** The DELETE of `key`. */
+export function deleteExchange(key: string, options: DeleteOptions = {}): HttpExchange {
+  const query = new URLSearchParams();
+  if (options.prevValue !== undefined) query.set('prevValue', options.prevValue);
+  if (options.prevIndex) query.set('prevIndex', checkedIndex(options.prevIndex, 'prevIndex'));
+  setFlag(query, 'dir', options.dir);
+  setFlag(query, 'recursive', options.recursive);
+  return { method: 'DELETE', path: withQuery(keysPath(KEYS_PREFIX, key), query) };
 }
 
 /** Decodes a keys answer: a V2Response for 200/201, else throws the V2Error it carries. */

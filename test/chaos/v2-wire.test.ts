@@ -9,9 +9,14 @@ test('operations map to the v2 requests etcd distinguishes them by', () => {
   assert.deepEqual(exchangeOf({ kind: 'get', key: 'chaos/k0' }), { method: 'GET', path: '/v2/keys/chaos/k0?quorum=true' });
   assert.deepEqual(exchangeOf({ kind: 'get', key: 'chaos/k0' }, false), { method: 'GET', path: '/v2/keys/chaos/k0' });
   assert.deepEqual(exchangeOf({ kind: 'set', key: 'k', value: 'a b' }), { method: 'PUT', path: '/v2/keys/k', body: 'value=a+b' });
-  assert.equal(exchangeOf({ kind: 'create', key: 'k', value: 'v' }).body, 'value=v&prevExist=false');
-  assert.equal(exchangeOf({ kind: 'update', key: 'k', value: 'v' }).body, 'value=v&prevExist=true');
-  assert.equal(exchangeOf({ kind: 'compareAndSwap', key: 'k', value: 'v', prevValue: 'p', prevIndex: 7 }).body, 'value=v&prevValue=p&prevIndex=7');
+  // The conditions travel in the query, as the v2 client (and etcd's Go client) sends them.
+  assert.deepEqual(exchangeOf({ kind: 'create', key: 'k', value: 'v' }), { method: 'PUT', path: '/v2/keys/k?prevExist=false', body: 'value=v' });
+  assert.deepEqual(exchangeOf({ kind: 'update', key: 'k', value: 'v' }), { method: 'PUT', path: '/v2/keys/k?prevExist=true', body: 'value=v' });
+  assert.deepEqual(exchangeOf({ kind: 'compareAndSwap', key: 'k', value: 'v', prevValue: 'p', prevIndex: 7 }), {
+    method: 'PUT',
+    path: '/v2/keys/k?prevValue=p&prevIndex=7',
+    body: 'value=v',
+  });
   assert.deepEqual(exchangeOf({ kind: 'delete', key: 'k' }), { method: 'DELETE', path: '/v2/keys/k' });
   assert.deepEqual(exchangeOf({ kind: 'compareAndDelete', key: 'k', prevIndex: 3 }), { method: 'DELETE', path: '/v2/keys/k?prevIndex=3' });
 });
@@ -42,4 +47,7 @@ test('server errors leave the outcome unknown; answers no server should give are
   assert.equal(outcomeOf({ kind: 'set', key: 'k', value: 'v' }, 503, 'not json').kind, 'unknown');
   assert.equal(outcomeOf({ kind: 'set', key: 'k', value: 'v' }, 400, '{"errorCode":209,"message":"Invalid field"}').kind, 'unexpected');
   assert.equal(outcomeOf({ kind: 'get', key: 'k' }, 200, '{"action":"get","node":{"key":"/k","dir":true,"modifiedIndex":2}}').kind, 'unexpected');
+  assert.equal(outcomeOf({ kind: 'get', key: 'k' }, 200, '').kind, 'unexpected');
+  assert.equal(outcomeOf({ kind: 'get', key: 'k' }, 404, 'null').kind, 'unexpected');
+  assert.deepEqual(outcomeOf({ kind: 'set', key: 'k', value: 'v' }, 400, ' <html>bad</html>\n'), { kind: 'unexpected', reason: 'HTTP 400 <html>bad</html>' });
 });
