@@ -2,7 +2,6 @@
 // back with prevIndex, retrying on "Compare failed" (etcd error 101) until its swap wins. One
 // operation is the whole read-modify-write, so its latency includes the retries contention causes.
 
-import { parseEtcdError } from './error-kind.js';
 import { keyPath, randomValue } from './keyspace.js';
 import { SUCCEEDED, type BenchClient, type OperationOutcome, type Workload, type WorkloadContext } from './workload.js';
 
@@ -24,7 +23,7 @@ export function createCasWorkload(context: WorkloadContext): Workload {
       if (typeof modifiedIndex !== 'number') return { errorKind: 'CAS read without modifiedIndex' };
       const swap = await client.connection.send('PUT', `${path}?prevIndex=${modifiedIndex}`, `value=${value}`);
       if (swap.ok) return SUCCEEDED;
-      if (parseEtcdError(swap.body ?? '')?.errorCode !== COMPARE_FAILED_ERROR_CODE) return { errorKind: swap.errorKind };
+      if (swap.etcdErrorCode !== COMPARE_FAILED_ERROR_CODE) return { errorKind: swap.errorKind };
       if (recorder.measures(startMs)) recorder.count('casConflicts');
     }
     return { errorKind: `CAS lost ${CAS_ATTEMPTS_MAX} times in a row` };

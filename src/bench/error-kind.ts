@@ -4,11 +4,19 @@
 export const TIMEOUT_ERROR_KIND = 'timeout';
 const MESSAGE_CHARS_MAX = 60;
 
-/** `HTTP 412 etcd 101 Compare failed`, or `HTTP 503` when the body is not an etcd error. */
-export function answerErrorKind(status: number, body: string): string {
+/** How a non-2xx answer failed; `etcdErrorCode` is there when the body is an etcd error. */
+export interface AnswerError {
+  /** `HTTP 412 etcd 101 Compare failed`, or `HTTP 503` when the body is not an etcd error. */
+  errorKind: string;
+  etcdErrorCode?: number;
+}
+
+/** Reads the body once: the kind for the report, and the code a workload may act on. */
+export function answerError(status: number, body: string): AnswerError {
   const etcdError = parseEtcdError(body);
-  if (!etcdError) return `HTTP ${status}`;
-  return `HTTP ${status} etcd ${etcdError.errorCode} ${etcdError.message.slice(0, MESSAGE_CHARS_MAX)}`.trimEnd();
+  if (!etcdError) return { errorKind: `HTTP ${status}` };
+  const errorKind = `HTTP ${status} etcd ${etcdError.errorCode} ${etcdError.message.slice(0, MESSAGE_CHARS_MAX)}`.trimEnd();
+  return { errorKind, etcdErrorCode: etcdError.errorCode };
 }
 
 /** `connection ECONNREFUSED` for socket errors; the code keeps the set of kinds small. */
@@ -17,7 +25,7 @@ export function socketErrorKind(error: unknown): string {
   return typeof code === 'string' ? `connection ${code}` : 'connection error';
 }
 
-export function parseEtcdError(body: string): { errorCode: number; message: string } | undefined {
+function parseEtcdError(body: string): { errorCode: number; message: string } | undefined {
   if (!body.startsWith('{')) return undefined;
   try {
     const parsed = JSON.parse(body) as { errorCode?: unknown; message?: unknown };

@@ -4,10 +4,10 @@
 // whole exchange. It replaces node:http, whose per-request cost distorted the load generator.
 
 import { connect, type Socket } from 'node:net';
-import { answerErrorKind, socketErrorKind, TIMEOUT_ERROR_KIND } from './error-kind.js';
+import { answerError, socketErrorKind, TIMEOUT_ERROR_KIND, type AnswerError } from './error-kind.js';
 import { Http1AnswerParser, Http1ParseError } from './http1-answer-parser.js';
 
-export type V2Answer = { ok: true; status: number; body: string } | { ok: false; errorKind: string; status?: number; body?: string };
+export type V2Answer = { ok: true; status: number; body: string } | ({ ok: false; status?: number; body?: string } & AnswerError);
 
 export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE';
 
@@ -113,7 +113,7 @@ export class V2Connection {
     const { status, body, keepAlive } = this.parser.answer();
     if (!keepAlive) this.dropSocket();
     const failed = status < 200 || status >= 300;
-    if (failed) this.finish({ ok: false, errorKind: answerErrorKind(status, body), status, body });
+    if (failed) this.finish({ ok: false, ...answerError(status, body), status, body });
     else this.finish({ ok: true, status, body });
   }
 

@@ -115,7 +115,7 @@ test('chunked bodies and bodyless 204 answers are read', async () => {
 test('non-2xx answers carry status, body and the etcd error kind, with or without keepBody', async () => {
   await withServer(async ({ endpoint }) => {
     const connection = new V2Connection(endpoint, TIMEOUT_MS);
-    const expected = { ok: false, errorKind: 'HTTP 404 etcd 100 Key not found', status: 404, body: NOT_FOUND_BODY };
+    const expected = { ok: false, errorKind: 'HTTP 404 etcd 100 Key not found', etcdErrorCode: 100, status: 404, body: NOT_FOUND_BODY };
     assert.deepEqual(await connection.send('GET', '/missing'), expected);
     assert.deepEqual(await connection.send('GET', '/missing', undefined, true), expected);
     assert.deepEqual(await connection.send('GET', '/nowhere'), { ok: false, errorKind: 'HTTP 500', status: 500, body: 'unknown test route' });
