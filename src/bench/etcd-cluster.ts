@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { freePort } from '../cluster/free-port.js';
+import { raftTiming } from '../transport/geo-presets.js';
 import { DelayProxy } from './delay-proxy.js';
 import { stopChildProcess } from '../util/stop-child-process.js';
 
@@ -20,10 +21,9 @@ const HEALTH_POLL_MS = 100;
 const HEALTH_REQUEST_TIMEOUT_MS = 1_000;
 const STDERR_TAIL_BYTES = 4_096;
 const LOOPBACK = '127.0.0.1';
-/** etcd's own defaults; a slower link needs heartbeats at least one round trip apart. */
+/** etcd's own defaults: a delayed link slows its timing down, never speeds it up. */
 const HEARTBEAT_MS_MIN = 100;
 const ELECTION_MS_MIN = 1_000;
-const ELECTION_HEARTBEATS = 10;
 
 export interface EtcdClusterOptions {
   members?: number;
@@ -39,6 +39,11 @@ export interface EtcdCluster {
   endpoints: string[];
   dataDir: string;
   stop(): Promise<void>;
+}
+
+interface EtcdTiming {
+  heartbeatMs: number;
+  electionMs: number;
 }
 
 interface MemberPorts {
@@ -66,6 +71,7 @@ export async function startEtcdCluster(options: EtcdClusterOptions = {}): Promis
   if (!(Number.isInteger(members) && members >= 1 && members <= ETCD_MEMBERS_MAX)) throw new RangeError(`etcd members must be in [1, ${ETCD_MEMBERS_MAX}], got ${members}`);
   if (!(peerDelayMs >= 0)) throw new RangeError(`peer delay must be >= 0 ms, got ${peerDelayMs}`);
   assertEtcdBinary(binaryPath);
+  const timing = etcdTiming(peerDelayMs);
   const dataDir = await mkdtemp(join(tmpdir(), 'raftyard-etcd-'));
   const proxies: DelayProxy[] = [];
   const processes: EtcdProcess[] = [];
@@ -80,10 +86,11 @@ export async function startEtcdCluster(options: EtcdClusterOptions = {}): Promis
   };
   try {
     const ports = await allocatePorts(members, peerDelayMs, proxies);
-    const flags = sharedFlags(ports, peerDelayMs, options.clusterToken ?? 'raftyard-etcd');
+    // Without a delay etcd keeps its defaults, so plain runs compare with a stock cluster.
+    const flags = sharedFlags(ports, peerDelayMs > 0 ? timing : undefined, options.clusterToken ?? 'raftyard-etcd');
     for (let i = 0; i < members; i++) processes.push(new EtcdProcess(binaryPath, [...memberFlags(i, ports[i], dataDir), ...flags]));
     const endpoints = ports.map((p) => `http://${LOOPBACK}:${p.client}`);
-    await waitHealthy(endpoints, processes, options.readyTimeoutMs ?? (READY_TIMEOUT_MS_DEFAULT + ELECTION_HEARTBEATS * heartbeatMs(peerDelayMs)));
+    await waitHealthy(endpoints, processes, options.readyTimeoutMs ?? (READY_TIMEOUT_MS_DEFAULT + timing.electionMs));
     return { endpoints, dataDir, stop };
   } catch (error) {
     await stop();
@@ -111,8 +118,13 @@ function peerUrl(port: number): string {
   return `http://${LOOPBACK}:${port}`;
 }
 
-function heartbeatMs(peerDelayMs: number): number {
-  return Math.max(HEARTBEAT_MS_MIN, Math.ceil(2 * peerDelayMs));
+/**
+ * The timing raftyard's presets give members a round trip of 2 × peerDelayMs apart (the same
+ * rule, so that both targets are tuned alike), never below etcd's defaults.
+ */
+function etcdTiming(peerDelayMs: number): EtcdTiming {
+  const timing = raftTiming(2 * peerDelayMs, HEARTBEAT_MS_MIN);
+  return { heartbeatMs: timing.heartbeatMs, electionMs: Math.max(ELECTION_MS_MIN, timing.electionTimeoutMs) };
 }
 
 function memberFlags(index: number, ports: MemberPorts, dataDir: string): string[] {
@@ -127,14 +139,11 @@ function memberFlags(index: number, ports: MemberPorts, dataDir: string): string
   ];
 }
 
-function sharedFlags(ports: MemberPorts[], peerDelayMs: number, clusterToken: string): string[] {
+/** `timing` undefined: etcd's own. */
+function sharedFlags(ports: MemberPorts[], timing: EtcdTiming | undefined, clusterToken: string): string[] {
   const initialCluster = ports.map((p, i) => `m${i + 1}=${peerUrl(p.advertisedPeer)}`).join(',');
   const flags = [`--initial-cluster=${initialCluster}`, '--initial-cluster-state=new', `--initial-cluster-token=${clusterToken}`, '--enable-v2=true', '--log-level=error'];
-  // Without a delay etcd keeps its defaults, so plain runs compare with a stock cluster.
-  if (peerDelayMs > 0) {
-    const heartbeat = heartbeatMs(peerDelayMs);
-    flags.push(`--heartbeat-interval=${heartbeat}`, `--election-timeout=${Math.max(ELECTION_MS_MIN, ELECTION_HEARTBEATS * heartbeat)}`);
-  }
+  if (timing !== undefined) flags.push(`--heartbeat-interval=${timing.heartbeatMs}`, `--election-timeout=${timing.electionMs}`);
   return flags;
 }
 
