@@ -8,7 +8,7 @@ import type { NodeId } from '../raft/types.js';
 import { ARRIVAL_LEAD_MS } from './arrival-hold.js';
 import type { LinkConfig } from './link-config.js';
 import { PeerTransport, type OutgoingBatch } from './peer-transport.js';
-import { batchFrameSize, packBatch, packBatchInto } from './batch-frame.js';
+import { batchFrameSize, packBatchInto } from './batch-frame.js';
 import { RingReader, RingWriter, createRingBuffer } from './sab-ring.js';
 
 /** Ring size of one directed link. */
@@ -79,32 +79,41 @@ export class SabTransport extends PeerTransport {
   protected sendBatch(peer: NodeId, batch: OutgoingBatch): void {
     const channel = this.channels.get(peer);
     if (channel === undefined) return;
-    if (channel.outbox.length === 0 && !channel.pumping && this.tryWriteNow(channel, batch)) return;
+    if (channel.outbox.length === 0 && !channel.pumping) {
+      const size = batchFrameSize(batch.messages, this.sizes);
+      if (size <= channel.writer.chunkBytesMax && this.tryWriteRecord(channel, batch, size)) return;
+    }
     if (channel.outboxMessages + batch.messages.length > OUTBOX_MESSAGES_MAX) return;
     channel.outbox.push(batch);
     channel.outboxMessages += batch.messages.length;
     if (!channel.pumping) void this.pump(peer, channel);
   }
 
-  private tryWriteNow(channel: PeerChannel, batch: OutgoingBatch): boolean {
-    const size = batchFrameSize(batch.messages, this.sizes);
-    if (size > channel.writer.chunkBytesMax) return false;
+  /**
+   * Encodes `batch` straight into the ring as one record of `size` bytes (at most a chunk), its
+   * messages' sizes in `this.sizes` as batchFrameSize left them; false when there is no room now.
+   */
+  private tryWriteRecord(channel: PeerChannel, batch: OutgoingBatch, size: number): boolean {
     return channel.writer.tryWriteWith(size, (target, offset) => packBatchInto(batch.messages, this.sizes, batch.arrivalAtMs, target, offset));
   }
 
-  /** Drains the outbox in order, waiting for room; a frame larger than a chunk goes in pieces. */
+  /**
+   * Drains the outbox in order, waiting for room; a frame larger than a chunk goes in pieces.
+   * Each attempt sizes its batch once (other channels reuse `this.sizes` while this one waits).
+   */
   private async pump(peer: NodeId, channel: PeerChannel): Promise<void> {
     channel.pumping = true;
     try {
       while (channel.outbox.length > 0 && !this.closing && this.channels.get(peer) === channel) {
         const batch = channel.outbox[0]!;
-        if (!this.tryWriteNow(channel, batch)) {
-          const size = batchFrameSize(batch.messages, this.sizes);
-          if (size <= channel.writer.chunkBytesMax) {
-            await channel.writer.waitForRoom(1000);
-            continue;
-          }
-          await channel.writer.write(packBatch(batch.messages, batch.arrivalAtMs));
+        const size = batchFrameSize(batch.messages, this.sizes);
+        if (size > channel.writer.chunkBytesMax) {
+          const frame = new Uint8Array(size);
+          packBatchInto(batch.messages, this.sizes, batch.arrivalAtMs, frame, 0);
+          await channel.writer.write(frame);
+        } else if (!this.tryWriteRecord(channel, batch, size)) {
+          await channel.writer.waitForRoom(1000);
+          continue;
         }
         channel.outbox.shift();
         channel.outboxMessages -= batch.messages.length;
