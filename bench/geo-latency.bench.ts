@@ -7,10 +7,11 @@
 //   npx tsc -p . && node dist/bench/geo-latency.bench.js [--seconds 10] [--delay-ms 40] [--rate 1000]
 
 import { parseArgs } from 'node:util';
-import { defaultBenchOptions, defaultWorkers, LIMITS, type BenchOptions, type SendTo } from '../src/bench/bench-options.js';
+import { LIMITS, type BenchOptions, type SendTo } from '../src/bench/bench-options.js';
 import { EMBEDDED_TARGET, registerEmbeddedTarget } from '../src/bench/embedded-target.js';
 import { formatMs } from '../src/bench/figure-format.js';
 import { floorPartsText, formatOverMs } from '../src/bench/floor-text.js';
+import { parseBenchArgs } from '../src/bench/parse-args.js';
 import { runBench } from '../src/bench/run-bench.js';
 
 const { values } = parseArgs({
@@ -39,17 +40,23 @@ const RUNS: GeoRun[] = [
   { name: `follower ${ratePerSec}/s`, sendTo: 'follower', open: true },
 ];
 
+/** The command line of one run, parsed as `raftyard bench` parses it, so every default is the CLI's. */
 function optionsFor(run: GeoRun): BenchOptions {
-  const options = defaultBenchOptions([{ kind: 'named', label: EMBEDDED_TARGET, name: EMBEDDED_TARGET, extra: {} }]);
-  options.targetSettings = { seed: 1, nodes: NODES, delayMs };
-  options.workload.valueSizeBytes = VALUE_SIZE_BYTES;
   // Through a follower a write waits the forward, the quorum round trip and the answer back.
   const slowestFloorMs = 4 * delayMs;
   const clients = run.open ? Math.min(LIMITS.clientsMax, Math.max(1, Math.ceil((OPEN_LOOP_CLIENT_HEADROOM * ratePerSec * slowestFloorMs) / 1000))) : 1;
-  options.load = { ...options.load, model: run.open ? 'open' : 'closed', ratePerSec: run.open ? ratePerSec : 0, clients, workers: defaultWorkers(clients), sendTo: run.sendTo };
-  options.durationMs = phaseMs;
-  options.warmupMs = WARMUP_MS;
-  return options;
+  return parseBenchArgs([
+    '--target', EMBEDDED_TARGET,
+    '--nodes', String(NODES),
+    '--delay', `${delayMs}ms`,
+    '--value-size', String(VALUE_SIZE_BYTES),
+    '--clients', String(clients),
+    ...(run.open ? ['--rate', String(ratePerSec)] : []),
+    '--send-to', run.sendTo,
+    '--duration', `${phaseMs}ms`,
+    '--warmup', `${WARMUP_MS}ms`,
+    '--no-progress',
+  ]);
 }
 
 const COLUMNS = ['writes', 'errors', 'floor ms', 'p50 ms', 'p99 ms', 'max ms', 'p50-floor', 'p99-floor'];

@@ -12,8 +12,8 @@ import type { PeerTransport, TransportKind } from '../src/transport/peer-transpo
 import { PortTransport } from '../src/transport/port-transport.js';
 import { SabTransport, createSabLinkPair } from '../src/transport/sab-transport.js';
 import { WsTransport } from '../src/transport/ws-transport.js';
-import { defaultBenchOptions, defaultWorkers } from '../src/bench/bench-options.js';
 import { EMBEDDED_TARGET, registerEmbeddedTarget } from '../src/bench/embedded-target.js';
+import { parseBenchArgs } from '../src/bench/parse-args.js';
 import { runBench } from '../src/bench/run-bench.js';
 import { taskRows, type TaskRow } from './tinybench-table.js';
 
@@ -111,12 +111,18 @@ function appendMessage(): Message {
 
 /** Replicated writes of a 3-node cluster on `kind`: one closed-loop run of the harness at the leader. */
 async function writesPerSecond(kind: TransportKind, clients: number): Promise<{ rate: number; p50: number; p99: number }> {
-  const options = defaultBenchOptions([{ kind: 'named', label: EMBEDDED_TARGET, name: EMBEDDED_TARGET, extra: {} }]);
-  options.targetSettings = { seed: 1, nodes: 3, transport: kind };
-  options.workload.valueSizeBytes = WRITE_VALUE_BYTES;
-  options.load = { ...options.load, clients, workers: defaultWorkers(clients), sendTo: 'leader' };
-  options.durationMs = seconds * 1000;
-  options.warmupMs = WRITE_WARMUP_MS;
+  // Parsed as `raftyard bench` parses it, so every default is the CLI's.
+  const options = parseBenchArgs([
+    '--target', EMBEDDED_TARGET,
+    '--nodes', '3',
+    '--transport', kind,
+    '--value-size', String(WRITE_VALUE_BYTES),
+    '--clients', String(clients),
+    '--send-to', 'leader',
+    '--duration', `${seconds * 1000}ms`,
+    '--warmup', `${WRITE_WARMUP_MS}ms`,
+    '--no-progress',
+  ]);
   const { total } = (await runBench(options)).targets[0];
   if (total.errorsTotal > 0) throw new Error(`${kind}, ${clients} clients: ${total.errorsTotal} writes failed (${JSON.stringify(total.errors)})`);
   return { rate: total.throughputPerSec, p50: total.latency.p50Ms, p99: total.latency.p99Ms };
