@@ -23,7 +23,10 @@ export interface ClusterEvents {
   leader: [leader: NodeId, term: number];
   /** A member's worker failed (e.g. a corrupt WAL or a failed fsync). */
   nodeFailed: [id: NodeId, message: string];
-  /** A fault was injected (kill, restart, pause, resume, stop, partition, heal, link). */
+  /**
+   * A fault was injected: kill, restart, pause, resume, stop, link (one link), or one event for a
+   * whole partition, cut, heal, setEveryLink or clearLinks.
+   */
   fault: [kind: string, detail: Record<string, unknown>];
 }
 
@@ -330,56 +333,75 @@ export class Cluster extends EventEmitter<ClusterEvents> {
     this.updateLeader();
   }
 
+  // A bulk link operation reports itself as one fault, not one per link it reshapes.
+
   /** Cuts every link between different groups; links inside a group are healed. */
   async partition(groups: NodeId[][]): Promise<void> {
     for (const group of groups) for (const id of group) this.handle(id);
     const cuts = new Set(partitionCuts(this.ids, groups).map((l) => linkKey(l.from, l.to)));
-    for (const { from, to } of allLinks(this.ids)) await this.link(from, to).set({ cut: cuts.has(linkKey(from, to)) });
+    for (const { from, to } of allLinks(this.ids)) this.shapeLink(from, to, { cut: cuts.has(linkKey(from, to)) });
     this.emit('fault', 'partition', { groups });
   }
 
   /** Cuts the listed directed links only (one-way partitions). */
   async cut(links: [from: NodeId, to: NodeId][]): Promise<void> {
-    for (const [from, to] of links) await this.link(from, to).set({ cut: true });
+    // Every link is checked first, so a bad one leaves none of them cut.
+    for (const [from, to] of links) this.checkLink(from, to);
+    for (const [from, to] of links) this.shapeLink(from, to, { cut: true });
+    this.emit('fault', 'cut', { links });
   }
 
   /** Restores every cut link (delays and other shaping stay). */
   async heal(): Promise<void> {
-    await this.setEveryLink({ cut: false });
+    this.shapeEveryLink({ cut: false });
     this.emit('fault', 'heal', {});
   }
 
   /** Resets every link to pass-through (no delay, no loss, no cuts). */
   async clearLinks(): Promise<void> {
-    await this.setEveryLink({ ...PASS_THROUGH_LINK });
+    this.shapeEveryLink({ ...PASS_THROUGH_LINK });
+    this.emit('fault', 'clearLinks', {});
   }
 
   /** Applies `config` to every directed link (the settings it leaves out stay as they are). */
   async setEveryLink(config: Partial<LinkConfig>): Promise<void> {
-    for (const { from, to } of allLinks(this.ids)) await this.link(from, to).set(config);
+    this.shapeEveryLink(config);
+    this.emit('fault', 'setEveryLink', { config });
   }
 
   link(from: NodeId, to: NodeId): LinkHandle {
-    this.handle(from);
-    this.handle(to);
-    if (from === to) throw new Error(`no link from ${from} to itself`);
+    this.checkLink(from, to);
     const key = linkKey(from, to);
     const configs = this.linkConfigs;
-    const sendTo = this.handle(from);
-    const emit = this.emit.bind(this);
     return {
-      async set(config: Partial<LinkConfig>): Promise<void> {
-        const merged = { ...configs.get(key), ...config };
-        // Validate here: a bad setting must be refused, not reach (and break) the worker.
-        mergeLinkConfig(PASS_THROUGH_LINK, merged);
-        configs.set(key, merged);
-        sendTo.send({ type: 'link', to, config });
-        emit('fault', 'link', { from, to, config });
+      set: async (config: Partial<LinkConfig>): Promise<void> => {
+        this.shapeLink(from, to, config);
+        this.emit('fault', 'link', { from, to, config });
       },
       get config(): Partial<LinkConfig> {
         return { ...configs.get(key) };
       },
     };
+  }
+
+  private checkLink(from: NodeId, to: NodeId): void {
+    this.handle(from);
+    this.handle(to);
+    if (from === to) throw new Error(`no link from ${from} to itself`);
+  }
+
+  private shapeEveryLink(config: Partial<LinkConfig>): void {
+    for (const { from, to } of allLinks(this.ids)) this.shapeLink(from, to, config);
+  }
+
+  /** Merges `config` into one link's shaping and tells the sending member (no fault event). */
+  private shapeLink(from: NodeId, to: NodeId, config: Partial<LinkConfig>): void {
+    const key = linkKey(from, to);
+    const merged = { ...this.linkConfigs.get(key), ...config };
+    // Validate here: a bad setting must be refused, not reach (and break) the worker.
+    mergeLinkConfig(PASS_THROUGH_LINK, merged);
+    this.linkConfigs.set(key, merged);
+    this.handle(from).send({ type: 'link', to, config });
   }
 
   /** Every directed link's shaping as last set. */

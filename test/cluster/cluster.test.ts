@@ -92,6 +92,8 @@ test('a paused leader is replaced; resumed, it rejoins as a follower and catches
 test('a partitioned leader loses its leadership to the majority; after heal all members agree', async () => {
   const cluster = await Cluster.start({ nodes: 3, ...FAST });
   try {
+    const faults: string[] = [];
+    cluster.on('fault', (kind) => faults.push(kind));
     const oldLeader = await cluster.leader();
     const majority = cluster.ids.filter((id) => id !== oldLeader);
     await cluster.partition([[oldLeader], majority]);
@@ -107,6 +109,9 @@ test('a partitioned leader loses its leadership to the majority; after heal all 
     assert.equal((await getKey(cluster.endpoint(oldLeader), 'minority', true)).status, 404);
     await cluster.setEveryLink({ delayMs: 2 });
     assert.ok(cluster.links().every((l) => l.config.delayMs === 2 && l.config.cut === false), 'every link shaped, cuts healed');
+    await cluster.cut([[oldLeader, majority[0]!]]);
+    await cluster.link(oldLeader, majority[0]!).set({ cut: false });
+    assert.deepEqual(faults, ['partition', 'heal', 'setEveryLink', 'cut', 'link'], 'one fault event per operation, not one per link');
     assert.equal((await putKey(cluster.endpoint(await cluster.leader()), 'delayed', 'd')).status, 201);
   } finally {
     await cluster.stop();
