@@ -9,7 +9,7 @@ import { commitFloor, lowestFloor } from './commit-floor.js';
 import { memberRttMs, requirePlacement, siteOfMember, type MemberSites } from './member-sites.js';
 
 /** Measures one fsync the way the target's WAL does it, in milliseconds. */
-export type FsyncProbe = () => Promise<number>;
+type FsyncProbe = () => Promise<number>;
 
 export class TargetLayout {
   private readonly memberByOrigin = new Map<string, NodeId>();
@@ -69,7 +69,7 @@ export class TargetLayout {
 }
 
 /** What a started target answers from its layout (both targets started here share it). */
-export interface LayoutParts {
+interface LayoutParts {
   /** Present only when the client was placed (--client-region). */
   clientRttMs?(endpoint: string): number;
   floorMs(served?: ServedPath[]): Promise<CommitFloor>;
