@@ -1,12 +1,9 @@
 // The request target as Go's net/http hands it to etcd's handlers: the raw target split into
-// a percent-decoded path and a raw query, the ServeMux path cleaning (a request for an
-// unclean path is redirected to the clean one), and the path escaping of the redirect URL.
+// a percent-decoded path and a raw query, and the ServeMux path cleaning (a request for an
+// unclean path is redirected to the clean one; util/escape-path.ts escapes its Location).
 
 import { isEscapeFailure, queryUnescape } from './go-form.js';
 import { cleanRootedPath } from '../util/clean-path.js';
-
-// The redirect's Location is escaped as the client escapes its request paths: one shared escaper.
-export { escapeGoPath } from '../util/escape-path.js';
 
 export interface RequestTarget {
   /** The decoded path (Go's URL.Path). */
