@@ -11,6 +11,9 @@ import { resolveClusterOptions, sharedMemberConfig } from '../cluster/cluster-op
 import { SYNCED_POSITION_SLOTS } from '../wal/power-cut.js';
 import { integerOption, optionalIntegerOption, pairsOption, waitForSignal, type CliIo } from './cli-io.js';
 
+/** etcd's WAL segment size (64 MiB). */
+const STANDALONE_WAL_SEGMENT_BYTES = 64 * 1024 * 1024;
+
 export const NODE_USAGE = `Usage: raftyard node --id ID --peers ID=ws://HOST:PORT,... --peer-port P [options]
   --id ID              this member's name, e.g. n2
   --peers LIST         every other member's ws:// peer URL
@@ -58,6 +61,9 @@ export async function nodeCommand(argv: string[], io: CliIo): Promise<number> {
       transport: 'ws',
       host,
       logLevel: values['log-level'] ?? 'info',
+      // A long-running member preallocates etcd's segment size: fewer rotations than the
+      // embedded default, which is small so that test clusters start fast.
+      walSegmentBytes: STANDALONE_WAL_SEGMENT_BYTES,
       heartbeatMs: optionalIntegerOption(values['heartbeat-ms'], 'heartbeat-ms'),
       electionMs: optionalIntegerOption(values['election-ms'], 'election-ms'),
     },
