@@ -1,9 +1,8 @@
 // The request target as Go's net/http hands it to etcd's handlers: the raw target split into
-// a percent-decoded path and a raw query, and the ServeMux path cleaning (a request for an
-// unclean path is redirected to the clean one; util/escape-path.ts escapes its Location).
+// a percent-decoded path and a raw query. ServeMux's path cleaning is util/clean-path.ts's
+// muxCleanPath, which the client shares.
 
 import { isEscapeFailure, queryUnescape } from './go-form.js';
-import { cleanRootedPath } from '../util/clean-path.js';
 
 export interface RequestTarget {
   /** The decoded path (Go's URL.Path). */
@@ -21,12 +20,4 @@ export function parseRequestTarget(rawTarget: string): RequestTarget | null {
   const path = queryUnescape(rawPath, false);
   if (isEscapeFailure(path)) return null;
   return { path, rawQuery };
-}
-
-/** ServeMux's cleanPath: path.Clean, keeping one trailing slash if the path had one. */
-export function muxCleanPath(path: string): string {
-  if (path === '') return '/';
-  const rooted = path.startsWith('/') ? path : '/' + path;
-  const cleaned = cleanRootedPath(rooted);
-  return rooted.endsWith('/') && cleaned !== '/' ? cleaned + '/' : cleaned;
 }

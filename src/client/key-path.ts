@@ -1,13 +1,11 @@
 // Builds /v2/keys request paths: cleans the key as etcd's Go client does (path.Clean, but a
-// trailing slash survives) and percent-encodes it as Go's URL.EscapedPath does.
+// trailing slash survives, as in ServeMux) and percent-encodes it as Go's URL.EscapedPath does.
 
-import { cleanRootedPath } from '../util/clean-path.js';
+import { muxCleanPath } from '../util/clean-path.js';
 import { escapeGoPath } from '../util/escape-path.js';
 
 /** The request path of `key` under `prefix` (e.g. "/v2/keys"), without the query. */
 export function keysPath(prefix: string, key: string): string {
   const joined = key === '' || key.startsWith('/') ? `${prefix}${key}` : `${prefix}/${key}`;
-  const cleaned = cleanRootedPath(joined);
-  const keepSlash = joined.endsWith('/') && cleaned !== '/';
-  return escapeGoPath(keepSlash ? `${cleaned}/` : cleaned);
+  return escapeGoPath(muxCleanPath(joined));
 }

@@ -1,5 +1,6 @@
 // Go's path.Clean for the rooted paths every layer deals in (store keys, request paths, client
-// key paths): no empty or "." segments, ".." resolved (never above the root), no trailing "/".
+// key paths): no empty or "." segments, ".." resolved (never above the root), no trailing "/";
+// and Go ServeMux's variant of it, which keeps one trailing "/" (request paths, client key paths).
 
 /** Go's path.Clean(path.Join("/", path)): `//a/./b/../c/` is `/a/c`; a leading ".." is dropped. */
 export function cleanRootedPath(key: string): string {
@@ -16,6 +17,14 @@ export function cleanRootedPath(key: string): string {
     kept.push(segment);
   }
   return '/' + kept.join('/');
+}
+
+/** ServeMux's cleanPath: path.Clean, keeping one trailing slash if the path had one. */
+export function muxCleanPath(path: string): string {
+  if (path === '') return '/';
+  const rooted = path.startsWith('/') ? path : '/' + path;
+  const cleaned = cleanRootedPath(rooted);
+  return rooted.endsWith('/') && cleaned !== '/' ? cleaned + '/' : cleaned;
 }
 
 /** Whether `key` is already rooted and free of empty, "." and ".." segments and of a trailing "/". */

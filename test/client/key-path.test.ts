@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { keysPath } from '../../src/client/key-path.js';
-import { cleanRootedPath } from '../../src/util/clean-path.js';
+import { cleanRootedPath, muxCleanPath } from '../../src/util/clean-path.js';
 
 test('keys are cleaned like path.Clean, keeping a trailing slash', () => {
   assert.equal(cleanRootedPath('//a/./b/../c'), '/a/c');
@@ -11,6 +11,13 @@ test('keys are cleaned like path.Clean, keeping a trailing slash', () => {
   assert.equal(keysPath('/v2/keys', 'a//b/'), '/v2/keys/a/b/');
   assert.equal(keysPath('/v2/keys', '/'), '/v2/keys/');
   assert.equal(keysPath('/v2/keys', ''), '/v2/keys');
+});
+
+test('ServeMux cleaning roots the path and keeps one trailing slash, never a lone extra one', () => {
+  assert.equal(muxCleanPath(''), '/');
+  assert.equal(muxCleanPath('a/./b/../c//'), '/a/c/');
+  assert.equal(muxCleanPath('/../'), '/');
+  assert.equal(muxCleanPath('/v2/keys/a'), '/v2/keys/a');
 });
 
 test('segments are percent-encoded except the sub-delimiters Go leaves in paths', () => {
