@@ -45,7 +45,12 @@ export function packBatchInto(batch: readonly Message[], sizes: readonly number[
 /** `batch` packed into a fresh, exactly-sized buffer (transferable). */
 export function packBatch(batch: readonly Message[], arrivalAtMs: number = ARRIVE_AT_ONCE): Uint8Array<ArrayBuffer> {
   const sizes: number[] = [];
-  const frame = new Uint8Array(batchFrameSize(batch, sizes));
+  return packMeasuredBatch(batch, sizes, batchFrameSize(batch, sizes), arrivalAtMs);
+}
+
+/** packBatch for a caller that has already measured `batch`: `sizes` and `frameBytes` as batchFrameSize gave them. */
+export function packMeasuredBatch(batch: readonly Message[], sizes: readonly number[], frameBytes: number, arrivalAtMs: number): Uint8Array<ArrayBuffer> {
+  const frame = new Uint8Array(frameBytes);
   packBatchInto(batch, sizes, arrivalAtMs, frame, 0);
   return frame;
 }

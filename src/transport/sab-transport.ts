@@ -8,7 +8,7 @@ import type { NodeId } from '../raft/types.js';
 import { ARRIVAL_LEAD_MS } from './arrival-hold.js';
 import type { LinkConfig } from './link-config.js';
 import { PeerTransport, type OutgoingBatch } from './peer-transport.js';
-import { batchFrameSize, packBatchInto } from './batch-frame.js';
+import { batchFrameSize, packBatchInto, packMeasuredBatch } from './batch-frame.js';
 import { RingReader, RingWriter, createRingBuffer } from './sab-ring.js';
 
 /** Ring size of one directed link. */
@@ -79,14 +79,18 @@ export class SabTransport extends PeerTransport {
   protected sendBatch(peer: NodeId, batch: OutgoingBatch): void {
     const channel = this.channels.get(peer);
     if (channel === undefined) return;
+    let roomLacking = false;
     if (channel.outbox.length === 0 && !channel.pumping) {
       const size = batchFrameSize(batch.messages, this.sizes);
-      if (size <= channel.writer.chunkBytesMax && this.tryWriteRecord(channel, batch, size)) return;
+      if (size <= channel.writer.chunkBytesMax) {
+        if (this.tryWriteRecord(channel, batch, size)) return;
+        roomLacking = true;
+      }
     }
     if (channel.outboxMessages + batch.messages.length > OUTBOX_MESSAGES_MAX) return;
     channel.outbox.push(batch);
     channel.outboxMessages += batch.messages.length;
-    if (!channel.pumping) void this.pump(peer, channel);
+    if (!channel.pumping) void this.pump(peer, channel, roomLacking);
   }
 
   /**
@@ -100,17 +104,18 @@ export class SabTransport extends PeerTransport {
   /**
    * Drains the outbox in order, waiting for room; a frame larger than a chunk goes in pieces.
    * Each attempt sizes its batch once (other channels reuse `this.sizes` while this one waits).
+   * `roomLacking` says the ring just had no room for the first batch, so the pump waits first.
    */
-  private async pump(peer: NodeId, channel: PeerChannel): Promise<void> {
+  private async pump(peer: NodeId, channel: PeerChannel, roomLacking: boolean): Promise<void> {
     channel.pumping = true;
     try {
+      // Trying the same write again before the reader has taken anything out would fail again.
+      if (roomLacking) await channel.writer.waitForRoom(1000);
       while (channel.outbox.length > 0 && !this.closing && this.channels.get(peer) === channel) {
         const batch = channel.outbox[0]!;
         const size = batchFrameSize(batch.messages, this.sizes);
         if (size > channel.writer.chunkBytesMax) {
-          const frame = new Uint8Array(size);
-          packBatchInto(batch.messages, this.sizes, batch.arrivalAtMs, frame, 0);
-          await channel.writer.write(frame);
+          await channel.writer.write(packMeasuredBatch(batch.messages, this.sizes, size, batch.arrivalAtMs));
         } else if (!this.tryWriteRecord(channel, batch, size)) {
           await channel.writer.waitForRoom(1000);
           continue;
