@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { keysPath } from '../../src/client/key-path.js';
 import { cleanRootedPath, muxCleanPath } from '../../src/util/clean-path.js';
+import { escapeGoPath } from '../../src/util/escape-path.js';
 
 test('keys are cleaned like path.Clean, keeping a trailing slash', () => {
   assert.equal(cleanRootedPath('//a/./b/../c'), '/a/c');
@@ -31,3 +32,10 @@ test('segments are escaped byte for byte as Go escapes paths, marks and non-ASCI
   assert.equal(keysPath('/v2/keys', '/é~_.-'), '/v2/keys/%C3%A9~_.-');
 });
 
+
+test('a path of safe characters only comes back as it is; one unsafe character anywhere is escaped', () => {
+  assert.equal(escapeGoPath('/v2/keys/Az09-_.~$&+,:;=@/x'), '/v2/keys/Az09-_.~$&+,:;=@/x');
+  assert.equal(escapeGoPath(''), '');
+  assert.equal(escapeGoPath('/a/b\n'), '/a/b%0A');
+  assert.equal(escapeGoPath('\\/a'), '%5C/a');
+});
