@@ -348,29 +348,37 @@ export class RaftCore {
 
   /** Compared field by field: hasReady() runs after every Ready and must not build objects to ask. */
   private hardStateChanged(): boolean {
-    const last = this.lastHardState;
-    return this.currentTerm !== last.term || this.vote !== last.vote || this.log.committed !== last.commit;
+    return this.termOrVoteChanged() || this.log.committed !== this.lastHardState.commit;
+  }
+
+  /** A changed term or vote must be durable before any message goes out, so it forces a sync. */
+  private termOrVoteChanged(): boolean {
+    return this.currentTerm !== this.lastHardState.term || this.vote !== this.lastHardState.vote;
   }
 
   private softStateChanged(): boolean {
     return this.currentRole !== this.lastSoftState.role || this.currentLeader !== this.lastSoftState.leader;
   }
 
-  /** Takes every pending effect; see `Ready` for the order in which the host must act. */
+  /**
+   * Takes every pending effect; see `Ready` for the order in which the host must act. A hard or
+   * soft state is built only when it changed; it then becomes the last one handed out, so the core
+   * never mutates a state object the host holds.
+   */
   ready(): Ready {
     this.sendReadHeartbeat();
     this.sendDueAppends();
     this.pendingForward = null;
-    const hardState = this.hardState();
-    const softState = this.softState();
+    const voteChanged = this.termOrVoteChanged();
+    const hardState = this.hardStateChanged() ? this.hardState() : null;
+    const softState = this.softStateChanged() ? this.softState() : null;
     const snapshot = this.log.pendingSnapshot;
     this.log.pendingSnapshot = null;
     if (snapshot) this.log.applied = Math.max(this.log.applied, snapshot.meta.index);
     const entries = this.log.takeUnpersisted();
-    const voteChanged = hardState.term !== this.lastHardState.term || hardState.vote !== this.lastHardState.vote;
     const rd: Ready = {
-      softState: sameSoftState(softState, this.lastSoftState) ? null : softState,
-      hardState: sameHardState(hardState, this.lastHardState) ? null : hardState,
+      softState,
+      hardState,
       entries,
       mustSync: entries.length > 0 || snapshot !== null || voteChanged,
       snapshot,
@@ -380,8 +388,8 @@ export class RaftCore {
       readStates: this.readStates,
       persistedTo: { index: this.log.lastIndex, term: this.log.lastTerm },
     };
-    this.lastHardState = hardState;
-    this.lastSoftState = softState;
+    if (hardState) this.lastHardState = hardState;
+    if (softState) this.lastSoftState = softState;
     this.messages = [];
     this.messagesAfterPersist = [];
     this.readStates = [];
@@ -954,12 +962,4 @@ export class RaftCore {
     m.commit = pr === undefined ? 0 : Math.min(pr.match, this.log.committed);
     this.messages.push(m);
   }
-}
-
-function sameHardState(a: HardState, b: HardState): boolean {
-  return a.term === b.term && a.vote === b.vote && a.commit === b.commit;
-}
-
-function sameSoftState(a: SoftState, b: SoftState): boolean {
-  return a.role === b.role && a.leader === b.leader;
 }

@@ -142,6 +142,8 @@ export class WriteAheadLog {
   /**
    * Buffers `entries` (which may overwrite a suffix of the log) and then `hardState`, and returns
    * their sequence number; they are durable once durableSeq reaches it. Throws on invalid input.
+   * The WAL keeps `hardState` itself (the Raft core hands out a new one each time it changes), so
+   * the caller must not change it afterwards.
    */
   append(entries: readonly Entry[], hardState: HardState | null): number {
     this.assertUsable();
@@ -156,7 +158,7 @@ export class WriteAheadLog {
     if (hardState) at = encodeHardStateFrame(target, at, hardState);
     this.pending.advanceTo(at);
     for (const entry of entries) this.terms.put(entry.index, entry.term);
-    if (hardState) this.hardState = { ...hardState };
+    if (hardState) this.hardState = hardState;
     this.appendCount++;
     this.entryCount += entries.length;
     return ++this.appendedSeq;
