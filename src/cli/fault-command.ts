@@ -27,6 +27,9 @@ const NUMERIC_LINK_FLAGS: Record<string, string> = {
   'bandwidth-bps': 'bandwidthBps',
 };
 
+// Every numeric link flag is a string option; linkBody turns it into its number.
+const NUMERIC_LINK_OPTIONS = Object.fromEntries(Object.keys(NUMERIC_LINK_FLAGS).map((flag) => [flag, { type: 'string' as const }]));
+
 export async function faultCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -34,14 +37,8 @@ export async function faultCommand(argv: string[], io: CliIo): Promise<number> {
     options: {
       admin: { type: 'string' },
       'lose-unsynced': { type: 'boolean' },
-      'delay-ms': { type: 'string' },
-      'jitter-ms': { type: 'string' },
+      ...NUMERIC_LINK_OPTIONS,
       distribution: { type: 'string' },
-      loss: { type: 'string' },
-      'loss-burst-length-mean': { type: 'string' },
-      duplicate: { type: 'string' },
-      reorder: { type: 'string' },
-      'bandwidth-bps': { type: 'string' },
       cut: { type: 'boolean' },
       'no-cut': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },

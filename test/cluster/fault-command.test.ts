@@ -36,6 +36,13 @@ test('fault link sends every link setting given, burst loss included', async () 
   assert.deepEqual(JSON.parse(request.body), { delayMs: 40, loss: 0.1, lossBurstLengthMean: 3, distribution: 'normal', cut: true });
 });
 
+test('fault link accepts every numeric link flag and sends each as its number', async () => {
+  const { io: cli } = io();
+  const argv = ['--admin', admin, 'link', 'n2', 'n3', '--jitter-ms', '5', '--duplicate', '0.02', '--reorder', '0.3', '--bandwidth-bps', '1000000'];
+  assert.equal(await faultCommand(argv, cli), 0);
+  assert.deepEqual(JSON.parse(seen.at(-1)!.body), { jitterMs: 5, duplicate: 0.02, reorder: 0.3, bandwidthBps: 1_000_000 });
+});
+
 test('fault commands missing their arguments are refused without a request', async () => {
   const before = seen.length;
   const { out, io: cli } = io();
