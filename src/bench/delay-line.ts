@@ -13,12 +13,16 @@ export class DelayLine {
 
   constructor(
     readonly delayMs: number,
-    readonly entriesMax = DELAY_LINE_ENTRIES_MAX_DEFAULT,
+    entriesMax = DELAY_LINE_ENTRIES_MAX_DEFAULT,
   ) {
     // A typo such as 40000 for 40 should fail loudly, as it does on a shaped link.
     if (!(delayMs >= 0 && delayMs <= LINK_DELAY_MS_MAX)) throw new RangeError(`delay must be in [0, ${LINK_DELAY_MS_MAX}] ms, got ${delayMs}`);
-    if (!(Number.isInteger(entriesMax) && entriesMax > 0)) throw new RangeError(`delay line capacity must be a positive integer, got ${entriesMax}`);
     this.queue = new DueQueue((run) => run(), entriesMax);
+  }
+
+  /** How many items may wait at once (the queue checks it). */
+  get entriesMax(): number {
+    return this.queue.entriesMax;
   }
 
   get size(): number {
