@@ -2,7 +2,7 @@
 // line (`raftyard chaos --seed 7 --duration-ms 20000 --nodes 5 --clients 8 --keys 2 --json`).
 
 import { parseArgs } from 'node:util';
-import { optionalIntegerOption } from '../cli/cli-io.js';
+import { integerOption } from '../cli/cli-io.js';
 import type { TransportKind } from '../transport/peer-transport.js';
 import type { FaultStep } from './fault-plan.js';
 
@@ -92,19 +92,21 @@ export function parseChaosArgs(argv: readonly string[]): { options: ChaosOptions
     if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') === true) throw new ChaosUsageError((error as Error).message);
     throw error;
   }
-  const given: Partial<ChaosOptions> = {};
+  let given: Partial<ChaosOptions>;
   try {
-    given.seed = optionalIntegerOption(values.seed, 'seed');
-    given.durationMs = optionalIntegerOption(values['duration-ms'], 'duration-ms');
-    given.nodes = optionalIntegerOption(values.nodes, 'nodes') as 3 | 5 | undefined;
-    given.clients = optionalIntegerOption(values.clients, 'clients');
-    given.keys = optionalIntegerOption(values.keys, 'keys');
+    given = {
+      seed: integerOption(values.seed, 'seed', CHAOS_DEFAULTS.seed),
+      durationMs: integerOption(values['duration-ms'], 'duration-ms', CHAOS_DEFAULTS.durationMs),
+      // resolveChaosOptions refuses a size other than 3 or 5 and an unknown transport.
+      nodes: integerOption(values.nodes, 'nodes', CHAOS_DEFAULTS.nodes) as 3 | 5,
+      clients: integerOption(values.clients, 'clients', CHAOS_DEFAULTS.clients),
+      keys: integerOption(values.keys, 'keys', CHAOS_DEFAULTS.keys),
+      transport: (values.transport ?? CHAOS_DEFAULTS.transport) as TransportKind,
+    };
   } catch (error) {
     throw new ChaosUsageError((error as Error).message);
   }
-  given.transport = values.transport as TransportKind | undefined;
-  const defined = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as Partial<ChaosOptions>;
-  return { options: resolveChaosOptions(defined), json: values.json === true };
+  return { options: resolveChaosOptions(given), json: values.json === true };
 }
 
 function requireInteger(name: string, value: number, min: number, max: number): void {

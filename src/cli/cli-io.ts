@@ -9,8 +9,9 @@ export interface CliIo {
 /** Parses a non-negative integer option, naming the flag in the error. */
 export function integerOption(text: string | undefined, name: string, fallback: number): number {
   if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`--${name} must be a non-negative integer, not "${text}"`);
+  // Decimal digits only: Number() would also take "" (as 0), " 7", "0x10" and "1e3".
+  const value = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(value)) throw new RangeError(`--${name} must be a non-negative integer, not "${text}"`);
   return value;
 }
 

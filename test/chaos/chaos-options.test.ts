@@ -19,6 +19,12 @@ test('values outside the limits and unknown flags are refused', () => {
   }
 });
 
+test('integer flags take decimal digits only: an empty value, hex, exponents and signs are refused', () => {
+  for (const argv of [['--seed', ''], ['--keys', '0x10'], ['--clients', '1e1'], ['--duration-ms', ' 9000'], ['--seed', '+7'], ['--seed=-1']]) {
+    assert.throws(() => parseChaosArgs(argv), ChaosUsageError, argv.join(' '));
+  }
+});
+
 test('a bad command line exits 1 with the usage; --help exits 0', async () => {
   const written: string[] = [];
   const output = { stdout: { write: (text: string) => written.push(text) }, stderr: { write: (text: string) => written.push(text) } };
