@@ -796,7 +796,7 @@ export class RaftCore {
 
   /**
    * Sends each due peer every entry its window allows, but only to the followers on the commit
-   * path (see commitPathPeers); the others get entries in batches from sendDeferred(). A peer
+   * path (see onCommitPath); the others get entries in batches from sendDeferred(). A peer
    * whose own forwarded proposals just committed hears the new commit index at once, in an
    * empty append; the others hear it with the next append or heartbeat, or from sendDeferred():
    * under load the next append comes soon anyway, and one message per peer per write is saved.
@@ -804,39 +804,38 @@ export class RaftCore {
   private sendDueAppends(): void {
     if (this.appendsDue.size === 0) return;
     if (this.currentRole === Role.Leader) {
-      const commitPath = this.commitPathPeers();
+      // Every peer is held back or not before any is sent to: sending can pause a peer, and the
+      // commit path is chosen from the peers streaming before this Ready.
       for (const to of this.appendsDue) {
-        if (!commitPath.has(to) && !this.awaitsOwnEntries(to)) {
-          this.deferredPeers.add(to);
-          continue;
-        }
-        this.drainTo(to, this.awaitsOwnCommit(to));
+        if (this.onCommitPath(to) || this.awaitsOwnEntries(to)) continue;
+        this.deferredPeers.add(to);
+        this.appendsDue.delete(to);
       }
+      for (const to of this.appendsDue) this.drainTo(to, this.awaitsOwnCommit(to));
     }
     this.appendsDue.clear();
   }
 
   /**
-   * The followers that get new entries at once: as many as a quorum needs besides the leader,
-   * those furthest along among the ones streaming (Replicate, window open). The others would
-   * only race the chosen ones for the same disk and CPU on every write; they get the entries a
-   * moment later in a batch (Raft's safety does not depend on whom the leader sends to, and a
-   * write is still acknowledged only once a quorum has it on disk). A follower that falls behind
-   * or stops answering drops out of the set, and one that is probing is never held back.
+   * Whether `to` gets new entries at once: every follower that is not streaming (Replicate,
+   * window open), and as many streaming ones as a quorum needs besides the leader, those furthest
+   * along (ties go to the smaller id). The others would only race the chosen ones for the same
+   * disk and CPU on every write; they get the entries a moment later in a batch (Raft's safety
+   * does not depend on whom the leader sends to, and a write is still acknowledged only once a
+   * quorum has it on disk). A follower that falls behind or stops answering drops off the path,
+   * and one that is probing is never held back. Counts instead of sorting: it runs per Ready.
    */
-  private commitPathPeers(): Set<NodeId> {
-    const streaming: { id: NodeId; match: number }[] = [];
-    const chosen = new Set<NodeId>();
+  private onCommitPath(to: NodeId): boolean {
+    if (to === this.id || !this.tracker.isVoter(to)) return false;
+    const pr = this.tracker.progress.get(to)!;
+    if (!isStreaming(pr)) return true;
+    let ahead = 0;
     for (const id of this.tracker.voters) {
-      if (id === this.id) continue;
-      const pr = this.tracker.progress.get(id)!;
-      if (pr.state === ReplicationState.Replicate && !pr.isPaused()) streaming.push({ id, match: pr.match });
-      else chosen.add(id);
+      if (id === this.id || id === to) continue;
+      const other = this.tracker.progress.get(id)!;
+      if (isStreaming(other) && (other.match > pr.match || (other.match === pr.match && id < to))) ahead++;
     }
-    streaming.sort((a, b) => b.match - a.match || (a.id < b.id ? -1 : 1));
-    const wanted = this.tracker.quorum - 1;
-    for (let i = 0; i < streaming.length && i < wanted; i++) chosen.add(streaming[i]!.id);
-    return chosen;
+    return ahead < this.tracker.quorum - 1;
   }
 
   /** A follower that forwarded proposals gets them at once: its client is waiting. */
@@ -962,4 +961,8 @@ export class RaftCore {
     m.commit = pr === undefined ? 0 : Math.min(pr.match, this.log.committed);
     this.messages.push(m);
   }
+}
+
+function isStreaming(pr: Progress): boolean {
+  return pr.state === ReplicationState.Replicate && !pr.isPaused();
 }
