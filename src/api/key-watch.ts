@@ -67,14 +67,12 @@ const renderedBodies = new WeakMap<V2Event, string>();
 /**
  * The store hands one event object to every watcher it wakes. A write's event carries the
  * time it was applied, so its body is the same for all of them: rendered once. An event
- * without a time (none a write makes) is rendered at this moment.
+ * without a time (none a write makes) is rendered at this moment, for this watcher only.
  */
 function watchBody(event: V2Event, nowMs: () => number): string {
-  if (event.timeMs === null) return renderEventBody(event, nowMs());
-  let body = renderedBodies.get(event);
-  if (body === undefined) {
-    body = renderEventBody(event, event.timeMs);
-    renderedBodies.set(event, body);
-  }
+  const cached = renderedBodies.get(event);
+  if (cached !== undefined) return cached;
+  const body = renderEventBody(event, nowMs);
+  if (event.timeMs !== null) renderedBodies.set(event, body);
   return body;
 }

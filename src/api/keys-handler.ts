@@ -39,8 +39,7 @@ export async function serveKeys(ctx: ApiContext, exchange: Exchange): Promise<vo
   addRaftHeaders(ctx, headers);
   headers['X-Etcd-Index'] = String(result.etcdIndex);
   headers['Content-Type'] = JSON_TYPE;
-  // A write's event carries the time it was applied; only a local read needs the clock.
-  const body = renderEventBody(result, result.timeMs ?? backend.nowMs(), { noValueOnSuccess: parsed.noValueOnSuccess });
+  const body = renderEventBody(result, () => backend.nowMs(), { noValueOnSuccess: parsed.noValueOnSuccess });
   sendBody(res, eventHttpStatus(result), headers, body);
 }
 

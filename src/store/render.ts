@@ -20,10 +20,10 @@ const QUIET_ACTIONS: ReadonlySet<string> = new Set(['set', 'compareAndSwap', 'cr
 
 /**
  * The body etcd sends for an event. Its TTLs are those left at the event's time, or, for a
- * local read (no time), at `nowMs`.
+ * local read (no time), at `nowMs()`: the clock is read only for such an event.
  */
-export function renderEventBody(event: V2Event, nowMs: number, options: RenderOptions = {}): string {
-  const ttlAtMs = event.timeMs ?? nowMs;
+export function renderEventBody(event: V2Event, nowMs: () => number, options: RenderOptions = {}): string {
+  const ttlAtMs = event.timeMs ?? nowMs();
   let body = `{"action":${goQuote(event.action)}`;
   if (!(options.noValueOnSuccess === true && QUIET_ACTIONS.has(event.action))) {
     body += `,"node":${renderNode(event.node, ttlAtMs)}`;

@@ -22,7 +22,7 @@ test('a TTL write replayed from the history shows the TTL it had when it was app
   const answer = expectEvent(applyRequest(store, put));
   assert.equal(answer.timeMs, T0_MS);
   const [replayed] = expectWatcher(store.watch('/short', false, false, 1)).takeEvents();
-  const body = renderEventBody(expectEvent(replayed ?? null), T0_MS + 2600);
+  const body = renderEventBody(expectEvent(replayed ?? null), () => T0_MS + 2600);
   assert.equal(body, `{"action":"set","node":{"key":"/short","value":"s",${EXPIRATION},"ttl":1,"modifiedIndex":1,"createdIndex":1}}\n`);
 });
 
@@ -33,7 +33,7 @@ test('the prevNode of an expiry is rendered at the SYNC time: its TTL is 0 and l
   const [expired] = expectWatcher(store.watch('/k', false, false, 2)).takeEvents();
   const event = expectEvent(expired ?? null);
   assert.deepEqual([event.action, event.timeMs], ['expire', T0_MS + 1400]);
-  const body = renderEventBody(event, T0_MS + 60_000);
+  const body = renderEventBody(event, () => T0_MS + 60_000);
   assert.equal(ttlOf(body, 'prevNode'), undefined);
   assert.ok(body.includes(EXPIRATION), body);
 });
@@ -44,8 +44,8 @@ test('a delete or compare-and-swap freezes the TTL of its prevNode too', () => {
   applyRequest(store, newV2Request({ method: 'PUT', path: '/a', value: '2', prevValue: '1', timeMs: T0_MS + 10_000 }));
   const deleted = expectEvent(applyRequest(store, newV2Request({ method: 'DELETE', path: '/a', timeMs: T0_MS + 20_000 })));
   const [swap] = expectWatcher(store.watch('/a', false, false, 2)).takeEvents();
-  assert.equal(ttlOf(renderEventBody(expectEvent(swap ?? null), T0_MS + 90_000), 'prevNode'), 20);
-  assert.equal(ttlOf(renderEventBody(deleted, T0_MS + 90_000), 'prevNode'), undefined, 'the CAS made /a permanent');
+  assert.equal(ttlOf(renderEventBody(expectEvent(swap ?? null), () => T0_MS + 90_000), 'prevNode'), 20);
+  assert.equal(ttlOf(renderEventBody(deleted, () => T0_MS + 90_000), 'prevNode'), undefined, 'the CAS made /a permanent');
 });
 
 test('local reads and requests without a time render TTLs at answer time', () => {
@@ -53,12 +53,12 @@ test('local reads and requests without a time render TTLs at answer time', () =>
   store.set('/k', false, 'v', { expireTimeMs: T0_MS + 10_000, refresh: false });
   const read = expectEvent(store.get('/k', false, false));
   assert.equal(read.timeMs, null);
-  assert.equal(ttlOf(renderEventBody(read, T0_MS + 4000), 'node'), 6);
+  assert.equal(ttlOf(renderEventBody(read, () => T0_MS + 4000), 'node'), 6);
   const untimed = expectEvent(applyRequest(store, newV2Request({ method: 'PUT', path: '/u', value: 'u', expirationMs: T0_MS + 10_000 })));
   assert.equal(untimed.timeMs, null);
-  assert.equal(ttlOf(renderEventBody(untimed, T0_MS + 1000), 'node'), 9);
+  assert.equal(ttlOf(renderEventBody(untimed, () => T0_MS + 1000), 'node'), 9);
   const quorumRead = expectEvent(applyRequest(store, newV2Request({ method: 'QGET', path: '/k', timeMs: T0_MS + 2000 })));
-  assert.equal(ttlOf(renderEventBody(quorumRead, T0_MS + 9000), 'node'), 8, 'a quorum read is answered as of its apply');
+  assert.equal(ttlOf(renderEventBody(quorumRead, () => T0_MS + 9000), 'node'), 8, 'a quorum read is answered as of its apply');
 });
 
 test('operations being applied do not nest, and the stamp ends with the operation', () => {

@@ -13,47 +13,47 @@ import { expectError, expectEvent, T0_MS } from './store-helpers.js';
 test('set of a new key, then over it: bodies and statuses', () => {
   const store = new V2Store();
   const created = expectEvent(store.set('/foo', false, 'bar', NO_TTL));
-  assert.equal(renderEventBody(created, T0_MS), '{"action":"set","node":{"key":"/foo","value":"bar","modifiedIndex":1,"createdIndex":1}}\n');
+  assert.equal(renderEventBody(created, () => T0_MS), '{"action":"set","node":{"key":"/foo","value":"bar","modifiedIndex":1,"createdIndex":1}}\n');
   assert.equal(eventHttpStatus(created), 201);
   const replaced = expectEvent(store.set('/foo', false, '', NO_TTL));
   assert.equal(
-    renderEventBody(replaced, T0_MS),
+    renderEventBody(replaced, () => T0_MS),
     '{"action":"set","node":{"key":"/foo","value":"","modifiedIndex":2,"createdIndex":2},' +
       '"prevNode":{"key":"/foo","value":"bar","modifiedIndex":1,"createdIndex":1}}\n',
   );
   assert.equal(eventHttpStatus(replaced), 200);
-  assert.equal(renderEventBody(replaced, T0_MS, { noValueOnSuccess: true }), '{"action":"set"}\n');
+  assert.equal(renderEventBody(replaced, () => T0_MS, { noValueOnSuccess: true }), '{"action":"set"}\n');
 });
 
 test('create, directories, listings and the root without a key', () => {
   const store = new V2Store();
   const dir = expectEvent(store.create('/dir', true, '', false, NO_TTL));
-  assert.equal(renderEventBody(dir, T0_MS), '{"action":"create","node":{"key":"/dir","dir":true,"modifiedIndex":1,"createdIndex":1}}\n');
+  assert.equal(renderEventBody(dir, () => T0_MS), '{"action":"create","node":{"key":"/dir","dir":true,"modifiedIndex":1,"createdIndex":1}}\n');
   assert.equal(eventHttpStatus(dir), 201);
   store.set('/dir/b', false, '2', NO_TTL);
   store.set('/dir/a/x', false, '1', NO_TTL);
   const listing = expectEvent(store.get('/dir', false, true));
   assert.equal(
-    renderEventBody(listing, T0_MS),
+    renderEventBody(listing, () => T0_MS),
     '{"action":"get","node":{"key":"/dir","dir":true,"nodes":[' +
       '{"key":"/dir/a","dir":true,"modifiedIndex":3,"createdIndex":3},' +
       '{"key":"/dir/b","value":"2","modifiedIndex":2,"createdIndex":2}],"modifiedIndex":1,"createdIndex":1}}\n',
   );
   const root = expectEvent(store.get('/', true, true));
   assert.equal(
-    renderEventBody(root, T0_MS),
+    renderEventBody(root, () => T0_MS),
     '{"action":"get","node":{"dir":true,"nodes":[{"key":"/dir","dir":true,"nodes":[' +
       '{"key":"/dir/a","dir":true,"nodes":[{"key":"/dir/a/x","value":"1","modifiedIndex":3,"createdIndex":3}],"modifiedIndex":3,"createdIndex":3},' +
       '{"key":"/dir/b","value":"2","modifiedIndex":2,"createdIndex":2}],"modifiedIndex":1,"createdIndex":1}]}}\n',
   );
   const empty = expectEvent(new V2Store().get('/', false, false));
-  assert.equal(renderEventBody(empty, T0_MS), '{"action":"get","node":{"dir":true}}\n');
+  assert.equal(renderEventBody(empty, () => T0_MS), '{"action":"get","node":{"dir":true}}\n');
 });
 
 test('expiration is Go time JSON in UTC and ttl the seconds left, rounded up', () => {
   const store = new V2Store();
   const event = expectEvent(store.set('/t', false, 'v', { expireTimeMs: T0_MS + 5120, refresh: false }));
-  const body = (nowMs: number): string => renderEventBody(event, nowMs);
+  const body = (nowMs: number): string => renderEventBody(event, () => nowMs);
   const fields = (ttl: string): string =>
     `{"action":"set","node":{"key":"/t","value":"v","expiration":"2024-01-01T00:00:05.12Z"${ttl},"modifiedIndex":1,"createdIndex":1}}\n`;
   assert.equal(body(T0_MS), fields(',"ttl":6'));
@@ -67,18 +67,33 @@ test('expiration is Go time JSON in UTC and ttl the seconds left, rounded up', (
   assert.throws(() => goTimeJson(Date.UTC(10000, 0, 1)), /outside the years/);
 });
 
+test('the clock is read only for an event without a time; a timed one renders at its own time', () => {
+  const store = new V2Store();
+  const untimed = expectEvent(store.set('/c', false, 'v', { expireTimeMs: T0_MS + 10_000, refresh: false }));
+  assert.equal(untimed.timeMs, null);
+  let reads = 0;
+  const clock = (): number => {
+    reads++;
+    return T0_MS + 3000;
+  };
+  assert.match(renderEventBody(untimed, clock), /"ttl":7,/);
+  assert.equal(reads, 1);
+  assert.match(renderEventBody({ ...untimed, timeMs: T0_MS + 1000 }, clock), /"ttl":9,/);
+  assert.equal(reads, 1, 'a timed event never reads the clock');
+});
+
 test('delete, compareAndSwap and expire bodies', () => {
   const store = new V2Store();
   store.set('/k', false, 'a', NO_TTL);
   const swapped = expectEvent(store.compareAndSwap('/k', 'a', 0, 'b', NO_TTL));
   assert.equal(
-    renderEventBody(swapped, T0_MS),
+    renderEventBody(swapped, () => T0_MS),
     '{"action":"compareAndSwap","node":{"key":"/k","value":"b","modifiedIndex":2,"createdIndex":1},' +
       '"prevNode":{"key":"/k","value":"a","modifiedIndex":1,"createdIndex":1}}\n',
   );
   const deleted = expectEvent(store.delete('/k', false, false));
   assert.equal(
-    renderEventBody(deleted, T0_MS),
+    renderEventBody(deleted, () => T0_MS),
     '{"action":"delete","node":{"key":"/k","modifiedIndex":3,"createdIndex":1},' +
       '"prevNode":{"key":"/k","value":"b","modifiedIndex":2,"createdIndex":1}}\n',
   );
@@ -86,7 +101,7 @@ test('delete, compareAndSwap and expire bodies', () => {
   const [expired] = store.deleteExpiredKeys(T0_MS + 1000);
   assert.ok(expired);
   assert.equal(
-    renderEventBody(expired, T0_MS + 1000),
+    renderEventBody(expired, () => T0_MS + 1000),
     '{"action":"expire","node":{"key":"/d","dir":true,"modifiedIndex":5,"createdIndex":4},' +
       '"prevNode":{"key":"/d","dir":true,"expiration":"2024-01-01T00:00:01Z","modifiedIndex":4,"createdIndex":4}}\n',
   );

@@ -61,7 +61,7 @@ test('save then recover gives the same tree, index, TTLs and bytes', () => {
   assert.equal(restored.index, original.index);
   assert.deepEqual(Buffer.from(restored.save()), Buffer.from(original.save()));
   assert.equal(restored.hash(), original.hash());
-  const listing = (store: V2Store): string => renderEventBody(expectEvent(store.get('/', true, false)), T0_MS);
+  const listing = (store: V2Store): string => renderEventBody(expectEvent(store.get('/', true, false)), () => T0_MS);
   assert.equal(listing(restored), listing(original));
   assert.equal(expectEvent(restored.get('/dir/_hidden', false, false)).node.value, 'h');
   const expiredKeys = (store: V2Store): string[] => store.deleteExpiredKeys(T0_MS + 5000).map((e) => `${e.node.key}@${e.node.modifiedIndex}`);
