@@ -1,5 +1,6 @@
-// A bounded priority queue of messages ordered by delivery time (a binary min-heap). Equal
-// times leave in the order they were pushed, so a link's FIFO decisions survive the heap.
+// A bounded priority queue of items ordered by due time (a binary min-heap): a link's messages
+// by delivery time, a thread's precise timers by deadline. Equal times leave in the order they
+// were pushed, so a link's FIFO decisions survive the heap.
 
 interface Slot<T> {
   atMs: number;
@@ -30,37 +31,52 @@ export class DeliveryQueue<T> {
 
   push(atMs: number, item: T): void {
     if (this.isFull) throw new Error(`delivery queue is full (${this.capacity})`);
-    const heap = this.heap;
-    heap.push({ atMs, order: this.pushes++, item });
-    let child = heap.length - 1;
-    while (child > 0) {
-      const parent = (child - 1) >> 1;
-      if (!precedes(heap[child], heap[parent])) break;
-      [heap[child], heap[parent]] = [heap[parent], heap[child]];
-      child = parent;
-    }
+    this.heap.push({ atMs, order: this.pushes++, item });
+    this.siftUp(this.heap.length - 1);
   }
 
   /** Removes and returns the earliest item; the queue must not be empty. */
   pop(): T {
-    const heap = this.heap;
-    const head = heap[0];
+    const head = this.heap[0];
     if (head === undefined) throw new Error('pop from an empty delivery queue');
-    const last = heap.pop()!;
-    if (heap.length > 0) {
-      heap[0] = last;
-      this.siftDown();
-    }
+    this.removeAt(0);
     return head.item;
+  }
+
+  /** Removes `item` (the first slot holding it, found by a linear scan); false when it is not queued. */
+  remove(item: T): boolean {
+    const at = this.heap.findIndex((slot) => slot.item === item);
+    if (at < 0) return false;
+    this.removeAt(at);
+    return true;
   }
 
   clear(): void {
     this.heap.length = 0;
   }
 
-  private siftDown(): void {
+  /** Fills slot `at` with the last slot, which then moves up or down to its place. */
+  private removeAt(at: number): void {
     const heap = this.heap;
-    let parent = 0;
+    const last = heap.pop()!;
+    if (at === heap.length) return;
+    heap[at] = last;
+    this.siftUp(at);
+    this.siftDown(at);
+  }
+
+  private siftUp(child: number): void {
+    const heap = this.heap;
+    while (child > 0) {
+      const parent = (child - 1) >> 1;
+      if (!precedes(heap[child], heap[parent])) return;
+      [heap[child], heap[parent]] = [heap[parent], heap[child]];
+      child = parent;
+    }
+  }
+
+  private siftDown(parent: number): void {
+    const heap = this.heap;
     for (;;) {
       const left = 2 * parent + 1;
       const right = left + 1;

@@ -9,10 +9,11 @@
 // is still starting costs precision, never a timer) and keeps the event loop alive.
 
 import { Worker } from 'node:worker_threads';
+import { DeliveryQueue } from './delivery-queue.js';
 
 /** A deadline further off than this is first approached by a coarse timer, then handed on. */
 const COARSE_LEAD_MS = 2;
-/** One timer per shaped link, delay line or open loop is the use, so linear scans are cheap; a thousand means a leak. */
+/** One timer per shaped link, delay line or open loop is the use, so clearing by a linear scan is cheap; a thousand means a leak. */
 const TIMERS_MAX = 1024;
 /** Int32 slots of the shared control block, then one Float64: the deadline on hrtime. */
 const REQUEST_SLOT = 0;
@@ -28,9 +29,8 @@ export interface PreciseTimerStats {
   coarseWakes: number;
 }
 
+/** A timer's handle: its own object, so that `clear` finds exactly this timer. */
 interface PendingTimer {
-  atMs: number;
-  order: number;
   callback: () => void;
 }
 
@@ -42,8 +42,8 @@ interface Metronome {
 }
 
 export class PreciseTimers {
-  private readonly pending: PendingTimer[] = [];
-  private orders = 0;
+  /** By deadline; equal deadlines in the order they were set. */
+  private readonly pending = new DeliveryQueue<PendingTimer>(TIMERS_MAX);
   private coarse: NodeJS.Timeout | null = null;
   /** The deadline this thread will be woken for (Infinity: none). */
   private armedAtMs = Infinity;
@@ -57,24 +57,24 @@ export class PreciseTimers {
   }
 
   get pendingCount(): number {
-    return this.pending.length;
+    return this.pending.size;
   }
 
   /** Runs `callback` once, no earlier than `delayMs` from now; returns a handle for `clear`. */
   set(callback: () => void, delayMs: number): unknown {
     if (!Number.isFinite(delayMs)) throw new RangeError(`bad timer delay ${delayMs}`);
-    if (this.pending.length >= TIMERS_MAX) throw new Error(`more than ${TIMERS_MAX} precise timers pending`);
-    const timer: PendingTimer = { atMs: performance.now() + Math.max(0, delayMs), order: this.orders++, callback };
-    this.pending.push(timer);
-    if (!this.waking && timer.atMs < this.armedAtMs) this.arm(timer.atMs);
+    if (this.pending.isFull) throw new Error(`more than ${TIMERS_MAX} precise timers pending`);
+    const timer: PendingTimer = { callback };
+    const atMs = performance.now() + Math.max(0, delayMs);
+    this.pending.push(atMs, timer);
+    if (!this.waking && atMs < this.armedAtMs) this.arm(atMs);
     return timer;
   }
 
   clear(handle: unknown): void {
-    const at = this.pending.indexOf(handle as PendingTimer);
-    if (at >= 0) this.pending.splice(at, 1);
+    this.pending.remove(handle as PendingTimer);
     // An idle thread must not be woken (or a process kept alive) for timers nobody waits for.
-    if (this.pending.length === 0 && !this.waking) this.arm(Infinity);
+    if (this.pending.size === 0 && !this.waking) this.arm(Infinity);
   }
 
   /**
@@ -167,36 +167,18 @@ export class PreciseTimers {
     } finally {
       // Even after a throwing callback, the timers after it stay armed.
       this.waking = false;
-      this.arm(this.earliestAtMs());
+      this.arm(this.pending.headAtMs);
     }
   }
 
   /** Runs every due callback, earliest first (equal deadlines in the order they were set). */
   private runDue(): void {
-    for (;;) {
-      const nowMs = performance.now();
-      let first = -1;
-      for (let i = 0; i < this.pending.length; i++) {
-        const timer = this.pending[i]!;
-        if (timer.atMs > nowMs) continue;
-        if (first < 0 || precedes(timer, this.pending[first]!)) first = i;
-      }
-      if (first < 0) return;
-      const [due] = this.pending.splice(first, 1);
+    while (this.pending.headAtMs <= performance.now()) {
+      const due = this.pending.pop();
       this.counts.fired++;
-      due!.callback();
+      due.callback();
     }
   }
-
-  private earliestAtMs(): number {
-    let atMs = Infinity;
-    for (const timer of this.pending) atMs = Math.min(atMs, timer.atMs);
-    return atMs;
-  }
-}
-
-function precedes(a: PendingTimer, b: PendingTimer): boolean {
-  return a.atMs < b.atMs || (a.atMs === b.atMs && a.order < b.order);
 }
 
 /** The process-wide monotonic clock (hrtime) in ms: the same in every thread, unlike performance.now(). */

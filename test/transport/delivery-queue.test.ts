@@ -1,0 +1,52 @@
+// The delivery-time heap: items leave earliest first, equal times in push order, removing an
+// item from anywhere keeps that order for the rest, and a full queue refuses a push.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DeliveryQueue } from '../../src/transport/delivery-queue.js';
+import { Prng } from '../../src/util/prng.js';
+
+function drain<T>(queue: DeliveryQueue<T>): T[] {
+  const items: T[] = [];
+  while (queue.size > 0) items.push(queue.pop());
+  return items;
+}
+
+test('items leave earliest first, equal times in the order they were pushed', () => {
+  const queue = new DeliveryQueue<string>(10);
+  queue.push(30, 'late');
+  queue.push(10, 'a');
+  queue.push(20, 'middle');
+  queue.push(10, 'b');
+  queue.push(10, 'c');
+  assert.equal(queue.headAtMs, 10);
+  assert.deepStrictEqual(drain(queue), ['a', 'b', 'c', 'middle', 'late']);
+  assert.equal(queue.headAtMs, Infinity);
+  assert.throws(() => queue.pop(), /empty/);
+});
+
+test('a removed item never leaves and the others keep their order', () => {
+  const prng = new Prng(7);
+  for (let round = 0; round < 50; round++) {
+    const queue = new DeliveryQueue<{ atMs: number; order: number }>(64);
+    const pushed = Array.from({ length: 40 }, (_, order) => ({ atMs: prng.int(0, 9), order }));
+    for (const item of pushed) queue.push(item.atMs, item);
+    const removed = new Set(pushed.filter(() => prng.int(0, 2) === 0));
+    for (const item of removed) assert.equal(queue.remove(item), true);
+    assert.equal(queue.remove(pushed.find((item) => removed.has(item)) ?? { atMs: 0, order: -1 }), false);
+    assert.equal(queue.size, pushed.length - removed.size);
+    const expected = pushed.filter((item) => !removed.has(item)).sort((a, b) => a.atMs - b.atMs || a.order - b.order);
+    assert.deepStrictEqual(drain(queue), expected, `round ${round}`);
+  }
+});
+
+test('a full queue refuses a push until an item is removed', () => {
+  const queue = new DeliveryQueue<string>(2);
+  queue.push(1, 'a');
+  queue.push(2, 'b');
+  assert.equal(queue.isFull, true);
+  assert.throws(() => queue.push(3, 'c'), /full/);
+  queue.remove('a');
+  queue.push(3, 'c');
+  assert.deepStrictEqual(drain(queue), ['b', 'c']);
+});
