@@ -862,7 +862,9 @@ export class RaftCore {
     if (this.currentRole === Role.Leader && context !== null) this.broadcastHeartbeat(context);
   }
 
+  /** Carries the newest read's context, so a read heartbeat still due would only repeat it. */
   private broadcastHeartbeat(context: Uint8Array): void {
+    this.readHeartbeatDue = false;
     for (const id of this.tracker.voters) {
       if (id === this.id) continue;
       const pr = this.tracker.progress.get(id)!;

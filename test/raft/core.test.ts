@@ -164,6 +164,23 @@ test('reads that arrive together share one heartbeat round, and the quorum answe
   assert.ok(leader.reads.every((r) => r.index === leader.core.commitIndex));
 });
 
+test('a read and a heartbeat tick in the same turn share one heartbeat round', () => {
+  const cluster = new MemoryCluster(3);
+  const leader = cluster.node(cluster.elect());
+  leader.core.propose(bytes('w'));
+  cluster.stabilize();
+  assert.equal(leader.core.readIndex(bytes('r1')), null);
+  leader.core.tick();
+  const rd = leader.core.ready();
+  const heartbeats = rd.messages.filter((m) => m.type === MessageType.Heartbeat);
+  assert.equal(heartbeats.length, 2, 'the tick heartbeat carries the read; no second round follows');
+  assert.ok(heartbeats.every((m) => Buffer.from(m.context).toString() === 'r1'));
+  leader.core.persisted(rd.persistedTo.index, rd.persistedTo.term);
+  for (const m of [...rd.messages, ...rd.messagesAfterPersist]) cluster.node(m.to).core.step(m);
+  cluster.stabilize();
+  assert.deepEqual(leader.reads.map((r) => Buffer.from(r.context).toString()), ['r1']);
+});
+
 test('a leader without a quorum cannot serve a ReadIndex', () => {
   const cluster = new MemoryCluster(3);
   const leaderId = cluster.elect();
