@@ -81,7 +81,7 @@ function goQuoteAscii(text: string): string {
   return JSON.stringify(text);
 }
 
-export function appendValue(values: FormValues, key: string, value: string): void {
+function appendValue(values: FormValues, key: string, value: string): void {
   const list = values.get(key);
   if (list === undefined) values.set(key, [value]);
   else list.push(value);

@@ -31,7 +31,7 @@ export function keyRequestToV2(request: KeyRequest, nowMs: number): V2Request {
 }
 
 /** Go's `now.Add(time.Duration(ttl) * time.Second).UnixNano()`, in ms, wrapping like int64. */
-export function expirationMsOf(ttlSeconds: bigint, nowMs: number): number {
+function expirationMsOf(ttlSeconds: bigint, nowMs: number): number {
   if (!Number.isSafeInteger(nowMs) || nowMs < 0) throw new Error(`bad clock reading ${nowMs}`);
   const durationNs = BigInt.asIntN(64, BigInt.asIntN(64, ttlSeconds) * NANOS_PER_SECOND);
   const expirationNs = BigInt.asIntN(64, BigInt(nowMs) * NANOS_PER_MS + durationNs);

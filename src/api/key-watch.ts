@@ -12,7 +12,7 @@ import { WATCHES_PER_CONNECTION_MAX_DEFAULT } from './watch-limits.js';
  * A stream whose client reads slower than events arrive is cut once this much output waits
  * in memory, as etcd cuts a watcher that falls behind.
  */
-export const WATCH_BUFFERED_BYTES_MAX = 1024 * 1024;
+const WATCH_BUFFERED_BYTES_MAX = 1024 * 1024;
 /** Each watch listens for its connection's end and close: room for every watch one may hold. */
 const SOCKET_LISTENERS_MAX = 2 * WATCHES_PER_CONNECTION_MAX_DEFAULT + 16;
 

@@ -5,7 +5,7 @@
 import type { Socket } from 'node:net';
 
 export const WATCHES_PER_CONNECTION_MAX_DEFAULT = 64;
-export const WATCHES_MAX_DEFAULT = 10_000;
+const WATCHES_MAX_DEFAULT = 10_000;
 
 export class WatchLimits {
   private readonly perSocket = new WeakMap<Socket, number>();

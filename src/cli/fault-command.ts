@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import type { CliIo } from './cli-io.js';
 
-export const FAULT_USAGE = `Usage: raftyard fault [--admin URL] <command>
+const FAULT_USAGE = `Usage: raftyard fault [--admin URL] <command>
   status                          nodes, roles, terms, commit indexes and links
   kill ID [--lose-unsynced]       kill a node (optionally losing its unsynced WAL bytes)
   restart ID | pause ID | resume ID | stop ID

@@ -14,7 +14,7 @@ import { integerOption, optionalIntegerOption, pairsOption, waitForSignal, type 
 /** etcd's WAL segment size (64 MiB). */
 const STANDALONE_WAL_SEGMENT_BYTES = 64 * 1024 * 1024;
 
-export const NODE_USAGE = `Usage: raftyard node --id ID --peers ID=ws://HOST:PORT,... --peer-port P [options]
+const NODE_USAGE = `Usage: raftyard node --id ID --peers ID=ws://HOST:PORT,... --peer-port P [options]
   --id ID              this member's name, e.g. n2
   --peers LIST         every other member's ws:// peer URL
   --peer-port P        the port this member listens on for its peers

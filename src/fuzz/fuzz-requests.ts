@@ -5,6 +5,7 @@
 
 import type { Prng } from '../util/prng.js';
 import { REQUEST_BYTES_MAX_DEFAULT } from '../api/index.js';
+import { FORM_TYPE } from '../api/go-form.js';
 
 export interface FuzzRequest {
   /** What kind of request this is, for failure reports. */
@@ -15,8 +16,6 @@ export interface FuzzRequest {
   headers: Record<string, string>;
   body: Buffer;
 }
-
-const FORM = 'application/x-www-form-urlencoded';
 
 const METHODS = ['GET', 'GET', 'PUT', 'PUT', 'POST', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH', 'TRACE', 'PROPFIND', 'X-FUZZ'];
 const SEGMENTS = ['fuzz', 'a', 'b', '..', '.', '', '_hidden', '%2e%2e', '%2F', '%00', '%ff', '%c3%28', '%e2%82', '%zz', '%', '%%41',
@@ -29,7 +28,7 @@ const VALUES = ['', 'true', 'false', '1', '0', 't', 'F', 'abc', '-1', '5', '9999
   '\u00ff', 'x'.repeat(300), '0x10', '3.5'];
 /** Watches would wait for an event that may never come: only values that fail to parse. */
 const NON_TRUE_VALUES = ['maybe', '2', 'yes', '%ff'];
-const CONTENT_TYPES = [FORM, FORM, FORM, 'application/json', 'text/plain', 'multipart/form-data; boundary=x', '', `${FORM}; charset=utf-8`];
+const CONTENT_TYPES = [FORM_TYPE, FORM_TYPE, FORM_TYPE, 'application/json', 'text/plain', 'multipart/form-data; boundary=x', '', `${FORM_TYPE}; charset=utf-8`];
 
 export function randomRequest(prng: Prng): FuzzRequest {
   const roll = prng.next();
@@ -68,7 +67,7 @@ function deepPath(prng: Prng): FuzzRequest {
   const target = '/v2/keys' + '/d'.repeat(depth) + (prng.chance(0.5) ? '/..'.repeat(prng.int(0, depth)) : '');
   const method = prng.pick(['GET', 'PUT', 'DELETE']);
   const body = method === 'PUT' ? Buffer.from('value=deep') : Buffer.alloc(0);
-  return { kind: 'deep-path', method, target, headers: { 'content-type': FORM }, body };
+  return { kind: 'deep-path', method, target, headers: { 'content-type': FORM_TYPE }, body };
 }
 
 function garbageBody(prng: Prng): FuzzRequest {
@@ -77,14 +76,14 @@ function garbageBody(prng: Prng): FuzzRequest {
   const forms = [bytes, Buffer.from('value=%zz'), Buffer.from('value'), Buffer.from('=&=&value=a&value=b'), Buffer.from('%'),
     Buffer.from('value=\u00ff\u00fe', 'latin1'), Buffer.from('ttl=abc&value=x'), Buffer.from('value=a;b=c')];
   const key = '/v2/keys/fuzz/garbage' + randomPath(prng, prng.int(0, 2));
-  return { kind: 'garbage-body', method: prng.pick(['PUT', 'POST']), target: key, headers: { 'content-type': FORM }, body: prng.pick(forms) };
+  return { kind: 'garbage-body', method: prng.pick(['PUT', 'POST']), target: key, headers: { 'content-type': FORM_TYPE }, body: prng.pick(forms) };
 }
 
 function hugeBody(prng: Prng): FuzzRequest {
   const sizeBytes = REQUEST_BYTES_MAX_DEFAULT + prng.int(1, 256 * 1024);
   const body = Buffer.alloc(sizeBytes, 'a');
   body.write('value=');
-  return { kind: 'huge-body', method: prng.pick(['PUT', 'POST']), target: '/v2/keys/fuzz/huge', headers: { 'content-type': FORM }, body };
+  return { kind: 'huge-body', method: prng.pick(['PUT', 'POST']), target: '/v2/keys/fuzz/huge', headers: { 'content-type': FORM_TYPE }, body };
 }
 
 /**
@@ -93,7 +92,7 @@ function hugeBody(prng: Prng): FuzzRequest {
  */
 export function mustRejectRequests(): FuzzRequest[] {
   const put = (target: string, form: string, kind: string): FuzzRequest => ({
-    kind, method: 'PUT', target, headers: { 'content-type': FORM }, body: Buffer.from(form),
+    kind, method: 'PUT', target, headers: { 'content-type': FORM_TYPE }, body: Buffer.from(form),
   });
   const plain = (method: string, target: string, kind: string): FuzzRequest => ({ kind, method, target, headers: {}, body: Buffer.alloc(0) });
   return [

@@ -60,7 +60,7 @@ export class ParsedFlags {
   }
 }
 
-export function flagNames(spec: FlagSpec): string[] {
+function flagNames(spec: FlagSpec): string[] {
   return spec.names.split(',').map((n) => n.trim());
 }
 
