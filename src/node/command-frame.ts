@@ -1,8 +1,9 @@
 // The bytes of one log entry written by a node: the proposing request's id, so the node that
 // proposed it can answer its client when it is applied, followed by the command itself.
 
+import { writeUtf8 } from '../util/utf8.js';
+
 const ID_BYTES_MAX = 255;
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /**
@@ -16,12 +17,7 @@ export function encodeCommandFrame(requestId: string, writeCommand: CommandWrite
   if (idLength > ID_BYTES_MAX) throw new RangeError(`request id of ${idLength} bytes exceeds ${ID_BYTES_MAX}`);
   const frame = writeCommand(1 + idLength);
   frame[0] = idLength;
-  // Node-made ids are ASCII, which a plain loop copies for less than encodeInto costs.
-  if (idLength === requestId.length) {
-    for (let i = 0; i < idLength; i++) frame[1 + i] = requestId.charCodeAt(i);
-  } else {
-    encoder.encodeInto(requestId, frame.subarray(1, 1 + idLength));
-  }
+  writeUtf8(frame, 1, requestId, idLength);
   return frame;
 }
 

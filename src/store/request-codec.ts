@@ -2,6 +2,7 @@
 // byte, a method byte, a flag byte, then LEB128 varints (prevIndex, expirationMs if flagged:
 // its magnitude, with a flag for its sign, timeMs) and three length-prefixed UTF-8 strings (path, value, prevValue).
 
+import { writeUtf8 } from '../util/utf8.js';
 import { V2_METHODS, type V2Method, type V2Request } from './v2-request.js';
 
 const FORMAT_VERSION = 1;
@@ -20,7 +21,6 @@ const FLAG_EXPIRATION = 1 << 6;
 const FLAG_EXPIRATION_NEGATIVE = 1 << 7;
 
 const VARINT_BYTES_MAX = 8; // 2^53 needs 8 groups of 7 bits.
-const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /**
@@ -30,11 +30,12 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 export function encodeV2Request(request: V2Request, headroomBytes = 0): Uint8Array {
   const methodCode = V2_METHODS.indexOf(request.method) + 1;
   if (methodCode === 0) throw new Error(`unknown v2 method ${String(request.method)}`);
-  const strings = [request.path, request.value, request.prevValue];
-  const lengths = strings.map((text) => Buffer.byteLength(text, 'utf8'));
+  const pathBytes = Buffer.byteLength(request.path, 'utf8');
+  const valueBytes = Buffer.byteLength(request.value, 'utf8');
+  const prevValueBytes = Buffer.byteLength(request.prevValue, 'utf8');
   let size = 3 + varintSize(request.prevIndex) + varintSize(request.timeMs);
   if (request.expirationMs !== null) size += varintSize(Math.abs(request.expirationMs));
-  for (const length of lengths) size += varintSize(length) + length;
+  size += stringSize(pathBytes) + stringSize(valueBytes) + stringSize(prevValueBytes);
   if (size > V2_REQUEST_BYTES_MAX) throw new Error(`v2 request of ${size} bytes is over ${V2_REQUEST_BYTES_MAX}`);
   const bytes = new Uint8Array(headroomBytes + size);
   bytes[headroomBytes] = FORMAT_VERSION;
@@ -43,9 +44,9 @@ export function encodeV2Request(request: V2Request, headroomBytes = 0): Uint8Arr
   let at = writeVarint(bytes, headroomBytes + 3, request.prevIndex);
   if (request.expirationMs !== null) at = writeVarint(bytes, at, Math.abs(request.expirationMs));
   at = writeVarint(bytes, at, request.timeMs);
-  strings.forEach((text, i) => {
-    at = writeString(bytes, at, text, lengths[i] as number);
-  });
+  at = writeString(bytes, at, request.path, pathBytes);
+  at = writeString(bytes, at, request.value, valueBytes);
+  at = writeString(bytes, at, request.prevValue, prevValueBytes);
   if (at !== bytes.length) throw new Error(`v2 request: wrote ${at - headroomBytes} bytes, expected ${size}`);
   return bytes;
 }
@@ -113,16 +114,13 @@ function varintSize(value: number): number {
   return size;
 }
 
+/** A length-prefixed string of `byteLength` UTF-8 bytes. */
+function stringSize(byteLength: number): number {
+  return varintSize(byteLength) + byteLength;
+}
+
 function writeString(bytes: Uint8Array, start: number, text: string, byteLength: number): number {
-  const at = writeVarint(bytes, start, byteLength);
-  // Short ASCII strings (most keys) are copied directly: encodeInto costs more than the
-  // copy for them.
-  if (byteLength === text.length && byteLength < 64) {
-    for (let i = 0; i < byteLength; i++) bytes[at + i] = text.charCodeAt(i);
-  } else {
-    encoder.encodeInto(text, bytes.subarray(at, at + byteLength));
-  }
-  return at + byteLength;
+  return writeUtf8(bytes, writeVarint(bytes, start, byteLength), text, byteLength);
 }
 
 interface Reader {
