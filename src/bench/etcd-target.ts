@@ -4,7 +4,7 @@
 // would (n1..nN, 2 x delayMs apart), so --client-region and the commit floor (quorum round trip,
 // forward from a follower, one fsync of this disk) mean the same for both targets.
 
-import type { NodeId } from '../raft/types.js';
+import { memberIds } from '../cluster/cluster-manifest.js';
 import { refuseUnknownSettings, registerTarget, registeredTargetNames, type BenchTarget, type TargetOptions } from './bench-target.js';
 import { endpointsTarget } from './endpoints-target.js';
 import { startEtcdCluster } from './etcd-cluster.js';
@@ -48,7 +48,7 @@ export function etcdTargetSettings(options: TargetOptions): EtcdTargetSettings {
 export async function startEtcdTarget(options: TargetOptions): Promise<EtcdBenchTarget> {
   const settings = etcdTargetSettings(options);
   // The layout names the members as raftyard does (n1..nN), whatever etcd calls them.
-  const ids: NodeId[] = Array.from({ length: settings.members }, (_, i) => `n${i + 1}`);
+  const ids = memberIds(settings.members);
   const sites = settings.delayMs === undefined ? null : uniformDelaySites(ids, settings.delayMs);
   // Checked before etcd starts, so that a bad region costs no cluster start.
   if (options.clientRegion !== undefined) requirePlacement(sites, options.clientRegion, '--client-region');

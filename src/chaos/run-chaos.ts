@@ -4,6 +4,7 @@
 
 import { performance } from 'node:perf_hooks';
 import { Cluster } from '../cluster/cluster.js';
+import { memberIds } from '../cluster/cluster-manifest.js';
 import { HttpTransport } from '../client/http-transport.js';
 import { runChaosClient, performOperation } from './chaos-client.js';
 import { resolveChaosOptions, type ChaosOptions } from './chaos-options.js';
@@ -54,8 +55,7 @@ const CONVERGENCE_TIMEOUT_MS = 20_000;
 export async function runChaos(given: Partial<ChaosOptions> = {}, hooks: ChaosHooks = {}): Promise<ChaosResult> {
   const options = resolveChaosOptions(given);
   const log = hooks.log ?? (() => {});
-  const ids = Array.from({ length: options.nodes }, (_, i) => `n${i + 1}`);
-  const plan = options.plan ?? planFaults(options.seed, options.durationMs, ids);
+  const plan = options.plan ?? planFaults(options.seed, options.durationMs, memberIds(options.nodes));
   const startedMs = performance.now();
   const cluster = await Cluster.start({
     nodes: options.nodes,

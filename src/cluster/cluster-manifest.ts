@@ -21,12 +21,16 @@ function hexId(seed: string): string {
   return createHash('sha256').update(seed).digest('hex').slice(0, 16);
 }
 
+/** The ids of a cluster of `count` members: n1..nN, the names every member, log and flag uses. */
+export function memberIds(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `n${i + 1}`);
+}
+
 export function newManifest(nodeCount: number, transport: string): ClusterManifest {
-  const ids = hyperid();
-  const clusterSeed = ids();
+  const clusterSeed = hyperid()();
   return {
     clusterId: hexId(clusterSeed),
-    members: Array.from({ length: nodeCount }, (_, i) => ({ id: `n${i + 1}`, memberId: hexId(`${clusterSeed}/n${i + 1}`) })),
+    members: memberIds(nodeCount).map((id) => ({ id, memberId: hexId(`${clusterSeed}/${id}`) })),
     transport,
     createdAt: new Date().toISOString(),
   };

@@ -16,7 +16,7 @@ import type { MemberInfo, NodeStatusReport, NodeWorkerConfig } from '../node/con
 import { freePort } from './free-port.js';
 import { NodeHandle, type NodeState } from './node-handle.js';
 import { resolveClusterOptions, sharedMemberConfig, NODES_MAX, type ClusterOptions, type ResolvedClusterOptions } from './cluster-options.js';
-import { newManifest, readManifest, writeManifest, type ClusterManifest } from './cluster-manifest.js';
+import { memberIds, newManifest, readManifest, writeManifest, type ClusterManifest } from './cluster-manifest.js';
 
 export interface ClusterEvents {
   /** A new leader is known ('' while there is none). */
@@ -107,8 +107,7 @@ export class Cluster extends EventEmitter<ClusterEvents> {
     if (!(Number.isInteger(nodeCount) && nodeCount >= 1 && nodeCount <= NODES_MAX)) {
       throw new RangeError(`nodes must be an integer from 1 to ${NODES_MAX}, not ${nodeCount}`);
     }
-    const ids = Array.from({ length: nodeCount }, (_, i) => `n${i + 1}`);
-    const resolved = resolveClusterOptions(options, ids);
+    const resolved = resolveClusterOptions(options, memberIds(nodeCount));
     const manifest = existing ?? newManifest(nodeCount, resolved.transport);
     if (!existing) await writeManifest(dataDir, manifest);
     const cluster = new Cluster(resolved, manifest, dataDir, ownsDataDir);
