@@ -7,15 +7,15 @@ const ID_BYTES_MAX = 255;
 const decoder = new TextDecoder();
 
 /**
- * Writes a command into a new array, after `headroomBytes` bytes it leaves free at the front
+ * Encodes `command` into a new array, after `headroomBytes` bytes it leaves free at the front
  * for the frame's header: the command is then written once, never copied into a frame.
  */
-export type CommandWriter = (headroomBytes: number) => Uint8Array;
+export type CommandEncoder<Command> = (command: Command, headroomBytes: number) => Uint8Array;
 
-export function encodeCommandFrame(requestId: string, writeCommand: CommandWriter): Uint8Array {
+export function encodeCommandFrame<Command>(requestId: string, encode: CommandEncoder<Command>, command: Command): Uint8Array {
   const idLength = Buffer.byteLength(requestId, 'utf8');
   if (idLength > ID_BYTES_MAX) throw new RangeError(`request id of ${idLength} bytes exceeds ${ID_BYTES_MAX}`);
-  const frame = writeCommand(1 + idLength);
+  const frame = encode(command, 1 + idLength);
   frame[0] = idLength;
   writeUtf8(frame, 1, requestId, idLength);
   return frame;

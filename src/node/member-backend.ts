@@ -61,7 +61,7 @@ export class MemberBackend implements ApiBackend {
   }
 
   propose(request: V2Request, timeoutMs: number): Promise<ApplyResult> {
-    return this.node.propose((headroomBytes) => encodeV2Request(request, headroomBytes), timeoutMs);
+    return this.node.propose(encodeV2Request, request, timeoutMs);
   }
 
   linearizableRead(timeoutMs: number): Promise<void> {

@@ -10,7 +10,7 @@ import { contextKey } from '../raft/read-index.js';
 import type { PeerTransport } from '../transport/peer-transport.js';
 import type { WriteAheadLog } from '../wal/wal.js';
 import type { NodeLogger } from './logger.js';
-import { encodeCommandFrame, frameCommand, frameRequestId, type CommandWriter } from './command-frame.js';
+import { encodeCommandFrame, frameCommand, frameRequestId, type CommandEncoder } from './command-frame.js';
 import type { StateMachine } from './state-machine.js';
 
 type NodeErrorCode = 'timeout' | 'stopped' | 'too-busy';
@@ -53,8 +53,10 @@ interface Waiter<T> {
   reject(error: Error): void;
   /** On performance.now(); tick() rejects the request once it has passed. */
   deadlineMs: number;
-  /** Hands the request to the core; null when accepted. */
-  attempt(): ProposeError | null;
+  /** What the core is handed: the command frame to propose, or the context of a read. */
+  payload: Uint8Array;
+  /** A ReadIndex read (RaftCore.readIndex), not a proposal (RaftCore.propose). */
+  isRead: boolean;
   /** The core refused the last attempt (no leader yet): tick() tries again. */
   refused: boolean;
   /** This node's term when the core last took the request. */
@@ -161,41 +163,41 @@ export class RaftNode<Result> {
   }
 
   /**
-   * Proposes the command `writeCommand` writes (into the room it leaves for the frame header)
+   * Proposes `command`, which `encode` writes (into the room it leaves for the frame header),
    * and resolves with the state machine's result once it is committed (on a quorum's disks) and
    * applied here. Without a leader it keeps trying until the timeout.
    */
-  propose(writeCommand: CommandWriter, timeoutMs: number): Promise<Result> {
+  propose<Command>(encode: CommandEncoder<Command>, command: Command, timeoutMs: number): Promise<Result> {
     const requestId = this.nextId();
-    const frame = encodeCommandFrame(requestId, writeCommand);
-    return this.withRetries(this.proposals, requestId, timeoutMs, () => this.core.propose(frame));
+    const frame = encodeCommandFrame(requestId, encode, command);
+    return this.withRetries(this.proposals, requestId, timeoutMs, frame, false);
   }
 
   /** Resolves once this node has applied everything committed before the call (ReadIndex). */
   linearizableRead(timeoutMs: number): Promise<void> {
     const context = Buffer.from(this.nextId());
-    const key = contextKey(context);
-    return this.withRetries(this.reads, key, timeoutMs, () => this.core.readIndex(context));
+    return this.withRetries(this.reads, contextKey(context), timeoutMs, context, true);
   }
 
   /**
-   * Registers a waiter under `key` and calls `attempt` until the core accepts it (no leader
-   * yet: retry every tick) or the deadline passes. Deadlines and retries are kept by tick(),
-   * not by timers of each request's own: a request then allocates no timer on the write path,
-   * and times out within a tick of its deadline.
+   * Registers a waiter under `key` and hands `payload` to the core until it accepts it (no
+   * leader yet: retry every tick) or the deadline passes. Deadlines and retries are kept by
+   * tick(), not by timers of each request's own: a request then allocates no timer and no
+   * closure of its own on the write path, and times out within a tick of its deadline.
    */
   private withRetries<T>(
     waiters: Map<string, Waiter<T>>,
     key: string,
     timeoutMs: number,
-    attempt: () => ProposeError | null,
+    payload: Uint8Array,
+    isRead: boolean,
   ): Promise<T> {
     if (this.stopped) return Promise.reject(new NodeError('stopped', 'node stopped'));
     if (this.proposals.size + this.reads.size >= PENDING_REQUESTS_MAX) {
       return Promise.reject(new NodeError('too-busy', 'too many pending requests'));
     }
     return new Promise<T>((resolve, reject) => {
-      const waiter: Waiter<T> = { resolve, reject, deadlineMs: performance.now() + timeoutMs, attempt, refused: false, term: 0 };
+      const waiter: Waiter<T> = { resolve, reject, deadlineMs: performance.now() + timeoutMs, payload, isRead, refused: false, term: 0 };
       waiters.set(key, waiter);
       this.tryWaiter(waiter);
     });
@@ -204,7 +206,8 @@ export class RaftNode<Result> {
   private tryWaiter(waiter: Waiter<unknown>): void {
     waiter.term = this.core.term;
     // Refused (no leader yet, transfer under way, back-pressure): tick() tries again.
-    waiter.refused = waiter.attempt() !== null;
+    const refusal = waiter.isRead ? this.core.readIndex(waiter.payload) : this.core.propose(waiter.payload);
+    waiter.refused = refusal !== null;
     if (!waiter.refused) this.schedule();
   }
 
