@@ -7,9 +7,8 @@
 import { Cluster } from '../cluster/cluster.js';
 import type { ClusterOptions } from '../cluster/cluster-options.js';
 import { memberIds } from '../cluster/cluster-manifest.js';
-import { linkKey } from '../transport/partitions.js';
 import type { NodeId } from '../raft/types.js';
-import { geoPreset, uniformDelayPreset } from '../transport/geo-presets.js';
+import { geoPreset } from '../transport/geo-presets.js';
 import type { TransportKind } from '../transport/peer-transport.js';
 import { parseSyncMode } from '../wal/disk-io.js';
 import { refuseUnknownSettings, registerTarget, registeredTargetNames, type BenchTarget, type TargetOptions } from './bench-target.js';
@@ -20,8 +19,6 @@ import { layoutParts, TargetLayout } from './target-layout.js';
 
 export const EMBEDDED_TARGET = 'embedded';
 const SETTING_KEYS = ['heartbeatMs', 'electionMs', 'syncMode'] as const;
-/** The cluster's default heartbeat: with short delays, a faster one costs CPU a shared machine lacks. */
-const DELAY_HEARTBEAT_MS_MIN = 50;
 const NODES_DEFAULT = 3;
 /** Moving the leader may take a few elections on a busy machine; never less than this. */
 const PLACEMENT_TIMEOUT_MS_MIN = 10_000;
@@ -33,7 +30,7 @@ export async function startEmbeddedTarget(options: TargetOptions): Promise<Bench
   const sites = memberSitesOf(options, ids);
   const leaderCandidates = options.leaderRegion === undefined ? undefined : membersOfRegion(sites, options.leaderRegion, '--leader-region');
   if (options.clientRegion !== undefined) requirePlacement(sites, options.clientRegion, '--client-region');
-  const cluster = await Cluster.start(clusterOptions(options, ids));
+  const cluster = await Cluster.start(clusterOptions(options));
   try {
     const layout = new TargetLayout(cluster.ids, cluster.endpoints, sites, options.clientRegion);
     if (leaderCandidates !== undefined) {
@@ -55,19 +52,18 @@ export async function startEmbeddedTarget(options: TargetOptions): Promise<Bench
   }
 }
 
-function clusterOptions(options: TargetOptions, ids: NodeId[]): ClusterOptions {
+function clusterOptions(options: TargetOptions): ClusterOptions {
   const { extra } = options;
   refuseUnknownSettings(EMBEDDED_TARGET, extra, SETTING_KEYS);
-  const delay = options.delayMs === undefined ? undefined : uniformDelayPreset(ids, options.delayMs, { heartbeatMsMin: DELAY_HEARTBEAT_MS_MIN });
   return {
     nodes: options.nodes,
     transport: options.transport as TransportKind | undefined,
     geo: options.geo,
+    delayMs: options.delayMs,
     seed: options.seed,
-    heartbeatMs: extra.heartbeatMs === undefined ? delay?.heartbeatMs : Number(extra.heartbeatMs),
-    electionMs: extra.electionMs === undefined ? delay?.electionTimeoutMs : Number(extra.electionMs),
+    heartbeatMs: extra.heartbeatMs === undefined ? undefined : Number(extra.heartbeatMs),
+    electionMs: extra.electionMs === undefined ? undefined : Number(extra.electionMs),
     syncMode: extra.syncMode === undefined ? undefined : parseSyncMode(extra.syncMode),
-    ...(delay ? { links: Object.fromEntries(delay.links.map((link) => [linkKey(link.from, link.to), { delayMs: link.delayMs }])) } : {}),
   };
 }
 

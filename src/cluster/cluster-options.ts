@@ -1,10 +1,11 @@
 // The options of a cluster (embedded API and `raftyard up`), their defaults, and the timing
-// that follows from them: with a geo preset and no explicit timing, heartbeat and election
-// timeouts follow etcd's tuning advice for the largest round trip between members.
+// that follows from them: with a geo preset or a uniform delay and no explicit timing,
+// heartbeat and election timeouts follow etcd's tuning advice for the largest round trip
+// between members.
 
 import type { LinkConfig } from '../transport/link-config.js';
 import type { TransportKind } from '../transport/peer-transport.js';
-import { geoPreset, type GeoPreset } from '../transport/geo-presets.js';
+import { geoPreset, uniformDelayPreset, type GeoPreset, type LinkPreset } from '../transport/geo-presets.js';
 import { linkKey } from '../transport/partitions.js';
 import type { SyncMode } from '../wal/disk-io.js';
 import type { NodeWorkerConfig } from '../node/control-protocol.js';
@@ -24,6 +25,8 @@ export interface ClusterOptions {
   electionMs?: number;
   /** Regions, one per node, e.g. 'us-east-1,us-west-2,eu-west-1' (see geo-rtt.ts). */
   geo?: string | string[];
+  /** One-way delay of every link between members, in place of a geo preset (not with one). */
+  delayMs?: number;
   seed?: number;
   /** pino level: silent (default), error, warn, info, debug. */
   logLevel?: string;
@@ -57,7 +60,7 @@ export interface ResolvedClusterOptions {
   startTimeoutMs: number;
   geo: GeoPreset | null;
   /** Why the timing is what it is, for the start-up report. */
-  timingSource: 'default' | 'options' | 'geo';
+  timingSource: 'default' | 'options' | 'geo' | 'delay';
 }
 
 export const DEFAULT_TRANSPORT: TransportKind = 'port';
@@ -71,13 +74,17 @@ const DEFAULT_ELECTION_MS = 500;
 export const NODES_MAX = 15;
 
 export function resolveClusterOptions(options: ClusterOptions, ids: string[]): ResolvedClusterOptions {
+  if (options.geo !== undefined && options.delayMs !== undefined) throw new Error('give a geo preset or a uniform delay, not both');
   const geo = options.geo === undefined ? null : geoPreset(options.geo, { nodeIds: ids, heartbeatMsMin: 10 });
+  // A short delay would otherwise suggest a heartbeat of a millisecond or two: CPU a shared machine lacks.
+  const delay = options.delayMs === undefined ? null : uniformDelayPreset(ids, options.delayMs, { heartbeatMsMin: DEFAULT_HEARTBEAT_MS });
+  const preset: LinkPreset | null = geo ?? delay;
   const links: Record<string, Partial<LinkConfig>> = {};
-  for (const link of geo?.links ?? []) links[linkKey(link.from, link.to)] = { delayMs: link.delayMs };
+  for (const link of preset?.links ?? []) links[linkKey(link.from, link.to)] = { delayMs: link.delayMs };
   for (const [key, config] of Object.entries(options.links ?? {})) links[key] = { ...links[key], ...config };
   const timingGiven = options.heartbeatMs !== undefined || options.electionMs !== undefined;
-  const heartbeatMs = options.heartbeatMs ?? geo?.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
-  const electionMs = options.electionMs ?? geo?.electionTimeoutMs ?? Math.max(DEFAULT_ELECTION_MS, 5 * heartbeatMs);
+  const heartbeatMs = options.heartbeatMs ?? preset?.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+  const electionMs = options.electionMs ?? preset?.electionTimeoutMs ?? Math.max(DEFAULT_ELECTION_MS, 5 * heartbeatMs);
   if (!(heartbeatMs >= 1)) throw new RangeError(`heartbeatMs must be at least 1, not ${heartbeatMs}`);
   if (!(electionMs >= 2 * heartbeatMs)) {
     throw new RangeError(`electionMs (${electionMs}) must be at least twice heartbeatMs (${heartbeatMs})`);
@@ -97,7 +104,7 @@ export function resolveClusterOptions(options: ClusterOptions, ids: string[]): R
     links,
     startTimeoutMs: options.startTimeoutMs ?? 30_000,
     geo,
-    timingSource: timingGiven ? 'options' : geo ? 'geo' : 'default',
+    timingSource: timingGiven ? 'options' : geo ? 'geo' : delay ? 'delay' : 'default',
   };
 }
 
