@@ -3,7 +3,7 @@
 // the ring is error 401. Every write adds exactly one event, so the indexes in the ring are
 // consecutive and an index maps to a slot by subtraction.
 
-import { cleanKey } from './key-path.js';
+import { ROOT_PATH } from './key-path.js';
 import { eventIndex, type V2Event } from './event.js';
 import { ErrorCode, newV2Error, type V2Error } from './v2-error.js';
 
@@ -37,7 +37,7 @@ export class EventHistory {
   }
 
   /**
-   * The first event at or after `sinceIndex` that a watcher of `key` would see, null when
+   * The first event at or after `sinceIndex` that a watcher of `key` (clean) would see, null when
    * none has happened yet, or error 401 (index 0: the caller sets the store index).
    * Refreshes are skipped; a deleted or expired directory matches every key under it.
    */
@@ -56,10 +56,9 @@ export class EventHistory {
   }
 }
 
-/** What the keys under `key` start with: its clean form and one slash. */
+/** What the keys under the clean `key` start with: the key and one slash (the root is one already). */
 function childPrefixOf(key: string): string {
-  const clean = cleanKey(key);
-  return clean.endsWith('/') ? clean : clean + '/';
+  return key === ROOT_PATH ? key : key + '/';
 }
 
 /** `childPrefix`: null for a watch of `key` alone, childPrefixOf(key) for a recursive one. */

@@ -3,7 +3,6 @@
 
 export { applyRequest, type ApplyResult } from './apply-request.js';
 export { eventIndex, isCreatedEvent, type EventAction, type NodeView, type V2Event } from './event.js';
-export { cleanKey } from './key-path.js';
 export { goQuote, goTimeJson, goTimeText } from './go-json.js';
 export { errorHttpStatus, eventHttpStatus, renderErrorBody, renderEventBody, ttlSeconds, type RenderOptions } from './render.js';
 export { decodeV2Request, encodeV2Request, V2_REQUEST_BYTES_MAX } from './request-codec.js';

@@ -1,14 +1,9 @@
-// Key paths of the v2 store: cleaning like Go's path.Clean applied to "/" + key, splitting a
-// path into its parent and last segment, the hidden-name rule (a last segment starting with
+// Key paths of the v2 store (clean ones: util/clean-path.ts cleans them): splitting a path into
+// its segments and joining a child to its parent, the hidden rules (a segment starting with
 // "_"), and the order Go uses when it sorts keys (byte order of their UTF-8 encoding).
-
-import { cleanRootedPath } from '../util/clean-path.js';
 
 /** The path of the root directory; it is read only. */
 export const ROOT_PATH = '/';
-
-/** Cleans `key` as etcd does with path.Clean(path.Join("/", key)): `//a/../b/` is `/b`. */
-export const cleanKey = cleanRootedPath;
 
 /** The segments of a clean path, root first excluded: `/a/b` gives ["a", "b"]. */
 export function keySegments(cleanPath: string): string[] {

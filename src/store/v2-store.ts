@@ -4,8 +4,9 @@
 // no clock: expirations arrive as absolute times and expiry runs when a SYNC says "now".
 
 import { createHash } from 'node:crypto';
+import { cleanRootedPath } from '../util/clean-path.js';
 import { bareView, newEvent, viewForGet, viewOfNode, type EventAction, type NodeView, type V2Event } from './event.js';
-import { childKey, cleanKey, keySegments, ROOT_PATH } from './key-path.js';
+import { childKey, keySegments, ROOT_PATH } from './key-path.js';
 import { decodeSnapshot, encodeSnapshot } from './snapshot-codec.js';
 import { removeNode, StoreNode, type CompareOutcome } from './store-node.js';
 import { StoreStats, type StatCounter } from './store-stats.js';
@@ -98,7 +99,7 @@ export class V2Store {
   }
 
   get(nodePath: string, recursive: boolean, sorted: boolean): StoreResult {
-    const path = cleanKey(nodePath);
+    const path = cleanRootedPath(nodePath);
     const node = this.internalGet(path);
     if (isV2Error(node)) return this.counted('getsFail', node);
     this.stats.increment('getsSuccess');
@@ -108,7 +109,7 @@ export class V2Store {
   /** Creates or replaces a key (a directory is never replaced: error 102). */
   set(nodePath: string, dir: boolean, value: string, ttl: TtlOptions): StoreResult {
     assertTtl(ttl);
-    const path = cleanKey(nodePath);
+    const path = cleanRootedPath(nodePath);
     const existing = this.internalGet(path);
     if (isV2Error(existing) && existing.errorCode !== ErrorCode.KeyNotFound) return this.counted('setsFail', existing);
     let newValue = value;
@@ -135,7 +136,7 @@ export class V2Store {
   /** Changes the value and TTL of an existing key (of a directory, only the TTL). */
   update(nodePath: string, newValue: string, ttl: TtlOptions): StoreResult {
     assertTtl(ttl);
-    const path = cleanKey(nodePath);
+    const path = cleanRootedPath(nodePath);
     const currIndex = this.currentIndex;
     // etcd counts this refusal, and the one for a value on a directory, as successes: its
     // deferred counter reads a variable these early returns leave unset.
@@ -168,7 +169,7 @@ export class V2Store {
   compareAndSwap(nodePath: string, prevValue: string, prevIndex: number, value: string, ttl: TtlOptions): StoreResult {
     assertTtl(ttl);
     assertWholeNumber(prevIndex, 'prevIndex');
-    const path = cleanKey(nodePath);
+    const path = cleanRootedPath(nodePath);
     const currIndex = this.currentIndex;
     // Counted as a success, as etcd does (see update).
     if (path === ROOT_PATH) return this.counted('compareAndSwapSuccess', newV2Error(ErrorCode.RootReadOnly, '/', currIndex));
@@ -198,7 +199,7 @@ export class V2Store {
 
   /** Deletes a file, an empty directory (`dir`) or a whole tree (`recursive`). */
   delete(nodePath: string, dir: boolean, recursive: boolean): StoreResult {
-    const path = cleanKey(nodePath);
+    const path = cleanRootedPath(nodePath);
     const currIndex = this.currentIndex;
     // Counted as a success, as etcd does (see update).
     if (path === ROOT_PATH) return this.counted('deleteSuccess', newV2Error(ErrorCode.RootReadOnly, '/', currIndex));
@@ -216,7 +217,7 @@ export class V2Store {
 
   compareAndDelete(nodePath: string, prevValue: string, prevIndex: number): StoreResult {
     assertWholeNumber(prevIndex, 'prevIndex');
-    const path = cleanKey(nodePath);
+    const path = cleanRootedPath(nodePath);
     const currIndex = this.currentIndex;
     const node = this.internalGet(path);
     if (isV2Error(node)) return this.counted('compareAndDeleteFail', node);
@@ -267,7 +268,7 @@ export class V2Store {
   watch(key: string, recursive: boolean, stream: boolean, sinceIndex: number): Watcher | V2Error {
     assertWholeNumber(sinceIndex, 'sinceIndex');
     const since = sinceIndex === 0 ? this.currentIndex + 1 : sinceIndex;
-    return this.hub.watch(cleanKey(key), recursive, stream, since, this.currentIndex);
+    return this.hub.watch(cleanRootedPath(key), recursive, stream, since, this.currentIndex);
   }
 
   /** The snapshot image: tree, index and TTLs (not watchers, history or statistics). */
@@ -294,7 +295,7 @@ export class V2Store {
   private internalCreate(nodePath: string, spec: CreateSpec): V2Event | V2Error {
     const currIndex = this.currentIndex;
     const nextIndex = currIndex + 1;
-    const path = cleanKey(spec.unique ? `${nodePath}/${String(nextIndex).padStart(20, '0')}` : nodePath);
+    const path = cleanRootedPath(spec.unique ? `${nodePath}/${String(nextIndex).padStart(20, '0')}` : nodePath);
     if (path === ROOT_PATH) return newV2Error(ErrorCode.RootReadOnly, '/', currIndex);
     const segments = keySegments(path);
     if (segments.length > KEY_DEPTH_MAX) {

@@ -3,9 +3,10 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { cleanKey, compareUtf8Order, isHiddenBelow, keySegments } from '../../src/store/key-path.js';
+import { compareUtf8Order, isHiddenBelow, keySegments } from '../../src/store/key-path.js';
+import { cleanRootedPath } from '../../src/util/clean-path.js';
 
-test('cleanKey behaves as path.Clean(path.Join("/", key))', () => {
+test('store keys are cleaned as path.Clean(path.Join("/", key))', () => {
   const cases: [string, string][] = [
     ['', '/'],
     ['/', '/'],
@@ -25,7 +26,7 @@ test('cleanKey behaves as path.Clean(path.Join("/", key))', () => {
     ['/./a', '/a'],
     ['/a/b', '/a/b'],
   ];
-  for (const [input, cleaned] of cases) assert.equal(cleanKey(input), cleaned, `cleanKey(${JSON.stringify(input)})`);
+  for (const [input, cleaned] of cases) assert.equal(cleanRootedPath(input), cleaned, `cleanRootedPath(${JSON.stringify(input)})`);
 });
 
 test('keySegments takes a clean path apart', () => {
