@@ -15,7 +15,7 @@ import { refuseUnknownSettings, registerTarget, registeredTargetNames, type Benc
 import { measureFsyncMs } from './fsync-floor.js';
 import { placeLeader } from './leader-placement.js';
 import { geoSites, membersIn, requirePlacement, uniformDelaySites, type MemberSites } from './member-sites.js';
-import { layoutParts, TargetLayout } from './target-layout.js';
+import { planLayout } from './target-layout.js';
 
 export const EMBEDDED_TARGET = 'embedded';
 const SETTING_KEYS = ['heartbeatMs', 'electionMs', 'syncMode'] as const;
@@ -29,21 +29,20 @@ export async function startEmbeddedTarget(options: TargetOptions): Promise<Bench
   const ids = memberIds(options.nodes ?? NODES_DEFAULT);
   const sites = memberSitesOf(options, ids);
   const leaderCandidates = options.leaderRegion === undefined ? undefined : membersOfRegion(sites, options.leaderRegion, '--leader-region');
-  if (options.clientRegion !== undefined) requirePlacement(sites, options.clientRegion, '--client-region');
+  const buildLayout = planLayout(ids, sites, options.clientRegion);
   const cluster = await Cluster.start(clusterOptions(options));
   try {
-    const layout = new TargetLayout(cluster.ids, cluster.endpoints, sites, options.clientRegion);
+    const leaderEndpoint = async (): Promise<string> => cluster.endpoint(await cluster.leader());
+    const layoutParts = buildLayout(cluster.endpoints, async () => measureFsyncMs(cluster.dataDir), leaderEndpoint);
     if (leaderCandidates !== undefined) {
       const electionMs = cluster.options.electionMs;
       await placeLeader(cluster, leaderCandidates, { timeoutMs: Math.max(PLACEMENT_TIMEOUT_MS_MIN, PLACEMENT_ELECTIONS_MAX * electionMs), retryMs: electionMs });
     }
-    const probe = async (): Promise<number> => measureFsyncMs(cluster.dataDir);
-    const leaderEndpoint = async (): Promise<string> => cluster.endpoint(await cluster.leader());
     return {
       name: `raftyard ${cluster.ids.length} nodes (${cluster.options.transport}${describeLinks(options)})`,
       endpoints: cluster.endpoints,
       leaderEndpoint,
-      ...layoutParts(layout, probe, leaderEndpoint),
+      ...layoutParts,
       close: () => cluster.stop(),
     };
   } catch (error) {

@@ -9,8 +9,8 @@ import { refuseUnknownSettings, registerTarget, registeredTargetNames, type Benc
 import { endpointsTarget } from './endpoints-target.js';
 import { startEtcdCluster } from './etcd-cluster.js';
 import { measureFsyncMs } from './fsync-floor.js';
-import { requirePlacement, uniformDelaySites } from './member-sites.js';
-import { layoutParts, TargetLayout } from './target-layout.js';
+import { uniformDelaySites } from './member-sites.js';
+import { planLayout } from './target-layout.js';
 
 const ETCD_TARGET = 'etcd';
 const SETTING_KEYS = ['delayMs', 'members'] as const;
@@ -50,18 +50,16 @@ export async function startEtcdTarget(options: TargetOptions): Promise<EtcdBench
   // The layout names the members as raftyard does (n1..nN), whatever etcd calls them.
   const ids = memberIds(settings.members);
   const sites = settings.delayMs === undefined ? null : uniformDelaySites(ids, settings.delayMs);
-  // Checked before etcd starts, so that a bad region costs no cluster start.
-  if (options.clientRegion !== undefined) requirePlacement(sites, options.clientRegion, '--client-region');
+  const buildLayout = planLayout(ids, sites, options.clientRegion);
   const cluster = await startEtcdCluster({ members: settings.members, peerDelayMs: settings.delayMs ?? 0 });
   try {
-    const layout = new TargetLayout(ids, cluster.endpoints, sites, options.clientRegion);
     const direct = endpointsTarget(cluster.endpoints, `etcd ${settings.members} members${settings.delayMs ? `, ${settings.delayMs} ms one way on every link` : ''}`);
     const leaderEndpoint = direct.leaderEndpoint!;
     return {
       ...direct,
       dataDir: cluster.dataDir,
       // The fsync is measured on the disk etcd writes to, the way a WAL syncs.
-      ...layoutParts(layout, async () => measureFsyncMs(cluster.dataDir), leaderEndpoint),
+      ...buildLayout(cluster.endpoints, async () => measureFsyncMs(cluster.dataDir), leaderEndpoint),
       close: () => cluster.stop(),
     };
   } catch (error) {

@@ -1,7 +1,7 @@
-// The layout of a target started here: which member serves which client URL, where the members
-// and the client sit, and from that every round trip and the commit floor of any path a run's
-// writes took. The fsync part comes from a probe that runs once, when the floor is first asked
-// for (after the run, when the disk is quiet).
+// The layout of a target started here: planned before it starts (its members, where they and
+// the client sit), then which member serves which client URL, and from that every round trip and
+// the commit floor of any path a run's writes took. The fsync part comes from a probe that runs
+// once, when the floor is first asked for (after the run, when the disk is quiet).
 
 import type { NodeId } from '../raft/types.js';
 import type { CommitFloor, ServedPath } from './bench-target.js';
@@ -16,7 +16,8 @@ export class TargetLayout {
 
   /**
    * `members[i]` serves `endpoints[i]`. `sites` is null when the members share this machine
-   * with no delay between them; `clientPlace` is where --client-region put the client.
+   * with no delay between them; `clientPlace` is where --client-region put the client, one of
+   * the sites' places (planLayout checks it before the target starts).
    */
   constructor(
     readonly members: readonly NodeId[],
@@ -27,7 +28,6 @@ export class TargetLayout {
     if (members.length !== endpoints.length || members.length === 0) throw new Error(`${members.length} members for ${endpoints.length} endpoints`);
     endpoints.forEach((endpoint, i) => this.memberByOrigin.set(new URL(endpoint).origin, members[i]));
     if (this.memberByOrigin.size !== members.length) throw new Error(`two members share an endpoint: ${endpoints.join(', ')}`);
-    if (clientPlace !== undefined) requirePlacement(sites, clientPlace, '--client-region');
     if (sites !== null) for (const id of members) siteOfMember(sites, id);
   }
 
@@ -75,12 +75,25 @@ interface LayoutParts {
   floorMs(served?: ServedPath[]): Promise<CommitFloor>;
 }
 
+/** Builds a started target's layout parts from the client URLs it serves, one per member in order. */
+type LayoutBuilder = (endpoints: readonly string[], probe: FsyncProbe, leaderEndpoint: () => Promise<string>) => LayoutParts;
+
+/**
+ * The layout of a target about to start: `members` (in the order of the endpoints it will
+ * serve) in `sites`, and the client at `clientPlace`. The client's place is checked here, so a
+ * bad --client-region costs no cluster start; the returned builder runs once the target serves.
+ */
+export function planLayout(members: readonly NodeId[], sites: MemberSites | null, clientPlace: string | undefined): LayoutBuilder {
+  if (clientPlace !== undefined) requirePlacement(sites, clientPlace, '--client-region');
+  return (endpoints, probe, leaderEndpoint) => layoutParts(new TargetLayout(members, endpoints, sites, clientPlace), probe, leaderEndpoint);
+}
+
 /**
  * The layout's part of a BenchTarget: the client's round trips when it is placed, and the floor,
  * whose fsync is probed on the first call and reused after; without paths, the floor is the
  * current leader's with the client talking to it.
  */
-export function layoutParts(layout: TargetLayout, probe: FsyncProbe, leaderEndpoint: () => Promise<string>): LayoutParts {
+function layoutParts(layout: TargetLayout, probe: FsyncProbe, leaderEndpoint: () => Promise<string>): LayoutParts {
   let fsyncMs: Promise<number> | undefined;
   const floorMs = async (served?: ServedPath[]): Promise<CommitFloor> => {
     fsyncMs ??= probe();

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { commitFloor, lowestFloor, quorumRttMs } from '../../src/bench/commit-floor.js';
 import { geoSites, membersIn, memberRttMs, uniformDelaySites } from '../../src/bench/member-sites.js';
-import { layoutParts, TargetLayout } from '../../src/bench/target-layout.js';
+import { planLayout, TargetLayout } from '../../src/bench/target-layout.js';
 import { geoPreset } from '../../src/transport/geo-presets.js';
 
 const ENDPOINTS = ['http://127.0.0.1:4001', 'http://127.0.0.1:4002', 'http://127.0.0.1:4003'];
@@ -49,7 +49,7 @@ test('geo places: members in their regions, the client anywhere known', () => {
   // Leader in us-east-1: nearest peer eu-west-1 at 81 ms; the client in Tokyo talks to it (145 ms).
   const floor = layout.floorFor([{ leaderEndpoint: ENDPOINTS[0], sentToEndpoint: ENDPOINTS[0] }], 0.5);
   assert.deepEqual(floor, { floorMs: 81 + 0.5 + 145, parts: { quorumRttMs: 81, fsyncMs: 0.5, clientRttMs: 145 }, leader: 'n1', sentTo: 'n1' });
-  assert.throws(() => new TargetLayout(IDS, ENDPOINTS, sites, 'mars-1'), /--client-region: unknown place "mars-1"; known: us-east-1/);
+  assert.throws(() => planLayout(IDS, sites, 'mars-1'), /--client-region: unknown place "mars-1"; known: us-east-1/);
 });
 
 test('uniform delay: every member in a site of its own, named after it', () => {
@@ -76,7 +76,7 @@ test('without places the members are round trip 0 apart and the client cannot be
   assert.equal(layout.placesClient, false);
   assert.equal(layout.clientRttMs(ENDPOINTS[0]), 0);
   assert.deepEqual(layout.floorFor([{ leaderEndpoint: ENDPOINTS[1], sentToEndpoint: ENDPOINTS[0] }], 0.3).parts, { quorumRttMs: 0, forwardRttMs: 0, fsyncMs: 0.3, clientRttMs: 0 });
-  assert.throws(() => new TargetLayout(IDS, ENDPOINTS, null, 'n1'), /--client-region n1: the members have no regions/);
+  assert.throws(() => planLayout(IDS, null, 'n1'), /--client-region n1: the members have no regions/);
   assert.throws(() => layout.memberAt('http://127.0.0.1:9'), /no member serves/);
   assert.throws(() => new TargetLayout(IDS, ENDPOINTS.slice(0, 2), null), /3 members for 2 endpoints/);
 });
@@ -87,10 +87,9 @@ test('the floor reporter probes the fsync once and defaults to a client at the c
     probes += 1;
     return 0.75;
   };
-  const layout = new TargetLayout(IDS, ENDPOINTS, uniformDelaySites(IDS, 10), 'n1');
-  const { floorMs, clientRttMs } = layoutParts(layout, fakeProbe, async () => ENDPOINTS[2]);
+  const { floorMs, clientRttMs } = planLayout(IDS, uniformDelaySites(IDS, 10), 'n1')(ENDPOINTS, fakeProbe, async () => ENDPOINTS[2]);
   assert.equal(clientRttMs?.(ENDPOINTS[1]), 20, 'a placed client has round trips');
-  assert.equal(layoutParts(new TargetLayout(IDS, ENDPOINTS, uniformDelaySites(IDS, 10)), fakeProbe, async () => ENDPOINTS[2]).clientRttMs, undefined, 'an unplaced client has none');
+  assert.equal(planLayout(IDS, uniformDelaySites(IDS, 10), undefined)(ENDPOINTS, fakeProbe, async () => ENDPOINTS[2]).clientRttMs, undefined, 'an unplaced client has none');
   const atLeader = await floorMs();
   assert.deepEqual(atLeader, { floorMs: 20 + 0.75 + 20, parts: { quorumRttMs: 20, fsyncMs: 0.75, clientRttMs: 20 }, leader: 'n3', sentTo: 'n3' });
   const viaFollower = await floorMs([{ leaderEndpoint: ENDPOINTS[2], sentToEndpoint: ENDPOINTS[0] }]);
