@@ -112,8 +112,11 @@ export class RaftNode<Result> {
   private installedSnapshotCount = 0;
   private ticker: NodeJS.Timeout | null = null;
   private deferredSendTimer: NodeJS.Timeout | null = null;
-  /** New entries were written since the deferred-send timer was armed (appends carry the index). */
-  private appendedSinceDeferredArmed = false;
+  /**
+   * The core's last index when the deferred-send timer was armed: a higher one at the check means
+   * new entries, whose appends carry the commit index (a leader never truncates its log).
+   */
+  private lastIndexAtArm = 0;
   private offPathSentAtMs = 0;
   private commitAtLastCheck = 0;
   private stopped = false;
@@ -273,7 +276,7 @@ export class RaftNode<Result> {
 
   private armDeferredSends(): void {
     if (this.deferredSendTimer !== null || !this.core.hasDeferredSends()) return;
-    this.appendedSinceDeferredArmed = false;
+    this.lastIndexAtArm = this.core.lastIndex;
     this.deferredSendTimer = setTimeout(() => this.onDeferredSendsDue(), DEFERRED_SEND_CHECK_MS);
   }
 
@@ -281,7 +284,7 @@ export class RaftNode<Result> {
     this.deferredSendTimer = null;
     if (this.stopped) return;
     const core = this.core;
-    const idle = !this.appendedSinceDeferredArmed;
+    const idle = core.lastIndex === this.lastIndexAtArm;
     const stuck = core.commitIndex === this.commitAtLastCheck && core.lastIndex > core.commitIndex;
     this.commitAtLastCheck = core.commitIndex;
     const nowMs = performance.now();
@@ -317,7 +320,6 @@ export class RaftNode<Result> {
   private handleReady(rd: Ready): void {
     if (rd.softState) this.noteRole(rd.softState.role, rd.softState.leader);
     const { mustSync } = rd;
-    if (rd.entries.length > 0) this.appendedSinceDeferredArmed = true;
     if (rd.entries.length > 0 || rd.hardState !== null) {
       const seq = this.options.wal.append(rd.entries, rd.hardState);
       if (mustSync) this.lastSyncedWriteSeq = seq;
