@@ -12,6 +12,10 @@ const CHUNK_LINE_BYTES_MAX = 4096;
 
 const CR = 0x0d;
 const LF = 0x0a;
+/** OR-ing an ASCII letter with this lower-cases it (and leaves a lower-case letter as it is). */
+const ASCII_LOWER_BIT = 0x20;
+const LOWER_C = 0x63;
+const LOWER_T = 0x74;
 const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
 
 export interface Http1Answer {
@@ -45,6 +49,10 @@ export class Http1AnswerParser {
   private bodyBytes = 0;
   private status = 0;
   private keepAlive = true;
+  // The framing headers of the current head, fields rather than an object so an answer allocates none.
+  private contentLength: number | undefined;
+  private chunked = false;
+  private connectionClose = false;
 
   /** Prepares for the next answer; a 2xx body is kept only if `keepSuccessBody`, others always. */
   start(keepSuccessBody: boolean): void {
@@ -129,21 +137,49 @@ export class Http1AnswerParser {
     const lineEnd = head.indexOf('\r\n');
     const statusLine = lineEnd < 0 ? head : head.slice(0, lineEnd);
     this.status = parseStatus(statusLine);
-    const headers = readFramingHeaders(head, lineEnd);
+    this.readFramingHeaders(head, lineEnd);
     // HTTP/1.0 closes after every answer unless asked otherwise, and this client never asks.
-    this.keepAlive = statusLine.charCodeAt(7) === 0x31 && !headers.connectionClose;
+    this.keepAlive = statusLine.charCodeAt(7) === 0x31 && !this.connectionClose;
     this.keepBody = this.keepSuccessBody || this.status < 200 || this.status >= 300;
-    this.chooseBodyState(this.status, headers);
+    this.chooseBodyState(this.status);
   }
 
-  private chooseBodyState(status: number, headers: FramingHeaders): void {
+  /**
+   * Reads only the headers that frame the answer into the parser's fields. A name is sliced only
+   * when its length and first letter fit one of them, so X-Etcd-Cluster-Id and Keep-Alive (the
+   * lengths of Transfer-Encoding and Connection) are skipped as cheaply as the rest.
+   */
+  private readFramingHeaders(head: string, firstLineEnd: number): void {
+    this.contentLength = undefined;
+    this.chunked = false;
+    this.connectionClose = false;
+    let lineStart = firstLineEnd < 0 ? head.length : firstLineEnd + 2;
+    while (lineStart < head.length) {
+      const found = head.indexOf('\r\n', lineStart);
+      const lineEnd = found < 0 ? head.length : found;
+      const colon = head.indexOf(':', lineStart);
+      if (colon < 0 || colon > lineEnd) throw new Http1ParseError(`a header line without a colon: ${JSON.stringify(head.slice(lineStart, lineEnd))}`, 'EPROTO');
+      const nameLength = colon - lineStart;
+      const first = head.charCodeAt(lineStart) | ASCII_LOWER_BIT;
+      if ((first === LOWER_C && (nameLength === 14 || nameLength === 10)) || (first === LOWER_T && nameLength === 17)) {
+        const name = head.slice(lineStart, colon).toLowerCase();
+        const value = head.slice(colon + 1, lineEnd).trim().toLowerCase();
+        if (name === 'content-length') this.contentLength = parseContentLength(value, this.contentLength);
+        else if (name === 'transfer-encoding') this.chunked = value.endsWith('chunked');
+        else if (name === 'connection') this.connectionClose = value.includes('close') && value.split(',').some((token) => token.trim() === 'close');
+      }
+      lineStart = lineEnd + 2;
+    }
+  }
+
+  private chooseBodyState(status: number): void {
     // An interim answer (100 Continue) has no body; the real answer follows it.
     if (status < 200) this.state = 'head';
     else if (status === 204 || status === 304) this.state = 'done';
-    else if (headers.chunked) this.state = 'chunkSize';
-    else if (headers.contentLength !== undefined) {
-      this.bytesLeft = headers.contentLength;
-      this.state = headers.contentLength === 0 ? 'done' : 'length';
+    else if (this.chunked) this.state = 'chunkSize';
+    else if (this.contentLength !== undefined) {
+      this.bytesLeft = this.contentLength;
+      this.state = this.contentLength === 0 ? 'done' : 'length';
     } else {
       // Without a length the body runs until the server closes the connection.
       this.keepAlive = false;
@@ -194,34 +230,6 @@ export class Http1AnswerParser {
       this.state = size === 0 ? 'trailer' : 'chunkData';
     }
   }
-}
-
-interface FramingHeaders {
-  contentLength?: number;
-  chunked: boolean;
-  connectionClose: boolean;
-}
-
-/** Reads only the headers that frame the answer; names are compared by length first to skip the rest cheaply. */
-function readFramingHeaders(head: string, firstLineEnd: number): FramingHeaders {
-  const headers: FramingHeaders = { chunked: false, connectionClose: false };
-  let lineStart = firstLineEnd < 0 ? head.length : firstLineEnd + 2;
-  while (lineStart < head.length) {
-    const found = head.indexOf('\r\n', lineStart);
-    const lineEnd = found < 0 ? head.length : found;
-    const colon = head.indexOf(':', lineStart);
-    if (colon < 0 || colon > lineEnd) throw new Http1ParseError(`a header line without a colon: ${JSON.stringify(head.slice(lineStart, lineEnd))}`, 'EPROTO');
-    const nameLength = colon - lineStart;
-    if (nameLength === 14 || nameLength === 17 || nameLength === 10) {
-      const name = head.slice(lineStart, colon).toLowerCase();
-      const value = head.slice(colon + 1, lineEnd).trim().toLowerCase();
-      if (name === 'content-length') headers.contentLength = parseContentLength(value, headers.contentLength);
-      else if (name === 'transfer-encoding') headers.chunked = value.endsWith('chunked');
-      else if (name === 'connection') headers.connectionClose = value.split(',').some((token) => token.trim() === 'close');
-    }
-    lineStart = lineEnd + 2;
-  }
-  return headers;
 }
 
 /** `HTTP/1.1 200 OK` or `HTTP/1.1 200` gives 200. */

@@ -125,3 +125,15 @@ test('one parser reads answer after answer', () => {
     assert.equal(parser.answer().body, body);
   }
 });
+
+test('framing headers match in any case; look-alike names do not frame; each head starts afresh', () => {
+  const etcdHeaders = 'X-Etcd-Cluster-Id: cdf818194e3a8c32\r\nKeep-Alive: close\r\nX-Raft-Index: 9\r\n';
+  const upperCase = `HTTP/1.1 200 OK\r\n${etcdHeaders}CONTENT-LENGTH: 2\r\nconnection: CLOSE\r\n\r\nok`;
+  assert.deepEqual(parse([Buffer.from(upperCase)]), { status: 200, body: 'ok', keepAlive: false });
+  const parser = new Http1AnswerParser();
+  for (const [text, keepAlive] of [[upperCase, false], [`HTTP/1.1 200 OK\r\n${etcdHeaders}Content-Length: 2\r\n\r\nok`, true]] as const) {
+    parser.start(true);
+    assert.equal(parser.push(Buffer.from(text)), true);
+    assert.deepEqual(parser.answer(), { status: 200, body: 'ok', keepAlive });
+  }
+});
