@@ -63,7 +63,7 @@ export interface ResolvedClusterOptions {
   timingSource: 'default' | 'options' | 'geo' | 'delay';
 }
 
-export const DEFAULT_TRANSPORT: TransportKind = 'port';
+const DEFAULT_TRANSPORT: TransportKind = 'port';
 /**
  * etcd's --snapshot-count. Taking a snapshot serializes the whole store on the member's thread,
  * so at tens of thousands of writes per second a smaller count costs every member a pause a second.
