@@ -6,7 +6,7 @@
 
 import { Cluster } from '../cluster/cluster.js';
 import type { ClusterOptions } from '../cluster/cluster-options.js';
-import { memberIds } from '../cluster/cluster-manifest.js';
+import { memberIds } from '../util/member-ids.js';
 import type { NodeId } from '../raft/types.js';
 import { geoPreset } from '../transport/geo-presets.js';
 import type { TransportKind } from '../transport/peer-transport.js';

@@ -4,7 +4,7 @@
 // would (n1..nN, 2 x delayMs apart), so --client-region and the commit floor (quorum round trip,
 // forward from a follower, one fsync of this disk) mean the same for both targets.
 
-import { memberIds } from '../cluster/cluster-manifest.js';
+import { memberIds } from '../util/member-ids.js';
 import { refuseUnknownSettings, registerTarget, registeredTargetNames, type BenchTarget, type TargetOptions } from './bench-target.js';
 import { endpointsTarget } from './endpoints-target.js';
 import { startEtcdCluster } from './etcd-cluster.js';

@@ -4,7 +4,7 @@
 
 import { performance } from 'node:perf_hooks';
 import { Cluster } from '../cluster/cluster.js';
-import { memberIds } from '../cluster/cluster-manifest.js';
+import { memberIds } from '../util/member-ids.js';
 import { HttpTransport } from '../client/http-transport.js';
 import { runChaosClient, performOperation } from './chaos-client.js';
 import { resolveChaosOptions, type ChaosOptions } from './chaos-options.js';

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import hyperid from 'hyperid';
 import { writeFileAtomically } from '../wal/durable-fs.js';
+import { memberIds } from '../util/member-ids.js';
 
 export interface ClusterManifest {
   clusterId: string;
@@ -19,11 +20,6 @@ const MANIFEST_FILE = 'cluster.json';
 /** 16 hex digits, like etcd's ids, derived from a fresh hyperid. */
 function hexId(seed: string): string {
   return createHash('sha256').update(seed).digest('hex').slice(0, 16);
-}
-
-/** The ids of a cluster of `count` members: n1..nN, the names every member, log and flag uses. */
-export function memberIds(count: number): string[] {
-  return Array.from({ length: count }, (_, i) => `n${i + 1}`);
 }
 
 export function newManifest(nodeCount: number, transport: string): ClusterManifest {

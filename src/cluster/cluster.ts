@@ -16,7 +16,8 @@ import type { MemberInfo, NodeStatusReport, NodeWorkerConfig } from '../node/con
 import { freePort } from './free-port.js';
 import { NodeHandle, type NodeState } from './node-handle.js';
 import { resolveClusterOptions, sharedMemberConfig, NODES_MAX, type ClusterOptions, type ResolvedClusterOptions } from './cluster-options.js';
-import { memberIds, newManifest, readManifest, writeManifest, type ClusterManifest } from './cluster-manifest.js';
+import { newManifest, readManifest, writeManifest, type ClusterManifest } from './cluster-manifest.js';
+import { memberIds } from '../util/member-ids.js';
 
 export interface ClusterEvents {
   /** A new leader is known ('' while there is none). */
@@ -101,13 +102,14 @@ export class Cluster extends EventEmitter<ClusterEvents> {
    */
   static async start(options: ClusterOptions = {}): Promise<Cluster> {
     const ownsDataDir = options.dataDir === undefined;
-    const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'raftyard-')));
-    const existing = await readManifest(dataDir);
+    const existing = options.dataDir === undefined ? null : await readManifest(options.dataDir);
     const nodeCount = existing?.members.length ?? options.nodes ?? 3;
     if (!(Number.isInteger(nodeCount) && nodeCount >= 1 && nodeCount <= NODES_MAX)) {
       throw new RangeError(`nodes must be an integer from 1 to ${NODES_MAX}, not ${nodeCount}`);
     }
     const resolved = resolveClusterOptions(options, memberIds(nodeCount));
+    // Options are checked before a temp directory is made, so a refused start leaves none behind.
+    const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'raftyard-')));
     const manifest = existing ?? newManifest(nodeCount, resolved.transport);
     if (!existing) await writeManifest(dataDir, manifest);
     const cluster = new Cluster(resolved, manifest, dataDir, ownsDataDir);

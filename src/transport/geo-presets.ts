@@ -4,6 +4,7 @@
 
 import type { NodeId } from '../raft/types.js';
 import { GEO_REGIONS, GEO_RTT_MS, SAME_REGION_RTT_MS, type GeoRegion } from './geo-rtt.js';
+import { memberIds } from '../util/member-ids.js';
 
 /** etcd refuses election timeouts above 50 s; a preset beyond that is a mistake. */
 const ELECTION_TIMEOUT_MS_MAX = 50_000;
@@ -77,7 +78,7 @@ export function regionRttMs(from: GeoRegion, to: GeoRegion): number {
 export function geoPreset(regions: readonly string[] | string, options: GeoPresetOptions = {}): GeoPreset {
   const placed = typeof regions === 'string' ? parseRegions(regions) : regions.map(parseRegion);
   if (placed.length < 1) throw new RangeError('a geo preset needs at least one member');
-  const ids = options.nodeIds ?? placed.map((_, i) => `n${i + 1}`);
+  const ids = options.nodeIds ?? memberIds(placed.length);
   if (ids.length !== placed.length) throw new RangeError(`${ids.length} node ids for ${placed.length} regions`);
   requireDistinctIds(ids);
   const members = placed.map((region, i) => ({ id: ids[i], region }));
