@@ -1,6 +1,7 @@
 // A bounded priority queue of items ordered by due time (a binary min-heap): a link's messages
-// by delivery time, a thread's precise timers by deadline. Equal times leave in the order they
-// were pushed, so a link's FIFO decisions survive the heap.
+// by delivery time, a thread's precise timers by deadline, the simulator's events by simulated
+// time. Equal times leave in the order they were pushed, so a link's FIFO decisions survive the
+// heap and two runs that push the same items pop them in the same order.
 
 interface Slot<T> {
   atMs: number;
@@ -29,7 +30,9 @@ export class DeliveryQueue<T> {
     return this.heap.length === 0 ? Infinity : this.heap[0].atMs;
   }
 
+  /** Queues `item` at `atMs`, which must be finite (Infinity stands for an empty queue). */
   push(atMs: number, item: T): void {
+    if (!Number.isFinite(atMs)) throw new RangeError(`due time must be finite, got ${atMs}`);
     if (this.isFull) throw new Error(`delivery queue is full (${this.capacity})`);
     this.heap.push({ atMs, order: this.pushes++, item });
     this.siftUp(this.heap.length - 1);

@@ -5,8 +5,8 @@
 
 import type { ProposeError } from '../../src/raft/core.js';
 import { defaultRaftConfig, MessageType, Role, type Message, type NodeId, type RaftConfig } from '../../src/raft/types.js';
+import { DeliveryQueue } from '../../src/transport/delivery-queue.js';
 import { Prng } from '../../src/util/prng.js';
-import { EventQueue } from './event-queue.js';
 import { InvariantChecker } from './invariants.js';
 import { SimNetwork, type LinkShape } from './network.js';
 import { SimNode, type NodeHost, type NodeLimits } from './sim-node.js';
@@ -90,7 +90,7 @@ export class SimCluster implements NodeHost {
   private clockMs = 0;
   private steps = 0;
   private readonly nodes = new Map<NodeId, SimNode>();
-  private readonly queue = new EventQueue<SimEvent>(EVENTS_MAX);
+  private readonly queue = new DeliveryQueue<SimEvent>(EVENTS_MAX);
   /** Seeds for cores (initial and restarted), drawn in a fixed order. */
   private readonly seedPrng: Prng;
   private readonly diskPrng: Prng;
@@ -149,13 +149,14 @@ export class SimCluster implements NodeHost {
 
   /** Runs the next event; false when nothing is left to do. */
   step(): boolean {
-    const next = this.queue.pop();
-    if (next === undefined) return false;
-    if (next.timeMs < this.clockMs) throw new Error(`agenda went back in time: ${next.timeMs} < ${this.clockMs}`);
-    this.clockMs = next.timeMs;
+    if (this.queue.size === 0) return false;
+    const timeMs = this.queue.headAtMs;
+    if (timeMs < this.clockMs) throw new Error(`agenda went back in time: ${timeMs} < ${this.clockMs}`);
+    const event = this.queue.pop();
+    this.clockMs = timeMs;
     this.steps++;
     try {
-      this.dispatch(next.event);
+      this.dispatch(event);
     } catch (error) {
       throw this.failure(error);
     }
@@ -165,7 +166,7 @@ export class SimCluster implements NodeHost {
   /** Runs every event up to `durationMs` from now. */
   runFor(durationMs: number): void {
     const endMs = this.clockMs + durationMs;
-    while ((this.queue.peekTimeMs() ?? Infinity) <= endMs) this.step();
+    while (this.queue.headAtMs <= endMs) this.step();
     this.clockMs = endMs;
   }
 
@@ -173,7 +174,7 @@ export class SimCluster implements NodeHost {
   runUntil(done: () => boolean, timeoutMs: number): boolean {
     const endMs = this.clockMs + timeoutMs;
     while (!done()) {
-      if ((this.queue.peekTimeMs() ?? Infinity) > endMs) return false;
+      if (this.queue.headAtMs > endMs) return false;
       this.step();
     }
     return true;

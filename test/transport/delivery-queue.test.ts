@@ -1,5 +1,6 @@
-// The delivery-time heap: items leave earliest first, equal times in push order, removing an
-// item from anywhere keeps that order for the rest, and a full queue refuses a push.
+// The delivery-time heap (also the simulator's agenda): items leave earliest first, equal times
+// in push order, also when pushes and pops interleave; removing an item from anywhere keeps that
+// order for the rest; a full queue refuses a push, and a time that is not finite is refused.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,6 +21,7 @@ test('items leave earliest first, equal times in the order they were pushed', ()
   queue.push(10, 'b');
   queue.push(10, 'c');
   assert.equal(queue.headAtMs, 10);
+  assert.equal(queue.size, 5, 'looking at the head removes nothing');
   assert.deepStrictEqual(drain(queue), ['a', 'b', 'c', 'middle', 'late']);
   assert.equal(queue.headAtMs, Infinity);
   assert.throws(() => queue.pop(), /empty/);
@@ -49,4 +51,41 @@ test('a full queue refuses a push until an item is removed', () => {
   queue.remove('a');
   queue.push(3, 'c');
   assert.deepStrictEqual(drain(queue), ['b', 'c']);
+});
+
+test('with pushes and pops interleaved, items leave by (time, push order), each at its own time', () => {
+  const prng = new Prng(7);
+  const queue = new DeliveryQueue<number>(10_000);
+  const pushedAtMs: number[] = [];
+  const popped: number[] = [];
+  const popHead = (): number => {
+    const headAtMs = queue.headAtMs;
+    const order = queue.pop();
+    assert.equal(headAtMs, pushedAtMs[order], `item ${order} left at another time than its own`);
+    popped.push(order);
+    return headAtMs;
+  };
+  let nowMs = 0;
+  for (let order = 0; order < 5000; order++) {
+    // Like the simulator: what is pushed is never due before the time of the last pop.
+    pushedAtMs.push(nowMs + prng.int(0, 200));
+    queue.push(pushedAtMs[order]!, order);
+    if (prng.int(0, 2) === 0) nowMs = popHead();
+  }
+  while (queue.size > 0) popHead();
+  assert.equal(popped.length, 5000);
+  for (let at = 1; at < popped.length; at++) {
+    const [before, after] = [popped[at - 1]!, popped[at]!];
+    const inOrder = pushedAtMs[before]! < pushedAtMs[after]! || (pushedAtMs[before] === pushedAtMs[after] && before < after);
+    assert.ok(inOrder, `pop ${at} out of order: ${before} before ${after}`);
+  }
+});
+
+test('a time that is not finite and a capacity that is not a positive integer are refused', () => {
+  const queue = new DeliveryQueue<string>(4);
+  assert.throws(() => queue.push(Number.NaN, 'nan'), /finite/);
+  assert.throws(() => queue.push(Infinity, 'never'), /finite/);
+  assert.equal(queue.size, 0);
+  assert.throws(() => new DeliveryQueue<string>(0), /capacity/);
+  assert.throws(() => new DeliveryQueue<string>(1.5), /capacity/);
 });
