@@ -10,9 +10,12 @@ export class Tracker {
   readonly progress = new Map<NodeId, Progress>();
   private readonly votes = new Map<NodeId, boolean>();
   private voterList: NodeId[];
+  /** committedIndex()'s work array, one slot per voter: it runs on every append answer. */
+  private matchScratch: number[];
 
   constructor(voters: NodeId[]) {
     this.voterList = Tracker.checkedVoters(voters);
+    this.matchScratch = new Array<number>(this.voterList.length).fill(0);
   }
 
   private static checkedVoters(voters: NodeId[]): NodeId[] {
@@ -26,6 +29,7 @@ export class Tracker {
 
   setVoters(voters: NodeId[]): void {
     this.voterList = Tracker.checkedVoters(voters);
+    this.matchScratch = new Array<number>(this.voterList.length).fill(0);
   }
 
   isVoter(id: NodeId): boolean {
@@ -43,8 +47,16 @@ export class Tracker {
 
   /** The highest index a quorum of voters has durably matched. */
   committedIndex(): number {
-    const matches = this.voterList.map((id) => this.progress.get(id)?.match ?? 0);
-    matches.sort((a, b) => b - a);
+    // An insertion sort (descending) in place: a handful of voters, and no array or comparator
+    // closure per call, which Array.prototype.sort would cost.
+    const matches = this.matchScratch;
+    const voters = this.voterList;
+    for (let i = 0; i < voters.length; i++) {
+      const match = this.progress.get(voters[i]!)?.match ?? 0;
+      let at = i;
+      for (; at > 0 && matches[at - 1]! < match; at--) matches[at] = matches[at - 1]!;
+      matches[at] = match;
+    }
     return matches[this.quorum - 1]!;
   }
 
