@@ -1,10 +1,10 @@
-// A first-in-first-out queue on real time whose items each wait for their own due time (by
-// performance.now()): an item is handed on once it is due and everything pushed before it has
-// been. One precise timer (see precise-timer.ts), armed for the head, serves the whole queue;
-// the consumed prefix is dropped in bulk. Delay lines and the receiving end of delayed links
-// are both this queue with their own rule for the due time.
+// A first-in-first-out queue on real time (performance.now(), or a clock a test drives) whose
+// items each wait for their own due time: an item is handed on once it is due and everything
+// pushed before it has been. One precise timer armed for the head (see head-timer.ts) serves the
+// whole queue; the consumed prefix is dropped in bulk. Delay lines and the receiving end of
+// delayed links are both this queue with their own rule for the due time.
 
-import { preciseTimers } from './precise-timer.js';
+import { HeadTimer, preciseClock, type TimerClock } from './head-timer.js';
 
 /** The consumed prefix of the queue is dropped once it is this long and half the array. */
 const COMPACT_AT_ENTRIES = 1024;
@@ -18,17 +18,17 @@ export class DueQueue<T> {
   private queue: DueItem<T>[] = [];
   /** Index of the head in `queue`. */
   private headAt = 0;
-  /** The precise timer armed for the head, if any. */
-  private timer: unknown = null;
-  /** Inside onDue, which arms for whatever is left when it is done. */
-  private draining = false;
+  private readonly timer: HeadTimer;
   private closed = false;
 
+  /** `clock` defaults to real time; tests pass a simulated one. */
   constructor(
     private readonly handOn: (item: T) => void,
     readonly entriesMax: number,
+    clock: TimerClock = preciseClock,
   ) {
     if (!(Number.isInteger(entriesMax) && entriesMax > 0)) throw new RangeError(`queue capacity must be a positive integer, got ${entriesMax}`);
+    this.timer = new HeadTimer({ fireAtMs: () => this.headDueMs(), drainDue: (nowMs) => this.handOnDue(nowMs) }, clock);
   }
 
   get size(): number {
@@ -39,14 +39,15 @@ export class DueQueue<T> {
     return this.size >= this.entriesMax;
   }
 
-  /** Hands `item` on at `dueMs` (performance.now()), and never before the items pushed earlier. */
+  /** Hands `item` on at `dueMs` (on the queue's clock), and never before the items pushed earlier. */
   pushAt(dueMs: number, item: T): void {
     if (this.closed) throw new Error('push on a closed queue');
     if (this.isFull) throw new Error(`queue is full (${this.entriesMax} items waiting)`);
     if (!Number.isFinite(dueMs)) throw new RangeError(`due time must be finite, got ${dueMs}`);
     this.queue.push({ dueMs, item });
-    // A timer armed for an earlier item hands this one on too, or re-arms for it.
-    if (this.timer === null && !this.draining) this.armForHead();
+    // Only a push into an empty queue moves the head; a timer armed for an earlier item hands
+    // this one on too, or re-arms for it.
+    this.timer.update();
   }
 
   /** Forgets everything waiting and returns how many items that was; the queue stays usable. */
@@ -54,8 +55,7 @@ export class DueQueue<T> {
     const forgotten = this.size;
     this.queue = [];
     this.headAt = 0;
-    if (this.timer !== null) preciseTimers.clear(this.timer);
-    this.timer = null;
+    this.timer.disarm();
     return forgotten;
   }
 
@@ -65,27 +65,20 @@ export class DueQueue<T> {
     this.clear();
   }
 
-  private armForHead(): void {
-    if (this.timer !== null) throw new Error('a due queue armed a second timer');
-    if (this.closed || this.size === 0) return;
-    this.timer = preciseTimers.set(() => this.onDue(), Math.max(0, this.queue[this.headAt]!.dueMs - performance.now()));
+  private headDueMs(): number {
+    return this.size === 0 ? Infinity : this.queue[this.headAt]!.dueMs;
   }
 
-  private onDue(): void {
-    this.timer = null;
-    this.draining = true;
+  private handOnDue(nowMs: number): void {
     try {
-      const nowMs = performance.now();
       while (this.size > 0 && this.queue[this.headAt]!.dueMs <= nowMs) {
         const { item } = this.queue[this.headAt]!;
         this.headAt++;
         this.handOn(item);
       }
     } finally {
-      // Even after handOn() throws, the items behind stay armed; a cleared or closed queue stays idle.
-      this.draining = false;
+      // Even after handOn() throws, what it consumed is dropped; the head timer re-arms.
       this.compact();
-      if (this.timer === null) this.armForHead();
     }
   }
 

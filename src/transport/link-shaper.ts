@@ -1,29 +1,15 @@
 // A shaped, directed link on real time: messages wait in a delivery-time queue and leave when
-// due, with ONE timer armed for the head of the queue, so a busy link costs one timer, not one
-// per message, and every message already due leaves in the same turn. The timer is precise (see
-// precise-timer.ts): a message never leaves before its time, nor much after it, so a commit under
-// geo-delay costs the configured round trip and little more. With a lead, messages leave that
-// much early, saying by how much, for a receiver that holds them until their time (see
-// arrival-hold.ts). A pass-through link delivers at once.
+// due, with ONE timer armed for the head of the queue (see head-timer.ts), so a busy link costs
+// one timer, not one per message, and every message already due leaves in the same turn. The
+// timer is precise (see precise-timer.ts): a message never leaves before its time, nor much
+// after it, so a commit under geo-delay costs the configured round trip and little more. With a
+// lead, messages leave that much early, saying by how much, for a receiver that holds them until
+// their time (see arrival-hold.ts). A pass-through link delivers at once.
 
 import { isPassThrough, type LinkConfig } from './link-config.js';
 import { LinkScheduler } from './link-scheduler.js';
 import { DeliveryQueue } from './delivery-queue.js';
-import { preciseTimers } from './precise-timer.js';
-
-/** Time and timers, injectable so tests can run a link on simulated time. */
-export interface LinkClock {
-  nowMs(): number;
-  /** Calls `callback` once, never before `delayMs` (a fraction of a millisecond counts) from now. */
-  setTimer(callback: () => void, delayMs: number): unknown;
-  clearTimer(handle: unknown): void;
-}
-
-const realClock: LinkClock = {
-  nowMs: () => performance.now(),
-  setTimer: (callback, delayMs) => preciseTimers.set(callback, delayMs),
-  clearTimer: (handle) => preciseTimers.clear(handle),
-};
+import { HeadTimer, preciseClock, type TimerClock } from './head-timer.js';
 
 export interface ShapedLinkOptions<T> {
   config: Partial<LinkConfig>;
@@ -37,7 +23,8 @@ export interface ShapedLinkOptions<T> {
   leadMs?: number;
   /** Messages in flight before new ones are dropped, like a router's full buffer. */
   queueMessagesMax?: number;
-  clock?: LinkClock;
+  /** Real time by default; tests pass a simulated clock. */
+  clock?: TimerClock;
 }
 
 export interface LinkStats {
@@ -56,10 +43,9 @@ export class ShapedLink<T> {
   private readonly queue: DeliveryQueue<T>;
   private readonly deliver: (message: T, earlyByMs: number) => void;
   private readonly leadMs: number;
-  private readonly clock: LinkClock;
+  private readonly clock: TimerClock;
+  private readonly timer: HeadTimer;
   private passThrough: boolean;
-  private timer: unknown = null;
-  private timerAtMs = Infinity;
   private closed = false;
   private readonly counts: LinkStats = { sent: 0, delivered: 0, dropped: 0, overflowed: 0 };
 
@@ -69,7 +55,9 @@ export class ShapedLink<T> {
     this.deliver = options.deliver;
     this.leadMs = options.leadMs ?? 0;
     if (!(this.leadMs >= 0 && Number.isFinite(this.leadMs))) throw new RangeError(`a link's lead must be a finite number of ms >= 0, got ${this.leadMs}`);
-    this.clock = options.clock ?? realClock;
+    this.clock = options.clock ?? preciseClock;
+    // The timer fires `leadMs` before the head's arrival time, when it may be handed on.
+    this.timer = new HeadTimer({ fireAtMs: () => this.queue.headAtMs - this.leadMs, drainDue: (nowMs) => this.deliverDue(nowMs) }, this.clock);
     this.passThrough = isPassThrough(this.scheduler.config);
   }
 
@@ -102,7 +90,7 @@ export class ShapedLink<T> {
     if (arrivalsMs.length === 0) this.counts.dropped++;
     // A duplicate is the one message that may push the queue one past its bound; skip it then.
     for (const atMs of arrivalsMs) if (!this.queue.isFull) this.queue.push(atMs, message);
-    this.armTimer();
+    this.timer.update();
   }
 
   /** Changes settings at run time; cutting a link loses what is in flight on it. */
@@ -112,7 +100,7 @@ export class ShapedLink<T> {
     if (this.scheduler.config.cut && this.queue.size > 0) {
       this.counts.dropped += this.queue.size;
       this.queue.clear();
-      this.disarmTimer();
+      this.timer.disarm();
     }
   }
 
@@ -120,36 +108,14 @@ export class ShapedLink<T> {
   close(): void {
     this.closed = true;
     this.queue.clear();
-    this.disarmTimer();
+    this.timer.disarm();
   }
 
-  private armTimer(): void {
-    const headAtMs = this.queue.headAtMs;
-    if (headAtMs >= this.timerAtMs) return;
-    this.disarmTimer();
-    if (headAtMs === Infinity) return;
-    this.timerAtMs = headAtMs;
-    this.timer = this.clock.setTimer(() => this.onTimer(), Math.max(0, headAtMs - this.leadMs - this.clock.nowMs()));
-  }
-
-  private disarmTimer(): void {
-    if (this.timer !== null) this.clock.clearTimer(this.timer);
-    this.timer = null;
-    this.timerAtMs = Infinity;
-  }
-
-  private onTimer(): void {
-    this.timer = null;
-    this.timerAtMs = Infinity;
-    try {
-      const nowMs = this.clock.nowMs();
-      while (this.queue.headAtMs <= nowMs + this.leadMs) {
-        const earlyByMs = Math.max(0, this.queue.headAtMs - nowMs);
-        this.counts.delivered++;
-        this.deliver(this.queue.pop(), earlyByMs);
-      }
-    } finally {
-      if (!this.closed) this.armTimer();
+  private deliverDue(nowMs: number): void {
+    while (this.queue.headAtMs <= nowMs + this.leadMs) {
+      const earlyByMs = Math.max(0, this.queue.headAtMs - nowMs);
+      this.counts.delivered++;
+      this.deliver(this.queue.pop(), earlyByMs);
     }
   }
 }

@@ -1,14 +1,14 @@
-// Simulated time for link tests: timers fire only when the test advances the clock, in due
-// order, and the clock counts how many timers are pending at once.
+// Simulated time for link and due-queue tests: timers fire only when the test advances the
+// clock, in due order, and the clock counts how many timers are pending at once.
 
-import type { LinkClock } from '../../src/transport/link-shaper.js';
+import type { TimerClock } from '../../src/transport/head-timer.js';
 
 interface PendingTimer {
   atMs: number;
   callback: () => void;
 }
 
-export class ManualClock implements LinkClock {
+export class ManualClock implements TimerClock {
   private currentMs = 0;
   private readonly pending = new Set<PendingTimer>();
   /** The most timers ever pending at the same moment. */
