@@ -3,6 +3,9 @@
 
 import type { TimerClock } from '../../src/transport/head-timer.js';
 
+/** Timers one advance may fire: a queue that re-arms for a time already past would spin forever. */
+const FIRINGS_PER_ADVANCE_MAX = 1_000_000;
+
 interface PendingTimer {
   atMs: number;
   callback: () => void;
@@ -38,7 +41,8 @@ export class ManualClock implements TimerClock {
   /** Moves time forward to `targetMs`, firing every timer due on the way at its own time. */
   advanceTo(targetMs: number): void {
     if (targetMs < this.currentMs) throw new Error(`time cannot go back to ${targetMs}`);
-    for (;;) {
+    for (let fired = 0; ; fired++) {
+      if (fired === FIRINGS_PER_ADVANCE_MAX) throw new Error(`${fired} timers fired before ${targetMs} ms: a timer keeps re-arming without time passing`);
       let next: PendingTimer | undefined;
       for (const timer of this.pending) if (timer.atMs <= targetMs && (next === undefined || timer.atMs < next.atMs)) next = timer;
       if (next === undefined) break;
