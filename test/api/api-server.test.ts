@@ -58,6 +58,21 @@ describe('API server', () => {
     assert.equal(backend.store.index, 0);
     const small = await probe(server.url, { method: 'PUT', target: '/v2/keys/small', form: { value: 'x'.repeat(900) } });
     assert.equal(small.status, 201);
+    // Without a Content-Length the limit is found while the body streams in, chunk by chunk.
+    const chunk = 'x'.repeat(600);
+    const streamed = await new Promise<string>((resolve) => {
+      const socket = connect(server.port, '127.0.0.1', () => {
+        socket.write('PUT /v2/keys/streamed HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n');
+        socket.write(`${(6 + chunk.length).toString(16)}\r\nvalue=${chunk}\r\n`);
+        socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n0\r\n\r\n`);
+      });
+      let text = '';
+      socket.on('data', (data) => (text += data.toString()));
+      socket.on('close', () => resolve(text));
+      socket.on('error', () => resolve(text));
+    });
+    assert.match(streamed, /^HTTP\/1\.1 413/);
+    assert.equal(backend.store.index, 1);
   });
 
   it('sends watch headers before the event and removes the watcher when the client leaves', async () => {
