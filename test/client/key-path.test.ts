@@ -6,32 +6,37 @@ import { keysPath } from '../../src/client/key-path.js';
 import { cleanRootedPath, muxCleanPath } from '../../src/util/clean-path.js';
 import { escapeGoPath } from '../../src/util/escape-path.js';
 
-test('keys are cleaned like path.Clean, keeping a trailing slash', () => {
-  assert.equal(cleanRootedPath('//a/./b/../c'), '/a/c');
-  assert.equal(cleanRootedPath('/../..'), '/');
-  assert.equal(keysPath('/v2/keys', 'a//b/'), '/v2/keys/a/b/');
-  assert.equal(keysPath('/v2/keys', '/'), '/v2/keys/');
-  assert.equal(keysPath('/v2/keys', ''), '/v2/keys');
-});
+/** [input, expected] pairs, each checked by its own function below. */
+const CASES: { name: string; fn: (input: string) => string; pairs: [string, string][] }[] = [
+  {
+    name: 'keys are cleaned like path.Clean, keeping a trailing slash',
+    fn: (key) => keysPath('/v2/keys', key),
+    pairs: [['a//b/', '/v2/keys/a/b/'], ['/', '/v2/keys/'], ['', '/v2/keys']],
+  },
+  { name: 'rooted paths are cleaned like path.Clean', fn: cleanRootedPath, pairs: [['//a/./b/../c', '/a/c'], ['/../..', '/']] },
+  {
+    name: 'ServeMux cleaning roots the path and keeps one trailing slash, never a lone extra one',
+    fn: muxCleanPath,
+    pairs: [['', '/'], ['a/./b/../c//', '/a/c/'], ['/../', '/'], ['/v2/keys/a', '/v2/keys/a']],
+  },
+  {
+    name: 'segments are percent-encoded except the sub-delimiters Go leaves in paths',
+    fn: (key) => keysPath('/v2/keys', key),
+    pairs: [['/a b/c?d#e%f', '/v2/keys/a%20b/c%3Fd%23e%25f'], ['/x:y@z=1,2;3$&+', '/v2/keys/x:y@z=1,2;3$&+']],
+  },
+  {
+    // encodeURIComponent would leave these marks alone; Go's EscapedPath escapes them.
+    name: 'segments are escaped byte for byte as Go escapes paths, marks and non-ASCII included',
+    fn: (key) => keysPath('/v2/keys', key),
+    pairs: [["/a!b*c'(d)", '/v2/keys/a%21b%2Ac%27%28d%29'], ['/é~_.-', '/v2/keys/%C3%A9~_.-']],
+  },
+];
 
-test('ServeMux cleaning roots the path and keeps one trailing slash, never a lone extra one', () => {
-  assert.equal(muxCleanPath(''), '/');
-  assert.equal(muxCleanPath('a/./b/../c//'), '/a/c/');
-  assert.equal(muxCleanPath('/../'), '/');
-  assert.equal(muxCleanPath('/v2/keys/a'), '/v2/keys/a');
-});
-
-test('segments are percent-encoded except the sub-delimiters Go leaves in paths', () => {
-  assert.equal(keysPath('/v2/keys', '/a b/c?d#e%f'), '/v2/keys/a%20b/c%3Fd%23e%25f');
-  assert.equal(keysPath('/v2/keys', '/x:y@z=1,2;3$&+'), '/v2/keys/x:y@z=1,2;3$&+');
-});
-
-test('segments are escaped byte for byte as Go escapes paths, marks and non-ASCII included', () => {
-  // encodeURIComponent would leave these marks alone; Go's EscapedPath escapes them.
-  assert.equal(keysPath('/v2/keys', "/a!b*c'(d)"), '/v2/keys/a%21b%2Ac%27%28d%29');
-  assert.equal(keysPath('/v2/keys', '/é~_.-'), '/v2/keys/%C3%A9~_.-');
-});
-
+for (const { name, fn, pairs } of CASES) {
+  test(name, () => {
+    for (const [input, expected] of pairs) assert.equal(fn(input), expected, `input ${JSON.stringify(input)}`);
+  });
+}
 
 test('a path of safe characters only comes back as it is; one unsafe character anywhere is escaped', () => {
   assert.equal(escapeGoPath('/v2/keys/Az09-_.~$&+,:;=@/x'), '/v2/keys/Az09-_.~$&+,:;=@/x');
