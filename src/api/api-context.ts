@@ -1,7 +1,8 @@
 // What every handler of the API is given: the member behind it (the backend), the server's
 // limits, and one request with its decoded target and (for PUT and POST) its body.
 
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Socket } from 'node:net';
 import type { ApiBackend } from './api-backend.js';
 import type { RequestTarget } from './go-url.js';
 import type { WatchLimits } from './watch-limits.js';
@@ -15,9 +16,30 @@ export interface ApiContext {
   readonly watchLimits: WatchLimits;
 }
 
+/** What handlers read of a request: node's IncomingMessage, or the fast lane's parse. */
+export interface ApiRequest {
+  readonly method?: string | undefined;
+  readonly url?: string | undefined;
+  readonly headers: IncomingHttpHeaders;
+  readonly socket: Socket;
+}
+
+/**
+ * What handlers do with an answer: node's ServerResponse, or the fast lane's, which writes
+ * head and body in one write at `end`. Only node's can stream (watches).
+ */
+export interface ApiResponse {
+  readonly headersSent: boolean;
+  readonly destroyed: boolean;
+  setHeader(name: string, value: string): unknown;
+  writeHead(statusCode: number, headers: Record<string, string>): unknown;
+  end(body: string, encoding: 'utf8'): unknown;
+  destroy(): unknown;
+}
+
 export interface Exchange {
-  readonly req: IncomingMessage;
-  readonly res: ServerResponse;
+  readonly req: ApiRequest;
+  readonly res: ApiResponse;
   readonly target: RequestTarget;
   /** The request body as text; empty for methods whose body etcd never reads. */
   readonly body: string;

@@ -1,19 +1,22 @@
 // The HTTP server of one raftyard member: node:http with keep-alive, timeouts against slow
 // clients, a bound on request bodies and on watches, and a router that behaves like etcd's
 // (Go ServeMux path cleaning with redirects, CORS headers on every answer, OPTIONS answered
-// at once, 404 for unknown paths). No request can crash it: every failure is answered.
+// at once, 404 for unknown paths). Connections start in the fast lane, which serves plain
+// requests itself and hands anything else to node:http. No request can crash it: every
+// failure is answered.
 
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import type { ApiBackend } from './api-backend.js';
-import type { ApiContext, Exchange } from './api-context.js';
+import type { ApiContext, ApiRequest, ApiResponse, Exchange } from './api-context.js';
+import { FastLane } from './http1-fast-lane.js';
 import { serveHealth, serveMachines, serveMembers, serveStats, serveVersion, MEMBERS_PREFIX } from './cluster-handlers.js';
 import { parseRequestTarget } from './go-url.js';
 import { muxCleanPath } from '../util/clean-path.js';
 import { escapeGoPath } from '../util/escape-path.js';
 import { sendBadRequestTarget, sendBody, sendMessageError, sendNotFound, JSON_TYPE } from './http-reply.js';
 import { KEYS_PREFIX, serveKeys } from './keys-handler.js';
-import { readBody } from './request-body.js';
+import { readBody, type BodyOutcome } from './request-body.js';
 import { ErrorCode, newV2Error, renderErrorBody } from '../store/index.js';
 import { WatchLimits } from './watch-limits.js';
 import { goMemberId } from './member-id.js';
@@ -67,12 +70,21 @@ export async function startApiServer(backend: ApiBackend, options: ApiServerOpti
   // 30 s by default): without a shorter interval a slow client outlives its deadline by up to 30 s.
   const connectionsCheckingInterval = Math.max(TIMEOUT_CHECK_INTERVAL_MS_MIN, Math.min(TIMEOUT_CHECK_INTERVAL_MS_MAX, headersTimeoutMs / 4));
   const server = createServer({ maxHeaderSize: HEADER_BYTES_MAX, keepAlive: true, connectionsCheckingInterval }, (req, res) => {
-    handleRequest(ctx, req, res, bodyBytesMax).catch((error: unknown) => answerFailure(res, error));
+    handleRequest(ctx, req, res, () => readBody(req, bodyBytesMax)).catch((error: unknown) => answerFailure(res, error));
   });
   server.headersTimeout = headersTimeoutMs;
   server.requestTimeout = options.bodyTimeoutMs ?? 30_000;
   server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 30_000;
   server.maxConnections = options.connectionsMax ?? 10_000;
+  const nodeConnectionListener = takeConnectionListener(server);
+  const fastLane = new FastLane({
+    bodyBytesMax,
+    keepAliveTimeoutMs: server.keepAliveTimeout,
+    serve: (req, res, body) => handleRequest(ctx, req, res, body),
+    fail: answerFailure,
+    handOver: (socket) => nodeConnectionListener.call(server, socket),
+  });
+  server.on('connection', (socket: Socket) => fastLane.accept(socket));
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -86,11 +98,27 @@ export async function startApiServer(backend: ApiBackend, options: ApiServerOpti
     new Promise((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
+      fastLane.close();
     });
   return { url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port, close };
 }
 
-async function handleRequest(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, bodyBytesMax: number): Promise<void> {
+/**
+ * node:http's own handler of new connections, taken off the server so that connections go to
+ * the fast lane first; the lane calls it for each connection it hands over.
+ */
+function takeConnectionListener(server: Server): (this: Server, socket: Socket) => void {
+  const listeners = server.listeners('connection');
+  const listener = listeners[0];
+  if (listeners.length !== 1 || typeof listener !== 'function') throw new Error(`node:http has ${listeners.length} connection listeners, expected its own alone`);
+  server.removeListener('connection', listener as (...args: unknown[]) => void);
+  return listener as (this: Server, socket: Socket) => void;
+}
+
+/** The body of a PUT or POST: read from node's request, or already parsed by the fast lane. */
+type BodySource = string | (() => Promise<BodyOutcome>);
+
+async function handleRequest(ctx: ApiContext, req: ApiRequest, res: ApiResponse, bodySource: BodySource): Promise<void> {
   const target = parseRequestTarget(req.url ?? '');
   if (target === null) return sendBadRequestTarget(res);
   if (req.method === 'OPTIONS') return sendBody(res, 200, {}, '');
@@ -100,7 +128,7 @@ async function handleRequest(ctx: ApiContext, req: IncomingMessage, res: ServerR
   if (handler === null) return sendNotFound(res);
   let body = '';
   if (req.method === 'PUT' || req.method === 'POST') {
-    const outcome = await readBody(req, bodyBytesMax);
+    const outcome = typeof bodySource === 'string' ? ({ kind: 'body', text: bodySource } as const) : await bodySource();
     if (outcome.kind === 'aborted') return;
     if (outcome.kind === 'too-large') return refuseTooLarge(res, cleanPath);
     body = outcome.text;
@@ -134,7 +162,7 @@ function routeOf(path: string): Handler | null {
 }
 
 /** Go's redirect to the clean path: 301, Location, and a small HTML body for GET. */
-function redirect(req: IncomingMessage, res: ServerResponse, cleanPath: string, rawQuery: string): void {
+function redirect(req: ApiRequest, res: ApiResponse, cleanPath: string, rawQuery: string): void {
   const location = escapeGoPath(cleanPath) + (rawQuery === '' ? '' : '?' + rawQuery);
   const isRead = req.method === 'GET' || req.method === 'HEAD';
   const headers: Record<string, string> = { Location: location };
@@ -148,7 +176,7 @@ function htmlEscape(text: string): string {
 }
 
 /** A body over the limit: refused (413) with a clear error, and the connection is closed. */
-function refuseTooLarge(res: ServerResponse, path: string): void {
+function refuseTooLarge(res: ApiResponse, path: string): void {
   res.setHeader('Connection', 'close');
   if (!path.startsWith(KEYS_PREFIX)) return sendMessageError(res, 413, CAUSE_TOO_LARGE);
   const body = renderErrorBody(newV2Error(ErrorCode.RaftInternal, CAUSE_TOO_LARGE, 0));
@@ -156,7 +184,7 @@ function refuseTooLarge(res: ServerResponse, path: string): void {
 }
 
 /** The last resort for a bug: etcd's answer to an unexpected error, never a crash. */
-function answerFailure(res: ServerResponse, error: unknown): void {
+function answerFailure(res: ApiResponse, error: unknown): void {
   process.emitWarning(`raftyard API: request failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   if (res.headersSent) {
     res.destroy();

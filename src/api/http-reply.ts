@@ -3,7 +3,7 @@
 // v2 store errors with X-Etcd-Index, and complete bodies with their Content-Length. Every answer
 // of a handler carries etcd's CORS headers; only Go's own 400 for an unparsable target has none.
 
-import type { ServerResponse } from 'node:http';
+import type { ApiResponse } from './api-context.js';
 import { errorHttpStatus, renderErrorBody, type V2Error } from '../store/index.js';
 import { goQuote } from '../store/go-json.js';
 
@@ -29,16 +29,16 @@ export function withCors(headers: Headers): Headers {
  * body. `headers` becomes the answer's header object (it is added to, not copied), written in
  * one writeHead with the body as a string, so node sends head and body in one write.
  */
-export function sendBody(res: ServerResponse, status: number, headers: Headers, body: string): void {
+export function sendBody(res: ApiResponse, status: number, headers: Headers, body: string): void {
   sendAnswer(res, status, withCors(headers), body);
 }
 
 /** Go's own answer to a request target it cannot parse: 400, no CORS, and the connection closes. */
-export function sendBadRequestTarget(res: ServerResponse): void {
+export function sendBadRequestTarget(res: ApiResponse): void {
   sendAnswer(res, 400, { Connection: 'close', 'Content-Type': TEXT_TYPE, 'X-Content-Type-Options': 'nosniff' }, '400 Bad Request\n');
 }
 
-function sendAnswer(res: ServerResponse, status: number, headers: Headers, body: string): void {
+function sendAnswer(res: ApiResponse, status: number, headers: Headers, body: string): void {
   if (res.headersSent) throw new Error(`answer already started; cannot send status ${status}`);
   headers['Content-Length'] = String(Buffer.byteLength(body, 'utf8'));
   res.writeHead(status, headers);
@@ -46,32 +46,32 @@ function sendAnswer(res: ServerResponse, status: number, headers: Headers, body:
 }
 
 /** Go's http.Error: plain text, nosniff, the message and a newline. */
-export function sendGoHttpError(res: ServerResponse, status: number, message: string, headers: Headers = {}): void {
+export function sendGoHttpError(res: ApiResponse, status: number, message: string, headers: Headers = {}): void {
   const errorHeaders = { ...headers, 'Content-Type': TEXT_TYPE, 'X-Content-Type-Options': 'nosniff' };
   sendBody(res, status, errorHeaders, message + '\n');
 }
 
-export function sendNotFound(res: ServerResponse): void {
+export function sendNotFound(res: ApiResponse): void {
   sendGoHttpError(res, 404, '404 page not found');
 }
 
 /** etcd's allowMethod: 405 with the allowed methods joined by commas. */
-export function sendMethodNotAllowed(res: ServerResponse, allowed: readonly string[], headers: Headers = {}): void {
+export function sendMethodNotAllowed(res: ApiResponse, allowed: readonly string[], headers: Headers = {}): void {
   sendGoHttpError(res, 405, 'Method Not Allowed', { ...headers, Allow: allowed.join(',') });
 }
 
 /** etcd's httptypes.HTTPError: `{"message":"..."}` without a trailing newline. */
-export function sendMessageError(res: ServerResponse, status: number, message: string, headers: Headers = {}): void {
+export function sendMessageError(res: ApiResponse, status: number, message: string, headers: Headers = {}): void {
   sendBody(res, status, { ...headers, 'Content-Type': JSON_TYPE }, `{"message":${goQuote(message)}}`);
 }
 
 /** etcd's v2error.Error.WriteTo: X-Etcd-Index, JSON, the status of the code. */
-export function sendV2Error(res: ServerResponse, error: V2Error, headers: Headers = {}): void {
+export function sendV2Error(res: ApiResponse, error: V2Error, headers: Headers = {}): void {
   const errorHeaders = { ...headers, 'X-Etcd-Index': String(error.index), 'Content-Type': JSON_TYPE };
   sendBody(res, errorHttpStatus(error), errorHeaders, renderErrorBody(error));
 }
 
 /** A JSON body as Go's json.Encoder writes it (with a newline) or json.Marshal (without). */
-export function sendJson(res: ServerResponse, status: number, json: string, headers: Headers = {}): void {
+export function sendJson(res: ApiResponse, status: number, json: string, headers: Headers = {}): void {
   sendBody(res, status, { ...headers, 'Content-Type': JSON_TYPE }, json);
 }

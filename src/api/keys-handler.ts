@@ -4,6 +4,7 @@
 // wait=true becomes a watch, and a plain GET or HEAD reads this member's store directly (it
 // may be stale). Answers carry etcd's headers.
 
+import { ServerResponse } from 'node:http';
 import { ErrorCode, isV2Error, newV2Error, renderEventBody, eventHttpStatus, type V2Error, type V2Event } from '../store/index.js';
 import type { ApiContext, Exchange } from './api-context.js';
 import { failureCause } from './backend-call.js';
@@ -91,6 +92,8 @@ async function quorumGetOrFail(ctx: ApiContext, request: KeyRequest): Promise<V2
 
 function startWatch(ctx: ApiContext, exchange: Exchange, request: KeyRequest, headers: Headers): void {
   const { backend, watchLimits } = ctx;
+  // The fast lane hands every GET that may be a watch to node:http, whose answers can stream.
+  if (!(exchange.res instanceof ServerResponse)) throw new Error('a watch reached an answer that cannot stream');
   const socket = exchange.req.socket;
   const refusal = watchLimits.acquire(socket);
   if (refusal !== null) return sendV2Error(exchange.res, newV2Error(ErrorCode.RaftInternal, refusal, 0), headers);

@@ -1,0 +1,248 @@
+// The fast lane in front of node:http. A connection's requests of the plain shape (see
+// http1-request-head.ts) are parsed here, served by the same handlers, and answered in one
+// socket write: no parser callbacks, streams or header validation per request, which are a
+// quarter of the leader's CPU under load. At the first request of any other shape, or a watch,
+// the connection is handed to node:http for good, the bytes not yet parsed first, so every
+// unusual case keeps node's handling. Requests on one connection are answered in order.
+
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { ApiRequest, ApiResponse } from './api-context.js';
+import type { Headers } from './http-reply.js';
+import { mayBeWatch, parsePlainRequest, type PlainRequest } from './http1-request-head.js';
+
+export interface FastLaneOptions {
+  readonly bodyBytesMax: number;
+  /** An idle connection (no request pending or in flight) is closed after this time. */
+  readonly keepAliveTimeoutMs: number;
+  /** Serves one request; rejects only on a bug, which `fail` answers. */
+  readonly serve: (req: ApiRequest, res: ApiResponse, body: string) => Promise<void>;
+  readonly fail: (res: ApiResponse, error: unknown) => void;
+  /** Gives a connection to node:http, which reads everything from it from then on. */
+  readonly handOver: (socket: Socket) => void;
+}
+
+/** How often idle connections are looked for, at most and at least. */
+const SWEEP_INTERVAL_MS_MIN = 10;
+const SWEEP_INTERVAL_MS_MAX = 1000;
+
+export class FastLane {
+  private readonly connections = new Set<FastConnection>();
+  private readonly sweepTimer: NodeJS.Timeout;
+
+  constructor(readonly options: FastLaneOptions) {
+    if (!(options.keepAliveTimeoutMs > 0)) throw new Error(`bad keep-alive timeout ${options.keepAliveTimeoutMs}`);
+    const intervalMs = Math.max(SWEEP_INTERVAL_MS_MIN, Math.min(SWEEP_INTERVAL_MS_MAX, options.keepAliveTimeoutMs / 4));
+    this.sweepTimer = setInterval(() => this.closeIdle(), intervalMs).unref();
+  }
+
+  /** Takes a new connection; its first request decides whether it stays here. */
+  accept(socket: Socket): void {
+    this.connections.add(new FastConnection(socket, this));
+  }
+
+  forget(connection: FastConnection): void {
+    this.connections.delete(connection);
+  }
+
+  /** Closes every connection the lane still holds and stops its timer. */
+  close(): void {
+    clearInterval(this.sweepTimer);
+    for (const connection of this.connections) connection.socket.destroy();
+    this.connections.clear();
+  }
+
+  private closeIdle(): void {
+    const idleSinceMs = performance.now() - this.options.keepAliveTimeoutMs;
+    for (const connection of this.connections) if (connection.isIdleSince(idleSinceMs)) connection.socket.destroy();
+  }
+}
+
+class FastConnection {
+  /** Bytes read and not yet parsed. */
+  private unparsed: Buffer | null = null;
+  private inFlight = false;
+  private pumping = false;
+  private awaitingDrain = false;
+  private clientEnded = false;
+  private lastActiveMs = performance.now();
+
+  constructor(
+    readonly socket: Socket,
+    private readonly lane: FastLane,
+  ) {
+    socket.on('data', this.onData);
+    socket.on('end', this.onEnd);
+    socket.on('error', this.onError);
+    socket.on('close', this.onClose);
+  }
+
+  isIdleSince(sinceMs: number): boolean {
+    return !this.inFlight && this.unparsed === null && this.lastActiveMs < sinceMs;
+  }
+
+  /** The answer to the request in flight has been written; the next one may be parsed. */
+  answered(closeAfter: boolean): void {
+    this.inFlight = false;
+    this.lastActiveMs = performance.now();
+    if (!closeAfter) return this.pump();
+    this.stopReading();
+    this.unparsed = null;
+    this.socket.end();
+  }
+
+  private readonly onData = (chunk: Buffer): void => {
+    this.unparsed = this.unparsed === null ? chunk : Buffer.concat([this.unparsed, chunk]);
+    this.lastActiveMs = performance.now();
+    // Pipelined requests wait in the kernel, not here, while one is in flight.
+    if (this.inFlight || this.awaitingDrain) this.socket.pause();
+    else this.pump();
+  };
+
+  /** A client that is done sending still gets the answers to what it sent, then the end. */
+  private readonly onEnd = (): void => {
+    this.clientEnded = true;
+    if (!this.inFlight) this.pump();
+  };
+
+  private readonly onError = (): void => {
+    this.socket.destroy();
+  };
+
+  private readonly onClose = (): void => {
+    this.lane.forget(this);
+  };
+
+  /**
+   * Serves the requests read so far, one at a time (a loop, so a pipeline cannot recurse),
+   * and reads on once they are answered. A client that does not read its answers is not
+   * served further until their bytes have drained.
+   */
+  private pump(): void {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      const { socket } = this;
+      while (!this.inFlight && this.unparsed !== null && !socket.destroyed) {
+        if (socket.writableNeedDrain) return this.awaitDrain();
+        const request = parsePlainRequest(this.unparsed, 0, this.lane.options.bodyBytesMax);
+        if (request === null || mayBeWatch(request)) return this.handOver();
+        this.unparsed = request.endOffset === this.unparsed.length ? null : this.unparsed.subarray(request.endOffset);
+        this.serve(request);
+      }
+      if (this.inFlight || socket.destroyed) return;
+      if (this.clientEnded) socket.end();
+      else if (socket.isPaused()) socket.resume();
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private awaitDrain(): void {
+    if (this.awaitingDrain) return;
+    this.awaitingDrain = true;
+    this.socket.pause();
+    this.socket.once('drain', () => {
+      this.awaitingDrain = false;
+      this.pump();
+    });
+  }
+
+  private serve(request: PlainRequest): void {
+    this.inFlight = true;
+    const answer = new FastAnswer(this, request.method === 'HEAD', request.closeAfter);
+    const req: ApiRequest = { method: request.method, url: request.url, headers: request.headers, socket: this.socket };
+    const { serve, fail } = this.lane.options;
+    serve(req, answer, request.body)
+      .catch((error: unknown) => fail(answer, error))
+      .finally(() => {
+        // A handler that returns without answering would stall the connection: close it.
+        if (!answer.headersSent && !this.socket.destroyed) {
+          process.emitWarning(`raftyard API: ${request.method} ${request.url} ended without an answer`);
+          this.socket.destroy();
+        }
+      });
+  }
+
+  private handOver(): void {
+    const { socket } = this;
+    const unparsed = this.unparsed;
+    this.unparsed = null;
+    this.stopReading();
+    socket.off('end', this.onEnd);
+    socket.off('error', this.onError);
+    socket.off('close', this.onClose);
+    this.lane.forget(this);
+    this.lane.options.handOver(socket);
+    // node:http reads straight from the socket's handle from now on; the bytes already read
+    // are given to it first, before the event loop can deliver any newer ones.
+    if (unparsed !== null) socket.emit('data', unparsed);
+    if (this.clientEnded) socket.emit('end');
+    socket.resume();
+  }
+
+  private stopReading(): void {
+    this.socket.off('data', this.onData);
+  }
+}
+
+/** The answer to one request of the fast lane: headers and body written together at the end. */
+class FastAnswer implements ApiResponse {
+  headersSent = false;
+  private statusCode = 200;
+  private headers: Headers = {};
+
+  constructor(
+    private readonly connection: FastConnection,
+    private readonly isHead: boolean,
+    private readonly closeAfter: boolean,
+  ) {}
+
+  get destroyed(): boolean {
+    return this.connection.socket.destroyed;
+  }
+
+  setHeader(name: string, value: string): this {
+    this.headers[name] = value;
+    return this;
+  }
+
+  writeHead(statusCode: number, headers: Headers): this {
+    if (this.headersSent) throw new Error(`answer already sent; cannot send status ${statusCode}`);
+    this.statusCode = statusCode;
+    this.headers = Object.assign(this.headers, headers);
+    return this;
+  }
+
+  end(body: string): this {
+    if (this.headersSent) throw new Error('answer already sent');
+    this.headersSent = true;
+    const closeAfter = this.closeAfter || this.headers.Connection === 'close';
+    let head = `HTTP/1.1 ${this.statusCode} ${STATUS_CODES[this.statusCode] ?? 'unknown'}\r\n`;
+    for (const name in this.headers) head += `${name}: ${this.headers[name]}\r\n`;
+    head += `Date: ${httpDate()}\r\n`;
+    if (closeAfter && this.headers.Connection === undefined) head += 'Connection: close\r\n';
+    const { socket } = this.connection;
+    if (!socket.destroyed) socket.write(this.isHead ? head + '\r\n' : head + '\r\n' + body);
+    this.connection.answered(closeAfter);
+    return this;
+  }
+
+  destroy(): this {
+    this.connection.socket.destroy();
+    return this;
+  }
+}
+
+let dateSecond = -1;
+let dateText = '';
+
+/** The Date header, formatted once a second (as node and Go do). */
+function httpDate(): string {
+  const second = Math.floor(Date.now() / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateText = new Date(second * 1000).toUTCString();
+  }
+  return dateText;
+}
