@@ -24,52 +24,103 @@ export interface PlainRequest {
 export const PLAIN_HEAD_BYTES_MAX = 16 * 1024;
 const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
 const METHODS: ReadonlySet<string> = new Set(['GET', 'PUT', 'POST', 'DELETE', 'HEAD', 'OPTIONS']);
-/** RFC 9110 token characters, which a header name consists of. */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-/** A request target of visible ASCII only (no spaces, no controls, no bytes above 0x7e). */
-const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
-/** A header value may hold tabs and visible characters, not other controls. */
-const VALUE_FORBIDDEN = /[\x00-\x08\x0a-\x1f\x7f]/;
-const DECIMAL = /^\d{1,15}$/;
 /** Headers whose presence means a request that only node:http handles. */
 const HANDED_OVER_HEADERS: ReadonlySet<string> = new Set(['transfer-encoding', 'expect', 'upgrade']);
+/** RFC 9110 token characters (header names), by character code below 128. */
+const IS_TOKEN = new Uint8Array(128);
+for (const char of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") IS_TOKEN[char.charCodeAt(0)] = 1;
+const SPACE = 0x20;
+const TAB = 0x09;
+const DELETE = 0x7f;
+const CONTENT_LENGTH_DIGITS_MAX = 15;
 
 /**
  * Parses the request that starts at `start` of `bytes`; null when it is not of the plain
- * shape or not all there, in which case nothing has been consumed.
+ * shape or not all there, in which case nothing has been consumed. Character by character,
+ * since this runs for every request the leader serves.
  */
 export function parsePlainRequest(bytes: Buffer, start: number, bodyBytesMax: number): PlainRequest | null {
   const headEnd = bytes.indexOf(HEAD_END, start);
   if (headEnd === -1 || headEnd - start > PLAIN_HEAD_BYTES_MAX) return null;
-  const lines = bytes.toString('latin1', start, headEnd).split('\r\n');
-  const requestLine = lines[0]!.split(' ');
-  if (requestLine.length !== 3 || requestLine[2] !== 'HTTP/1.1') return null;
-  const [method, url] = requestLine as [string, string, string];
-  if (!METHODS.has(method) || !VISIBLE_ASCII.test(url)) return null;
+  const head = bytes.toString('latin1', start, headEnd);
+  let lineEnd = head.indexOf('\r\n');
+  if (lineEnd === -1) lineEnd = head.length;
+  const methodEnd = head.indexOf(' ');
+  const urlEnd = head.indexOf(' ', methodEnd + 1);
+  if (methodEnd <= 0 || urlEnd === -1 || urlEnd > lineEnd || head.slice(urlEnd + 1, lineEnd) !== 'HTTP/1.1') return null;
+  const method = head.slice(0, methodEnd);
+  const url = head.slice(methodEnd + 1, urlEnd);
+  if (!METHODS.has(method) || !isVisibleAscii(url)) return null;
   const headers: Record<string, string> = {};
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!;
-    const colonAt = line.indexOf(':');
-    if (colonAt <= 0) return null;
-    const name = line.slice(0, colonAt);
-    if (!TOKEN.test(name)) return null;
-    const value = line.slice(colonAt + 1).trim();
-    if (VALUE_FORBIDDEN.test(value)) return null;
-    const key = name.toLowerCase();
+  for (let lineStart = lineEnd + 2; lineStart < head.length; lineStart = lineEnd + 2) {
+    lineEnd = head.indexOf('\r\n', lineStart);
+    if (lineEnd === -1) lineEnd = head.length;
+    const colonAt = head.indexOf(':', lineStart);
+    if (colonAt <= lineStart || colonAt > lineEnd || !isToken(head, lineStart, colonAt)) return null;
+    const value = headerValue(head, colonAt + 1, lineEnd);
+    if (value === null) return null;
+    const key = head.slice(lineStart, colonAt).toLowerCase();
     if (headers[key] !== undefined || HANDED_OVER_HEADERS.has(key)) return null;
     headers[key] = value;
   }
   if (headers.host === undefined) return null;
   const connection = headers.connection?.toLowerCase();
   if (connection !== undefined && connection !== 'keep-alive' && connection !== 'close') return null;
-  const lengthText = headers['content-length'];
-  if (lengthText !== undefined && !DECIMAL.test(lengthText)) return null;
-  const bodyBytes = lengthText === undefined ? 0 : Number(lengthText);
+  const bodyBytes = contentLength(headers['content-length']);
+  if (bodyBytes === null || bodyBytes > bodyBytesMax) return null;
   const bodyStart = headEnd + HEAD_END.length;
   const endOffset = bodyStart + bodyBytes;
-  if (bodyBytes > bodyBytesMax || endOffset > bytes.length) return null;
+  if (endOffset > bytes.length) return null;
   const body = bodyBytes === 0 ? '' : bytes.toString('utf8', bodyStart, endOffset);
   return { method, url, headers, body, closeAfter: connection === 'close', endOffset };
+}
+
+/** A request target of visible ASCII only: no spaces, no controls, nothing above 0x7e. */
+function isVisibleAscii(text: string): boolean {
+  if (text.length === 0) return false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code <= SPACE || code >= DELETE) return false;
+  }
+  return true;
+}
+
+function isToken(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 128 || IS_TOKEN[code] === 0) return false;
+  }
+  return true;
+}
+
+/** A header's value without the spaces around it; null if it holds a control other than tab. */
+function headerValue(text: string, from: number, to: number): string | null {
+  let first = from;
+  let last = to;
+  while (first < last && isBlank(text.charCodeAt(first))) first++;
+  while (last > first && isBlank(text.charCodeAt(last - 1))) last--;
+  for (let i = first; i < last; i++) {
+    const code = text.charCodeAt(i);
+    if ((code < SPACE && code !== TAB) || code === DELETE) return null;
+  }
+  return text.slice(first, last);
+}
+
+function isBlank(code: number): boolean {
+  return code === SPACE || code === TAB;
+}
+
+/** A plain decimal Content-Length (0 when absent); null for anything else. */
+function contentLength(text: string | undefined): number | null {
+  if (text === undefined) return 0;
+  if (text.length === 0 || text.length > CONTENT_LENGTH_DIGITS_MAX) return null;
+  let value = 0;
+  for (let i = 0; i < text.length; i++) {
+    const digit = text.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9) return null;
+    value = value * 10 + digit;
+  }
+  return value;
 }
 
 /**
