@@ -10,7 +10,7 @@ import { contextKey } from '../raft/read-index.js';
 import type { PeerTransport } from '../transport/peer-transport.js';
 import type { WriteAheadLog } from '../wal/wal.js';
 import type { NodeLogger } from './logger.js';
-import { encodeCommandFrame, frameCommand, frameRequestId, type CommandEncoder } from './command-frame.js';
+import { encodeCommandFrame, frameCommand, frameRequestNumber, RequestIds, type CommandEncoder } from './command-frame.js';
 import type { StateMachine } from './state-machine.js';
 
 type NodeErrorCode = 'timeout' | 'stopped' | 'too-busy';
@@ -93,7 +93,9 @@ export class RaftNode<Result> {
   private readonly options: RaftNodeOptions<Result>;
   private readonly log: NodeLogger;
   private readonly nextId = hyperid({ urlSafe: true });
-  private readonly proposals = new Map<string, Waiter<Result>>();
+  private readonly requestIds = new RequestIds();
+  /** Proposals waiting to be applied, by request number (their ids' proposer is this node). */
+  private readonly proposals = new Map<number, Waiter<Result>>();
   private readonly reads = new Map<string, Waiter<void>>();
   /** ReadIndex answers whose index is not applied yet, in increasing index order. */
   private readsAwaitingApply: { index: number; key: string }[] = [];
@@ -171,9 +173,9 @@ export class RaftNode<Result> {
    * applied here. Without a leader it keeps trying until the timeout.
    */
   propose<Command>(encode: CommandEncoder<Command>, command: Command, timeoutMs: number): Promise<Result> {
-    const requestId = this.nextId();
-    const frame = encodeCommandFrame(requestId, encode, command);
-    return this.withRetries(this.proposals, requestId, timeoutMs, frame, false);
+    const requestNumber = this.requestIds.next();
+    const frame = encodeCommandFrame(this.requestIds.proposer, requestNumber, encode, command);
+    return this.withRetries(this.proposals, requestNumber, timeoutMs, frame, false);
   }
 
   /** Resolves once this node has applied everything committed before the call (ReadIndex). */
@@ -188,9 +190,9 @@ export class RaftNode<Result> {
    * tick(), not by timers of each request's own: a request then allocates no timer and no
    * closure of its own on the write path, and times out within a tick of its deadline.
    */
-  private withRetries<T>(
-    waiters: Map<string, Waiter<T>>,
-    key: string,
+  private withRetries<Key, T>(
+    waiters: Map<Key, Waiter<T>>,
+    key: Key,
     timeoutMs: number,
     payload: Uint8Array,
     isRead: boolean,
@@ -217,7 +219,7 @@ export class RaftNode<Result> {
   /** Rejects the requests whose deadline has passed and tries the refused ones again. */
   private sweepWaiters(): void {
     const nowMs = performance.now();
-    for (const waiters of [this.proposals, this.reads] as Map<string, Waiter<unknown>>[]) {
+    for (const waiters of [this.proposals, this.reads] as Map<unknown, Waiter<unknown>>[]) {
       for (const [key, waiter] of waiters) {
         if (nowMs >= waiter.deadlineMs) {
           waiters.delete(key);
@@ -389,10 +391,10 @@ export class RaftNode<Result> {
       const result = this.options.stateMachine.apply(frameCommand(entry.data), entry.index);
       // A member that proposed nothing (a follower, mostly) has no id to decode.
       if (this.proposals.size === 0) continue;
-      const requestId = frameRequestId(entry.data);
-      const waiter = this.proposals.get(requestId);
+      const requestNumber = frameRequestNumber(entry.data, this.requestIds.proposer);
+      const waiter = this.proposals.get(requestNumber);
       if (waiter) {
-        this.proposals.delete(requestId);
+        this.proposals.delete(requestNumber);
         waiter.resolve(result);
       }
     }
@@ -471,7 +473,7 @@ export class RaftNode<Result> {
     this.stopped = true;
     if (this.ticker) clearInterval(this.ticker);
     if (this.deferredSendTimer) clearTimeout(this.deferredSendTimer);
-    for (const waiters of [this.proposals, this.reads] as Map<string, Waiter<unknown>>[]) {
+    for (const waiters of [this.proposals, this.reads] as Map<unknown, Waiter<unknown>>[]) {
       for (const waiter of waiters.values()) waiter.reject(new NodeError('stopped', 'node stopped'));
       waiters.clear();
     }

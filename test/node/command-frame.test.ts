@@ -1,10 +1,10 @@
 // Command frames: the request id and the command survive a round trip, the command is the very
-// array its writer filled (written once, not copied), the layout stays what logs already hold,
-// and ids too long for the length byte are refused.
+// array its writer filled (written once, not copied), only the proposer reads its request back,
+// frames of older logs still read, and bad ids or truncated frames are refused.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { encodeCommandFrame, frameCommand, frameRequestId } from '../../src/node/command-frame.js';
+import { encodeCommandFrame, frameCommand, frameRequestNumber, RequestIds } from '../../src/node/command-frame.js';
 
 /** An encoder like the store's: the command after `headroomBytes` bytes left free. */
 function recordingEncoder(): { encode: (command: Uint8Array, headroomBytes: number) => Uint8Array; written: Uint8Array[] } {
@@ -18,29 +18,46 @@ function recordingEncoder(): { encode: (command: Uint8Array, headroomBytes: numb
   return { encode, written };
 }
 
+const proposer = Uint8Array.from({ length: 16 }, (_, i) => 0xa0 + i);
+
 test('a frame carries its request id and command, in the array the writer filled', () => {
   const command = Uint8Array.of(1, 2, 3, 250);
   const { encode, written } = recordingEncoder();
-  const frame = encodeCommandFrame('Hv0ziZQORx-QQu_7IfgpHw-42', encode, command);
+  const frame = encodeCommandFrame(proposer, 42, encode, command);
   assert.equal(written.length, 1);
   assert.equal(frame, written[0]);
-  assert.equal(frameRequestId(frame), 'Hv0ziZQORx-QQu_7IfgpHw-42');
+  assert.equal(frameRequestNumber(frame, proposer), 42);
   assert.deepEqual(frameCommand(frame), command);
 });
 
-test('the layout is a length byte, the UTF-8 id, then the command', () => {
-  const frame = encodeCommandFrame('id-é', recordingEncoder().encode, Uint8Array.of(9, 8));
-  assert.deepEqual(frame, Uint8Array.of(5, 0x69, 0x64, 0x2d, 0xc3, 0xa9, 9, 8));
-  assert.equal(frameRequestId(frame), 'id-é');
+test('the layout is a zero byte, the 16-byte proposer, the request number (32 bits, little-endian), then the command', () => {
+  const frame = encodeCommandFrame(proposer, 0xfedc_ba98, recordingEncoder().encode, Uint8Array.of(9, 8));
+  assert.deepEqual(frame, Uint8Array.of(0, ...proposer, 0x98, 0xba, 0xdc, 0xfe, 9, 8));
+  assert.equal(frameRequestNumber(frame, proposer), 0xfedc_ba98);
   assert.deepEqual(frameCommand(frame), Uint8Array.of(9, 8));
 });
 
-test('an empty command and the longest id fit; a longer id or a truncated frame is refused', () => {
-  const longest = 'x'.repeat(255);
-  const frame = encodeCommandFrame(longest, recordingEncoder().encode, new Uint8Array(0));
-  assert.equal(frameRequestId(frame), longest);
+test('only the proposer gets a request number back; another node gets 0', () => {
+  const frame = encodeCommandFrame(proposer, 7, recordingEncoder().encode, Uint8Array.of(1));
+  const other = proposer.slice();
+  other[15] ^= 1;
+  assert.equal(frameRequestNumber(frame, other), 0);
+});
+
+test('a frame of an older log (a length byte, the id as text, the command) still gives its command, and no request', () => {
+  const frame = Uint8Array.of(5, 0x69, 0x64, 0x2d, 0xc3, 0xa9, 9, 8);
+  assert.deepEqual(frameCommand(frame), Uint8Array.of(9, 8));
+  assert.equal(frameRequestNumber(frame, proposer), 0);
+});
+
+test('request ids count up from 1 under one proposer; bad ids and truncated frames are refused', () => {
+  const ids = new RequestIds();
+  assert.deepEqual([ids.next(), ids.next(), ids.proposer.length], [1, 2, 16]);
+  assert.notDeepEqual(new RequestIds().proposer, ids.proposer);
+  const frame = encodeCommandFrame(proposer, 1, recordingEncoder().encode, new Uint8Array(0));
   assert.equal(frameCommand(frame).length, 0);
-  assert.throws(() => encodeCommandFrame('x'.repeat(256), recordingEncoder().encode, new Uint8Array(0)), RangeError);
-  assert.throws(() => frameCommand(frame.subarray(0, 100)), /truncated command frame/);
-  assert.throws(() => frameRequestId(new Uint8Array(0)), /truncated command frame/);
+  assert.throws(() => encodeCommandFrame(proposer, 0, recordingEncoder().encode, new Uint8Array(0)), RangeError);
+  assert.throws(() => encodeCommandFrame(proposer.subarray(1), 1, recordingEncoder().encode, new Uint8Array(0)), RangeError);
+  assert.throws(() => frameCommand(frame.subarray(0, 20)), /truncated command frame/);
+  assert.throws(() => frameRequestNumber(new Uint8Array(0), proposer), /truncated command frame/);
 });
