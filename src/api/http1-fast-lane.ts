@@ -191,6 +191,7 @@ class FastAnswer implements ApiResponse {
   headersSent = false;
   private statusCode = 200;
   private headers: Headers = {};
+  private headersSetBefore = false;
 
   constructor(
     private readonly connection: FastConnection,
@@ -203,14 +204,16 @@ class FastAnswer implements ApiResponse {
   }
 
   setHeader(name: string, value: string): this {
+    this.headersSetBefore = true;
     this.headers[name] = value;
     return this;
   }
 
+  /** Takes `headers` as the answer's own (as node does), after any set one by one before. */
   writeHead(statusCode: number, headers: Headers): this {
     if (this.headersSent) throw new Error(`answer already sent; cannot send status ${statusCode}`);
     this.statusCode = statusCode;
-    this.headers = Object.assign(this.headers, headers);
+    this.headers = this.headersSetBefore ? Object.assign(this.headers, headers) : headers;
     return this;
   }
 
