@@ -68,7 +68,7 @@ export async function startApiServer(backend: ApiBackend, options: ApiServerOpti
   const headersTimeoutMs = options.headersTimeoutMs ?? 10_000;
   // Node enforces the header and request timeouts only when it checks its connections (every
   // 30 s by default): without a shorter interval a slow client outlives its deadline by up to 30 s.
-  const connectionsCheckingInterval = Math.max(TIMEOUT_CHECK_INTERVAL_MS_MIN, Math.min(TIMEOUT_CHECK_INTERVAL_MS_MAX, headersTimeoutMs / 4));
+  const connectionsCheckingInterval = Math.max(TIMEOUT_CHECK_INTERVAL_MS_MIN, Math.min(TIMEOUT_CHECK_INTERVAL_MS_MAX, Math.floor(headersTimeoutMs / 4)));
   const server = createServer({ maxHeaderSize: HEADER_BYTES_MAX, keepAlive: true, connectionsCheckingInterval }, (req, res) => {
     handleRequest(ctx, req, res, () => readBody(req, bodyBytesMax)).catch((error: unknown) => answerFailure(res, error));
   });
@@ -80,6 +80,7 @@ export async function startApiServer(backend: ApiBackend, options: ApiServerOpti
   const fastLane = new FastLane({
     bodyBytesMax,
     keepAliveTimeoutMs: server.keepAliveTimeout,
+    firstRequestTimeoutMs: server.headersTimeout,
     serve: (req, res, body) => handleRequest(ctx, req, res, body),
     fail: answerFailure,
     handOver: (socket) => nodeConnectionListener.call(server, socket),

@@ -15,6 +15,8 @@ export interface FastLaneOptions {
   readonly bodyBytesMax: number;
   /** An idle connection (no request pending or in flight) is closed after this time. */
   readonly keepAliveTimeoutMs: number;
+  /** A new connection that sends no request within this time is closed (node's headers timeout). */
+  readonly firstRequestTimeoutMs: number;
   /** Serves one request; rejects only on a bug, which `fail` answers. */
   readonly serve: (req: ApiRequest, res: ApiResponse, body: string) => Promise<void>;
   readonly fail: (res: ApiResponse, error: unknown) => void;
@@ -32,7 +34,9 @@ export class FastLane {
 
   constructor(readonly options: FastLaneOptions) {
     if (!(options.keepAliveTimeoutMs > 0)) throw new Error(`bad keep-alive timeout ${options.keepAliveTimeoutMs}`);
-    const intervalMs = Math.max(SWEEP_INTERVAL_MS_MIN, Math.min(SWEEP_INTERVAL_MS_MAX, options.keepAliveTimeoutMs / 4));
+    if (!(options.firstRequestTimeoutMs > 0)) throw new Error(`bad first-request timeout ${options.firstRequestTimeoutMs}`);
+    const shortestMs = Math.min(options.keepAliveTimeoutMs, options.firstRequestTimeoutMs);
+    const intervalMs = Math.max(SWEEP_INTERVAL_MS_MIN, Math.min(SWEEP_INTERVAL_MS_MAX, shortestMs / 4));
     this.sweepTimer = setInterval(() => this.closeIdle(), intervalMs).unref();
   }
 
@@ -53,8 +57,11 @@ export class FastLane {
   }
 
   private closeIdle(): void {
-    const idleSinceMs = performance.now() - this.options.keepAliveTimeoutMs;
-    for (const connection of this.connections) if (connection.isIdleSince(idleSinceMs)) connection.socket.destroy();
+    const nowMs = performance.now();
+    const { keepAliveTimeoutMs, firstRequestTimeoutMs } = this.options;
+    for (const connection of this.connections) {
+      if (connection.isIdleSince(nowMs - (connection.hasServed ? keepAliveTimeoutMs : firstRequestTimeoutMs))) connection.socket.destroy();
+    }
   }
 }
 
@@ -66,6 +73,8 @@ class FastConnection {
   private awaitingDrain = false;
   private clientEnded = false;
   private lastActiveMs = performance.now();
+  /** Some request of this connection's has been answered. */
+  hasServed = false;
 
   constructor(
     readonly socket: Socket,
@@ -84,6 +93,7 @@ class FastConnection {
   /** The answer to the request in flight has been written; the next one may be parsed. */
   answered(closeAfter: boolean): void {
     this.inFlight = false;
+    this.hasServed = true;
     this.lastActiveMs = performance.now();
     if (!closeAfter) return this.pump();
     this.stopReading();

@@ -173,6 +173,17 @@ describe('the fast lane of the API server', () => {
     assert.ok(idleMs >= 100 && idleMs < 3000, `closed after ${idleMs} ms idle`);
   });
 
+  it('closes a connection that sends nothing after the headers timeout, not the keep-alive one', async () => {
+    connection.close();
+    backend.stop();
+    await server.close();
+    await start({ headersTimeoutMs: 150, keepAliveTimeoutMs: 60_000 });
+    const startedMs = Date.now();
+    assert.equal(await connection.waitClosed(), true);
+    const idleMs = Date.now() - startedMs;
+    assert.ok(idleMs >= 100 && idleMs < 3000, `closed after ${idleMs} ms without a request`);
+  });
+
   it('closes its connections when the server closes', async () => {
     connection.write(get('/v2/keys/a'));
     await connection.next();
