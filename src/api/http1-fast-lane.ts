@@ -138,7 +138,7 @@ class FastConnection {
         const request = parsePlainRequest(this.unparsed, 0, this.lane.options.bodyBytesMax);
         if (request === null || mayBeWatch(request)) return this.handOver();
         this.unparsed = request.endOffset === this.unparsed.length ? null : this.unparsed.subarray(request.endOffset);
-        this.serve(request);
+        void this.serve(request);
       }
       if (this.inFlight || socket.destroyed) return;
       if (this.clientEnded) socket.end();
@@ -158,20 +158,21 @@ class FastConnection {
     });
   }
 
-  private serve(request: PlainRequest): void {
+  /** Runs synchronously up to the handler's first wait, so a local read is answered at once. */
+  private async serve(request: PlainRequest): Promise<void> {
     this.inFlight = true;
     const answer = new FastAnswer(this, request.method === 'HEAD', request.closeAfter);
     const req: ApiRequest = { method: request.method, url: request.url, headers: request.headers, socket: this.socket };
-    const { serve, fail } = this.lane.options;
-    serve(req, answer, request.body)
-      .catch((error: unknown) => fail(answer, error))
-      .finally(() => {
-        // A handler that returns without answering would stall the connection: close it.
-        if (!answer.headersSent && !this.socket.destroyed) {
-          process.emitWarning(`raftyard API: ${request.method} ${request.url} ended without an answer`);
-          this.socket.destroy();
-        }
-      });
+    try {
+      await this.lane.options.serve(req, answer, request.body);
+    } catch (error) {
+      this.lane.options.fail(answer, error);
+    }
+    // A handler that returns without answering would stall the connection: close it.
+    if (!answer.headersSent && !this.socket.destroyed) {
+      process.emitWarning(`raftyard API: ${request.method} ${request.url} ended without an answer`);
+      this.socket.destroy();
+    }
   }
 
   private handOver(): void {

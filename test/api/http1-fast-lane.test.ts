@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { startApiServer, type ApiServer, type ApiServerOptions } from '../../src/api/index.js';
 import { mayBeWatch, parsePlainRequest } from '../../src/api/http1-request-head.js';
+import { FastLane, type FastLaneOptions } from '../../src/api/http1-fast-lane.js';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { FakeBackend } from './fake-backend.js';
 import { RawConnection } from './raw-http.js';
 
@@ -191,5 +193,70 @@ describe('the fast lane of the API server', () => {
     assert.equal(await connection.waitClosed(), true);
     backend.stop();
     await start();
+  });
+});
+
+describe('FastLane with handlers of its own', () => {
+  async function withLane(serve: FastLaneOptions['serve'], check: (port: number, handedOver: Socket[]) => Promise<void>): Promise<void> {
+    const handedOver: Socket[] = [];
+    const lane = new FastLane({
+      bodyBytesMax: BODY_BYTES_MAX,
+      keepAliveTimeoutMs: 60_000,
+      firstRequestTimeoutMs: 60_000,
+      serve,
+      fail: (res) => {
+        res.writeHead(500, { 'Content-Length': '6' });
+        res.end('failed', 'utf8');
+      },
+      handOver: (socket) => handedOver.push(socket),
+    });
+    const server = createServer((socket) => lane.accept(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      await check((server.address() as AddressInfo).port, handedOver);
+    } finally {
+      lane.close();
+      for (const socket of handedOver) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }
+
+  it('answers a handler that fails through `fail`, and keeps serving the connection', async () => {
+    let calls = 0;
+    const serve: FastLaneOptions['serve'] = async (req, res) => {
+      calls++;
+      if (req.url === '/boom') throw new Error('boom');
+      res.writeHead(200, { 'Content-Length': '2' });
+      res.end('ok', 'utf8');
+    };
+    await withLane(serve, async (port) => {
+      const connection = await RawConnection.open(port);
+      connection.write(get('/boom') + get('/fine'));
+      const failed = await connection.next();
+      assert.deepEqual([failed.status, failed.body], [500, 'failed']);
+      const fine = await connection.next();
+      assert.deepEqual([fine.status, fine.body], [200, 'ok']);
+      assert.equal(calls, 2);
+      connection.close();
+    });
+  });
+
+  it('closes a connection whose handler returns without answering', async () => {
+    await withLane(async () => undefined, async (port) => {
+      const connection = await RawConnection.open(port);
+      connection.write(get('/silent'));
+      assert.equal(await connection.waitClosed(), true);
+      assert.equal(connection.unread, '');
+    });
+  });
+
+  it('hands over a connection with the bytes it has not parsed, and stops reading it', async () => {
+    await withLane(async () => undefined, async (port, handedOver) => {
+      const connection = await RawConnection.open(port);
+      connection.write('GET /x HTTP/1.0\r\n\r\n');
+      for (let i = 0; i < 100 && handedOver.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.equal(handedOver.length, 1);
+      connection.close();
+    });
   });
 });
