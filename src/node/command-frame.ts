@@ -17,28 +17,24 @@ const REQUEST_NUMBER_MAX = 0xffff_ffff;
  */
 export type CommandEncoder<Command> = (command: Command, headroomBytes: number) => Uint8Array;
 
-/** The ids one node gives its requests: its own uuid, and a number counting up from 1. */
+/**
+ * The ids one node gives its requests: its own uuid (new each time the node starts, so entries
+ * of an earlier run are never taken for its own), and a number counting up from 1. The number
+ * wraps after 2^32 - 1 requests: hours of writes at full speed, while a request waits seconds
+ * at most, so no two requests waiting at once share a number.
+ */
 export class RequestIds {
-  private proposerBytes = newProposer();
-  private lastNumber = 0;
+  readonly proposer: Uint8Array = Buffer.from(hyperid().uuid.replaceAll('-', ''), 'hex');
 
-  /** This node's uuid, as frames carry it. */
-  get proposer(): Uint8Array {
-    return this.proposerBytes;
+  /** `lastNumber`: the count starts after it (0, so the first request is 1). */
+  constructor(private lastNumber = 0) {
+    if (!Number.isInteger(lastNumber) || lastNumber < 0 || lastNumber > REQUEST_NUMBER_MAX) throw new RangeError(`bad last request number ${lastNumber}`);
   }
 
-  /** The next request number; after 2^32 - 1 of them the node takes a fresh uuid. */
   next(): number {
-    if (this.lastNumber === REQUEST_NUMBER_MAX) {
-      this.proposerBytes = newProposer();
-      this.lastNumber = 0;
-    }
-    return ++this.lastNumber;
+    this.lastNumber = this.lastNumber === REQUEST_NUMBER_MAX ? 1 : this.lastNumber + 1;
+    return this.lastNumber;
   }
-}
-
-function newProposer(): Uint8Array {
-  return Buffer.from(hyperid().uuid.replaceAll('-', ''), 'hex');
 }
 
 export function encodeCommandFrame<Command>(proposer: Uint8Array, requestNumber: number, encode: CommandEncoder<Command>, command: Command): Uint8Array {

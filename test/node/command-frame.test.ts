@@ -50,10 +50,12 @@ test('a frame of an older log (a length byte, the id as text, the command) still
   assert.equal(frameRequestNumber(frame, proposer), 0);
 });
 
-test('request ids count up from 1 under one proposer; bad ids and truncated frames are refused', () => {
+test('request ids count up from 1 under one proposer and wrap after 2^32 - 1; bad ids and truncated frames are refused', () => {
   const ids = new RequestIds();
   assert.deepEqual([ids.next(), ids.next(), ids.proposer.length], [1, 2, 16]);
   assert.notDeepEqual(new RequestIds().proposer, ids.proposer);
+  const wrapping = new RequestIds(0xffff_fffe);
+  assert.deepEqual([wrapping.next(), wrapping.next(), wrapping.next()], [0xffff_ffff, 1, 2], 'the number wraps to 1 under the same proposer');
   const frame = encodeCommandFrame(proposer, 1, recordingEncoder().encode, new Uint8Array(0));
   assert.equal(frameCommand(frame).length, 0);
   assert.throws(() => encodeCommandFrame(proposer, 0, recordingEncoder().encode, new Uint8Array(0)), RangeError);
