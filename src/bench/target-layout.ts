@@ -1,7 +1,7 @@
 // The layout of a target started here: planned before it starts (its members, where they and
 // the client sit), then which member serves which client URL, and from that every round trip and
-// the commit floor of any path a run's writes took. The fsync part comes from a probe that runs
-// once, when the floor is first asked for (after the run, when the disk is quiet).
+// the commit floor of any path a run's writes took. The fsync part is the lower of two probes:
+// one when the target is up, one when the floor is first asked for (after the run).
 
 import type { NodeId } from '../raft/types.js';
 import type { CommitFloor, ServedPath } from './bench-target.js';
@@ -89,14 +89,17 @@ export function planLayout(members: readonly NodeId[], sites: MemberSites | null
 }
 
 /**
- * The layout's part of a BenchTarget: the client's round trips when it is placed, and the floor,
- * whose fsync is probed on the first call and reused after; without paths, the floor is the
- * current leader's with the client talking to it.
+ * The layout's part of a BenchTarget: the client's round trips when it is placed, and the floor;
+ * without paths, the floor is the current leader's with the client talking to it. The disk is
+ * probed now and again on the first floor asked for, and the lower time is kept: a burst of
+ * other disk work during one probe (a segment being zero-filled, another target's writes) must
+ * not raise the floor. A failed first probe leaves the second one alone.
  */
 function layoutParts(layout: TargetLayout, probe: FsyncProbe, leaderEndpoint: () => Promise<string>): LayoutParts {
+  const probedAtStart = probe().catch(() => Infinity);
   let fsyncMs: Promise<number> | undefined;
   const floorMs = async (served?: ServedPath[]): Promise<CommitFloor> => {
-    fsyncMs ??= probe();
+    fsyncMs ??= Promise.all([probedAtStart, probe()]).then(([atStartMs, afterRunMs]) => Math.min(atStartMs, afterRunMs));
     const paths = served !== undefined && served.length > 0 ? served : [await pathAtLeader(leaderEndpoint)];
     return layout.floorFor(paths, await fsyncMs);
   };

@@ -81,18 +81,33 @@ test('without places the members are round trip 0 apart and the client cannot be
   assert.throws(() => new TargetLayout(IDS, ENDPOINTS.slice(0, 2), null), /3 members for 2 endpoints/);
 });
 
-test('the floor reporter probes the fsync once and defaults to a client at the current leader', async () => {
+test('the floor reporter probes the fsync at start and once after, keeps the lower, and defaults to a client at the current leader', async () => {
   let probes = 0;
-  const fakeProbe = async (): Promise<number> => {
-    probes += 1;
-    return 0.75;
-  };
+  const probeTimesMs = [0.75, 0.9, 0.8, 0.6];
+  const fakeProbe = async (): Promise<number> => probeTimesMs[probes++]!;
   const { floorMs, clientRttMs } = planLayout(IDS, uniformDelaySites(IDS, 10), 'n1')(ENDPOINTS, fakeProbe, async () => ENDPOINTS[2]);
   assert.equal(clientRttMs?.(ENDPOINTS[1]), 20, 'a placed client has round trips');
   assert.equal(planLayout(IDS, uniformDelaySites(IDS, 10), undefined)(ENDPOINTS, fakeProbe, async () => ENDPOINTS[2]).clientRttMs, undefined, 'an unplaced client has none');
+  assert.equal(probes, 2, 'each layout probes once when its target is up');
   const atLeader = await floorMs();
   assert.deepEqual(atLeader, { floorMs: 20 + 0.75 + 20, parts: { quorumRttMs: 20, fsyncMs: 0.75, clientRttMs: 20 }, leader: 'n3', sentTo: 'n3' });
   const viaFollower = await floorMs([{ leaderEndpoint: ENDPOINTS[2], sentToEndpoint: ENDPOINTS[0] }]);
   assert.equal(viaFollower.floorMs, 20 + 20 + 0.75 + 0);
-  assert.equal(probes, 1);
+  assert.equal(probes, 3, 'one probe after the run, however often the floor is asked');
+});
+
+test('the floor keeps the later probe when it is the lower one, or when the first failed', async () => {
+  const probeOf = (timesMs: readonly (number | Error)[]) => {
+    let calls = 0;
+    return async (): Promise<number> => {
+      const time = timesMs[calls++]!;
+      if (time instanceof Error) throw time;
+      return time;
+    };
+  };
+  const build = planLayout(IDS, null, undefined);
+  const lower = build(ENDPOINTS, probeOf([0.9, 0.3]), async () => ENDPOINTS[0]);
+  assert.equal((await lower.floorMs!()).parts.fsyncMs, 0.3);
+  const failedFirst = build(ENDPOINTS, probeOf([new Error('disk busy'), 0.4]), async () => ENDPOINTS[0]);
+  assert.equal((await failedFirst.floorMs!()).parts.fsyncMs, 0.4);
 });
