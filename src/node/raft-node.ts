@@ -97,6 +97,8 @@ export class RaftNode<Result> {
   /** Proposals waiting to be applied, by request number (their ids' proposer is this node). */
   private readonly proposals = new Map<number, Waiter<Result>>();
   private readonly reads = new Map<string, Waiter<void>>();
+  /** Both kinds of waiters, for the sweeps that treat them alike. */
+  private readonly waiterMaps = [this.proposals, this.reads] as readonly Map<unknown, Waiter<unknown>>[];
   /** ReadIndex answers whose index is not applied yet, in increasing index order. */
   private readsAwaitingApply: { index: number; key: string }[] = [];
   private duties: PersistDuty[] = [];
@@ -219,7 +221,7 @@ export class RaftNode<Result> {
   /** Rejects the requests whose deadline has passed and tries the refused ones again. */
   private sweepWaiters(): void {
     const nowMs = performance.now();
-    for (const waiters of [this.proposals, this.reads] as Map<unknown, Waiter<unknown>>[]) {
+    for (const waiters of this.waiterMaps) {
       for (const [key, waiter] of waiters) {
         if (nowMs >= waiter.deadlineMs) {
           waiters.delete(key);
@@ -473,7 +475,7 @@ export class RaftNode<Result> {
     this.stopped = true;
     if (this.ticker) clearInterval(this.ticker);
     if (this.deferredSendTimer) clearTimeout(this.deferredSendTimer);
-    for (const waiters of [this.proposals, this.reads] as Map<unknown, Waiter<unknown>>[]) {
+    for (const waiters of this.waiterMaps) {
       for (const waiter of waiters.values()) waiter.reject(new NodeError('stopped', 'node stopped'));
       waiters.clear();
     }
