@@ -5,6 +5,7 @@
 // the caller hands the connection to node:http, which answers every such case.
 
 import type { IncomingHttpHeaders } from 'node:http';
+import { HEAD_END, parseDecimalLength } from '../util/http1-syntax.js';
 
 export interface PlainRequest {
   readonly method: string;
@@ -22,7 +23,6 @@ export interface PlainRequest {
 
 /** A header block longer than this goes to node:http, whose limit is far larger. */
 export const PLAIN_HEAD_BYTES_MAX = 16 * 1024;
-const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
 const METHODS: ReadonlySet<string> = new Set(['GET', 'PUT', 'POST', 'DELETE', 'HEAD', 'OPTIONS']);
 /** Headers whose presence means a request that only node:http handles. */
 const HANDED_OVER_HEADERS: ReadonlySet<string> = new Set(['transfer-encoding', 'expect', 'upgrade']);
@@ -32,7 +32,6 @@ for (const char of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi
 const SPACE = 0x20;
 const TAB = 0x09;
 const DELETE = 0x7f;
-const CONTENT_LENGTH_DIGITS_MAX = 15;
 
 /**
  * Parses the request that starts at `start` of `bytes`; null when it is not of the plain
@@ -66,7 +65,8 @@ export function parsePlainRequest(bytes: Buffer, start: number, bodyBytesMax: nu
   if (headers.host === undefined) return null;
   const connection = headers.connection?.toLowerCase();
   if (connection !== undefined && connection !== 'keep-alive' && connection !== 'close') return null;
-  const bodyBytes = contentLength(headers['content-length']);
+  const lengthText = headers['content-length'];
+  const bodyBytes = lengthText === undefined ? 0 : parseDecimalLength(lengthText);
   if (bodyBytes === null || bodyBytes > bodyBytesMax) return null;
   const bodyStart = headEnd + HEAD_END.length;
   const endOffset = bodyStart + bodyBytes;
@@ -108,19 +108,6 @@ function headerValue(text: string, from: number, to: number): string | null {
 
 function isBlank(code: number): boolean {
   return code === SPACE || code === TAB;
-}
-
-/** A plain decimal Content-Length (0 when absent); null for anything else. */
-function contentLength(text: string | undefined): number | null {
-  if (text === undefined) return 0;
-  if (text.length === 0 || text.length > CONTENT_LENGTH_DIGITS_MAX) return null;
-  let value = 0;
-  for (let i = 0; i < text.length; i++) {
-    const digit = text.charCodeAt(i) - 0x30;
-    if (digit < 0 || digit > 9) return null;
-    value = value * 10 + digit;
-  }
-  return value;
 }
 
 /**

@@ -2,6 +2,8 @@
 // status line, the few headers a client must obey (Content-Length, chunked Transfer-Encoding,
 // Connection), and a body that may arrive split anywhere. Pure: it never touches a socket.
 
+import { HEAD_END, parseDecimalLength } from '../util/http1-syntax.js';
+
 /**
  * Limits that keep a broken server from growing the client's memory. The head limit is node's
  * default too; it also bounds the copying when a head arrives in many small pieces.
@@ -16,7 +18,6 @@ const LF = 0x0a;
 const ASCII_LOWER_BIT = 0x20;
 const LOWER_C = 0x63;
 const LOWER_T = 0x74;
-const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
 
 export interface Http1Answer {
   status: number;
@@ -240,8 +241,8 @@ function parseStatus(statusLine: string): number {
 }
 
 function parseContentLength(value: string, earlier: number | undefined): number {
-  const length = /^\d{1,15}$/.test(value) ? Number(value) : NaN;
-  if (Number.isNaN(length)) throw new Http1ParseError(`bad Content-Length ${JSON.stringify(value)}`, 'EPROTO');
+  const length = parseDecimalLength(value);
+  if (length === null) throw new Http1ParseError(`bad Content-Length ${JSON.stringify(value)}`, 'EPROTO');
   if (earlier !== undefined && earlier !== length) throw new Http1ParseError('two different Content-Length headers', 'EPROTO');
   return length;
 }
