@@ -31,7 +31,6 @@ export interface ApiRequest {
 export interface ApiResponse {
   readonly headersSent: boolean;
   readonly destroyed: boolean;
-  setHeader(name: string, value: string): unknown;
   writeHead(statusCode: number, headers: Record<string, string>): unknown;
   end(body: string, encoding: 'utf8'): unknown;
   destroy(): unknown;

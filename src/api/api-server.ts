@@ -129,10 +129,14 @@ async function handleRequest(ctx: ApiContext, req: ApiRequest, res: ApiResponse,
   if (handler === null) return sendNotFound(res);
   let body = '';
   if (req.method === 'PUT' || req.method === 'POST') {
-    const outcome = typeof bodySource === 'string' ? ({ kind: 'body', text: bodySource } as const) : await bodySource();
-    if (outcome.kind === 'aborted') return;
-    if (outcome.kind === 'too-large') return refuseTooLarge(res, cleanPath);
-    body = outcome.text;
+    if (typeof bodySource === 'string') {
+      body = bodySource;
+    } else {
+      const outcome = await bodySource();
+      if (outcome.kind === 'aborted') return;
+      if (outcome.kind === 'too-large') return refuseTooLarge(res, cleanPath);
+      body = outcome.text;
+    }
   }
   // A path that was not clean has been redirected: the target's path is the clean one.
   await handler(ctx, { req, res, target, body });
@@ -178,10 +182,9 @@ function htmlEscape(text: string): string {
 
 /** A body over the limit: refused (413) with a clear error, and the connection is closed. */
 function refuseTooLarge(res: ApiResponse, path: string): void {
-  res.setHeader('Connection', 'close');
-  if (!path.startsWith(KEYS_PREFIX)) return sendMessageError(res, 413, CAUSE_TOO_LARGE);
+  if (!path.startsWith(KEYS_PREFIX)) return sendMessageError(res, 413, CAUSE_TOO_LARGE, { Connection: 'close' });
   const body = renderErrorBody(newV2Error(ErrorCode.RaftInternal, CAUSE_TOO_LARGE, 0));
-  sendBody(res, 413, { 'Content-Type': JSON_TYPE, 'X-Etcd-Index': '0' }, body);
+  sendBody(res, 413, { 'Content-Type': JSON_TYPE, 'X-Etcd-Index': '0', Connection: 'close' }, body);
 }
 
 /** The last resort for a bug: etcd's answer to an unexpected error, never a crash. */

@@ -202,7 +202,6 @@ class FastAnswer implements ApiResponse {
   headersSent = false;
   private statusCode = 200;
   private headers: Headers = {};
-  private headersSetBefore = false;
 
   constructor(
     private readonly connection: FastConnection,
@@ -214,17 +213,11 @@ class FastAnswer implements ApiResponse {
     return this.connection.socket.destroyed;
   }
 
-  setHeader(name: string, value: string): this {
-    this.headersSetBefore = true;
-    this.headers[name] = value;
-    return this;
-  }
-
-  /** Takes `headers` as the answer's own (as node does), after any set one by one before. */
+  /** Takes `headers` as the answer's own, as node does. */
   writeHead(statusCode: number, headers: Headers): this {
     if (this.headersSent) throw new Error(`answer already sent; cannot send status ${statusCode}`);
     this.statusCode = statusCode;
-    this.headers = this.headersSetBefore ? Object.assign(this.headers, headers) : headers;
+    this.headers = headers;
     return this;
   }
 

@@ -328,7 +328,6 @@ export class RaftCore {
     if (!sent && noticeOwed) this.sendAppend(to, true);
   }
 
-
   // ---- Outputs ---------------------------------------------------------------------------
 
   hasReady(): boolean {

@@ -155,11 +155,14 @@ describe('the fast lane of the API server', () => {
     assert.equal((await connection.next()).status, 400);
   });
 
-  it('refuses a body over the limit with 413 and writes nothing', async () => {
+  it('refuses a body over the limit with 413, writes nothing, and closes the connection', async () => {
     const big = `value=${'x'.repeat(BODY_BYTES_MAX)}`;
     connection.write(`PUT /v2/keys/big HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${big.length}\r\n\r\n${big}`);
-    assert.equal((await connection.next()).status, 413);
+    const refused = await connection.next();
+    assert.equal(refused.status, 413);
+    assert.equal(refused.headers.connection, 'close');
     assert.equal(backend.store.index, 0);
+    assert.equal(await connection.waitClosed(), true);
   });
 
   it('closes an idle connection after the keep-alive timeout', async () => {
