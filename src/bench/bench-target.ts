@@ -38,6 +38,12 @@ export interface BenchTarget {
    * Without paths: for the current leader, with the client talking to it.
    */
   floorMs?(served?: ServedPath[]): Promise<CommitFloor>;
+  /**
+   * Runs `work` with the links between members at full speed (no delay, jitter, loss or cut)
+   * and shapes them as before once it has settled. Only targets with shaped links have it: the
+   * bench's hot start uses it (see hot-start.ts).
+   */
+  unshaped?<T>(work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 

@@ -37,6 +37,15 @@ export class DelayProxy {
     server.on('connection', (client) => this.accept(client));
   }
 
+  get delayMs(): number {
+    return this.line.delayMs;
+  }
+
+  /** Changes the delay of the bytes read from now on; bytes in flight keep theirs, and stay in order. */
+  setDelayMs(delayMs: number): void {
+    this.line.setDelayMs(delayMs);
+  }
+
   /** Listens on a free 127.0.0.1 port; connections are opened to the target as they arrive. */
   static async start(options: DelayProxyOptions): Promise<DelayProxy> {
     const settled: Required<DelayProxyOptions> = {

@@ -9,6 +9,8 @@ import type { ClusterOptions } from '../cluster/cluster-options.js';
 import { memberIds } from '../util/member-ids.js';
 import type { NodeId } from '../raft/types.js';
 import { geoPreset } from '../transport/geo-presets.js';
+import { PASS_THROUGH_LINK } from '../transport/link-config.js';
+import { allLinks } from '../transport/partitions.js';
 import type { TransportKind } from '../transport/peer-transport.js';
 import { parseSyncMode } from '../wal/disk-io.js';
 import { refuseUnknownSettings, registerTarget, registeredTargetNames, type BenchTarget, type TargetOptions } from './bench-target.js';
@@ -43,11 +45,27 @@ export async function startEmbeddedTarget(options: TargetOptions): Promise<Bench
       endpoints: cluster.endpoints,
       leaderEndpoint,
       ...layoutParts,
+      ...(hasShapedLinks(options) ? { unshaped: (work) => withLinksUnshaped(cluster, work) } : {}),
       close: () => cluster.stop(),
     };
   } catch (error) {
     await cluster.stop();
     throw error;
+  }
+}
+
+function hasShapedLinks(options: TargetOptions): boolean {
+  return options.geo !== undefined || (options.delayMs ?? 0) > 0;
+}
+
+/** Every link passes messages straight through while `work` runs, then gets its own shaping back. */
+async function withLinksUnshaped<T>(cluster: Cluster, work: () => Promise<T>): Promise<T> {
+  const shaped = allLinks(cluster.ids).map(({ from, to }) => ({ link: cluster.link(from, to), config: cluster.link(from, to).config }));
+  await cluster.setEveryLink(PASS_THROUGH_LINK);
+  try {
+    return await work();
+  } finally {
+    for (const { link, config } of shaped) await link.set({ ...PASS_THROUGH_LINK, ...config });
   }
 }
 

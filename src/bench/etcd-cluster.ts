@@ -38,6 +38,10 @@ export interface EtcdCluster {
   /** Client URLs, one per member, reached directly (never through a proxy). */
   endpoints: string[];
   dataDir: string;
+  /** The one-way delay the proxies add between members now (0 without proxies). */
+  readonly peerDelayMs: number;
+  /** Sets the proxies' delay (a cluster started without a delay has none to set). */
+  setPeerDelayMs(delayMs: number): void;
   stop(): Promise<void>;
 }
 
@@ -91,7 +95,19 @@ export async function startEtcdCluster(options: EtcdClusterOptions = {}): Promis
     for (let i = 0; i < members; i++) processes.push(new EtcdProcess(binaryPath, [...memberFlags(i, ports[i], dataDir), ...flags]));
     const endpoints = ports.map((p) => `http://${LOOPBACK}:${p.client}`);
     await waitHealthy(endpoints, processes, options.readyTimeoutMs ?? (READY_TIMEOUT_MS_DEFAULT + timing.electionMs));
-    return { endpoints, dataDir, stop };
+    const setPeerDelayMs = (delayMs: number): void => {
+      if (proxies.length === 0 && delayMs !== 0) throw new Error('this etcd cluster was started without delay proxies');
+      for (const proxy of proxies) proxy.setDelayMs(delayMs);
+    };
+    return {
+      endpoints,
+      dataDir,
+      get peerDelayMs() {
+        return proxies[0]?.delayMs ?? 0;
+      },
+      setPeerDelayMs,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

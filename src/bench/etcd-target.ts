@@ -7,7 +7,7 @@
 import { memberIds } from '../util/member-ids.js';
 import { refuseUnknownSettings, registerTarget, registeredTargetNames, type BenchTarget, type TargetOptions } from './bench-target.js';
 import { endpointsTarget } from './endpoints-target.js';
-import { startEtcdCluster } from './etcd-cluster.js';
+import { startEtcdCluster, type EtcdCluster } from './etcd-cluster.js';
 import { measureFsyncMs } from './fsync-floor.js';
 import { uniformDelaySites } from './member-sites.js';
 import { planLayout } from './target-layout.js';
@@ -60,11 +60,23 @@ export async function startEtcdTarget(options: TargetOptions): Promise<EtcdBench
       dataDir: cluster.dataDir,
       // The fsync is measured on the disk etcd writes to, the way a WAL syncs.
       ...buildLayout(cluster.endpoints, async () => measureFsyncMs(cluster.dataDir), leaderEndpoint),
+      ...(settings.delayMs ? { unshaped: (work) => withPeersUndelayed(cluster, work) } : {}),
       close: () => cluster.stop(),
     };
   } catch (error) {
     await cluster.stop();
     throw error;
+  }
+}
+
+/** The proxies pass bytes on at once while `work` runs, then delay them as before. */
+async function withPeersUndelayed<T>(cluster: EtcdCluster, work: () => Promise<T>): Promise<T> {
+  const delayMs = cluster.peerDelayMs;
+  cluster.setPeerDelayMs(0);
+  try {
+    return await work();
+  } finally {
+    cluster.setPeerDelayMs(delayMs);
   }
 }
 

@@ -1,6 +1,7 @@
-// runBench: starts the targets, warms the generator threads, preloads keys, then runs the
-// phases - one per target per round, alternating A B A B so that slow drifts of the machine
-// hit both targets alike - and assembles every figure with the configuration that made it.
+// runBench: starts the targets, warms the generator threads, preloads keys, gives targets with
+// shaped links a hot start, then runs the phases - one per target per round, alternating A B A B
+// so that slow drifts of the machine hit both targets alike - and assembles every figure with the
+// configuration that made it.
 
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -9,6 +10,7 @@ import { combinePhases, compareWithFloor, mergePhase, type FloorComparison, type
 import type { BenchTarget, ServedPath } from './bench-target.js';
 import { compareTargets, type Comparison } from './comparison.js';
 import { GeneratorPool } from './generator-pool.js';
+import { runHotStart } from './hot-start.js';
 import { planPhase } from './phase-plan.js';
 import { preloadKeys } from './preload.js';
 import { benchWarnings } from './bench-warnings.js';
@@ -68,6 +70,7 @@ export async function runBench(options: BenchOptions, hooks: BenchHooks = {}): P
     for (const spec of options.targets) running.push({ label: spec.label, target: await startTarget(spec, options.targetSettings) });
     await pool.warm();
     for (const { target } of running) await preloadKeys(target.endpoints, options.workload, options.load.requestTimeoutMs);
+    for (const { target } of running) await runHotStart(pool, options, target, START_LEAD_MS);
     const phases: PhaseRun[][] = running.map(() => []);
     for (let round = 1; round <= options.rounds; round++) {
       for (let i = 0; i < running.length; i++) phases[i].push(await runPhase(pool, options, running[i], round, hooks));

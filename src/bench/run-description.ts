@@ -27,7 +27,15 @@ export function describeLoad(options: BenchOptions): string {
   const model =
     load.model === 'open' ? `open loop at ${load.ratePerSec}/s (latency from the scheduled time), ${clients}` : `closed loop, ${clients}`;
   const rounds = options.rounds > 1 ? ` in ${options.rounds} rounds` : '';
-  return `${model}${placement(options)}, ${seconds(options.durationMs)} measured per target${rounds}, ${seconds(options.warmupMs)} warm-up per phase`;
+  return `${model}${placement(options)}, ${seconds(options.durationMs)} measured per target${rounds}, ${seconds(options.warmupMs)} warm-up per phase${hotStart(options)}`;
+}
+
+/** Targets with shaped links first run one warm-up with them unshaped (see hot-start.ts). */
+function hotStart(options: BenchOptions): string {
+  const { geo, delayMs } = options.targetSettings;
+  const shaped = geo !== undefined || (delayMs ?? 0) > 0;
+  if (!shaped || options.warmupMs === 0 || options.workload.name === 'watch') return '';
+  return ` (shaped targets: after a ${seconds(options.warmupMs)} hot start with the links unshaped)`;
 }
 
 /** Where the clients send and sit, and where the members are, when the run says so. */

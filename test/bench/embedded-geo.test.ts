@@ -1,5 +1,6 @@
 // Geo experiments on a real embedded 3-member cluster (compiled only: members are worker
-// threads): --delay shapes every link, --leader-region moves leadership before the run,
+// threads): --delay shapes every link (and the hot start unshapes it for a while), --leader-region
+// moves leadership before the run,
 // --client-region sets the client's round trip, and the floor describes the leader that served
 // and the follower the clients sent to. Bad regions and unknown spec-local settings are refused
 // before anything starts.
@@ -8,6 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defaultBenchOptions } from '../../src/bench/bench-options.js';
 import { registerEmbeddedTarget, startEmbeddedTarget } from '../../src/bench/embedded-target.js';
+import { median } from '../../src/bench/median.js';
 import { runBench } from '../../src/bench/run-bench.js';
 
 const DELAY_MS = 10;
@@ -30,10 +32,28 @@ test('--leader-region moves leadership to that member; the client and the floor 
     assert.equal(floor.parts.quorumRttMs, RTT_MS);
     assert.equal(floor.parts.clientRttMs, RTT_MS, 'from n1 to the leader n3');
     assert.ok(floor.parts.fsyncMs > 0 && floor.parts.fsyncMs < 1_000, `fsync ${floor.parts.fsyncMs} ms`);
+
+    // The hot start's links: straight through while its work runs, delayed again afterwards.
+    const unshapedMs = await target.unshaped!(async () => {
+      const tookMs: number[] = [];
+      for (let i = 0; i < 5; i++) tookMs.push(await timedPut(n3, `hot-${i}`));
+      return median(tookMs);
+    });
+    assert.ok(unshapedMs < RTT_MS, `with the links unshaped a write still took ${unshapedMs} ms (median)`);
+    const reshapedMs = await timedPut(n3, 'shaped-again');
+    assert.ok(reshapedMs >= RTT_MS - 1, `after the hot start a write took ${reshapedMs} ms, less than the ${RTT_MS} ms quorum round trip`);
   } finally {
     await target.close();
   }
 });
+
+async function timedPut(endpoint: string, key: string): Promise<number> {
+  const startedMs = performance.now();
+  const answer = await fetch(`${endpoint}/v2/keys/${key}`, { method: 'PUT', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'value=1' });
+  await answer.text();
+  assert.ok(answer.status === 201 || answer.status === 200, `PUT answered ${answer.status}`);
+  return performance.now() - startedMs;
+}
 
 test('a short run through a follower reports the floor of the leader that served it', async () => {
   registerEmbeddedTarget();

@@ -1,7 +1,8 @@
 // The etcd bench target and its delay proxy: the delay line runs work on time to a fraction of a
-// millisecond, the proxy delays each direction by delayMs, keeps the byte order and gives every
-// chunk its own due time; the target starts a real etcd 3.4 whose
-// writes pay the delayed quorum round trip, reports its floor, and leaves nothing behind.
+// millisecond and keeps its order when its delay changes, the proxy delays each direction by
+// delayMs, keeps the byte order and gives every chunk its own due time; the target starts a real
+// etcd 3.4 whose writes pay the delayed quorum round trip (except in a hot start), reports its
+// floor, and leaves nothing behind.
 // Without /usr/bin/etcd the etcd tests fail: CI installs it.
 
 import { test } from 'node:test';
@@ -86,6 +87,32 @@ test('the delay line runs each item delayMs after its push, in order, and not a 
   assert.ok(median(lateMs) < LINE_LATE_MS_MEDIAN_MAX, `median lateness ${median(lateMs)} ms`);
   line.close();
   assert.throws(() => line.push(() => {}), /closed/);
+});
+
+test('a delay line whose delay is cut keeps its order: later items wait behind earlier ones, then follow at once', { timeout: PROXY_TEST_TIMEOUT_MS }, async () => {
+  const line = new DelayLine(DELAY_MS);
+  const order: string[] = [];
+  const ranMs = new Map<string, number>();
+  const push = (name: string): void => line.push(() => {
+    order.push(name);
+    ranMs.set(name, performance.now());
+  });
+  const startMs = performance.now();
+  push('slow');
+  line.setDelayMs(0);
+  assert.equal(line.delayMs, 0);
+  push('fast after slow');
+  await new Promise((resolve) => setTimeout(resolve, DELAY_MS + LATE_MS_MAX));
+  assert.deepEqual(order, ['slow', 'fast after slow'], 'nothing overtakes');
+  assert.ok(ranMs.get('fast after slow')! - startMs >= DELAY_MS, 'the later item waited behind the earlier one');
+  const fastPushedMs = performance.now();
+  push('fast');
+  await new Promise((resolve) => setTimeout(resolve, LATE_MS_MAX));
+  assert.ok(ranMs.get('fast')! - fastPushedMs < DELAY_MS, 'with nothing ahead, the new delay applies');
+  line.setDelayMs(DELAY_MS);
+  assert.throws(() => line.setDelayMs(-1), RangeError);
+  assert.equal(line.delayMs, DELAY_MS, 'a refused delay changes nothing');
+  line.close();
 });
 
 test('the delay proxy delays each direction by delayMs, in order, each chunk on its own clock', { timeout: PROXY_TEST_TIMEOUT_MS }, async () => {
@@ -213,6 +240,16 @@ test('the etcd target starts real etcd whose writes pay the delayed round trips 
     const viaFollower = await target.floorMs!([{ leaderEndpoint: leader, sentToEndpoint: follower }]);
     assert.equal(viaFollower.parts.forwardRttMs, rttMs);
     assert.equal(viaFollower.parts.fsyncMs, floor.parts.fsyncMs, 'the fsync is measured once');
+
+    // The hot start's links: the proxies pass bytes on at once while its work runs, then delay again.
+    const unshapedMs = await target.unshaped!(async () => {
+      const tookMs: number[] = [];
+      for (let i = 0; i < 5; i++) tookMs.push(await timedPut(leader, `hot-${i}`, 'x'));
+      return median(tookMs);
+    });
+    assert.ok(unshapedMs < rttMs, `with the proxies undelayed a write still took ${unshapedMs} ms (median)`);
+    const reshapedMs = await timedPut(leader, 'shaped-again', 'y');
+    assert.ok(reshapedMs >= rttMs, `after the hot start a write took ${reshapedMs} ms, less than the ${rttMs} ms quorum round trip`);
   } finally {
     await target.close();
   }

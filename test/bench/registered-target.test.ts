@@ -65,6 +65,41 @@ test('a registered target gets the settings, is closed, and its floor becomes a 
   }
 });
 
+test('a target with shaped links gets a hot start: an unrecorded closed loop with its links unshaped, before the first round', async () => {
+  const server = await startStallingServer(-1, 0);
+  const events: string[] = [];
+  let hotRequests = 0;
+  registerTarget('fake-shaped', async () => ({
+    name: 'fake-shaped',
+    endpoints: [server.endpoint],
+    unshaped: async (work) => {
+      events.push('unshaped');
+      const before = server.requests();
+      const result = await work();
+      hotRequests = server.requests() - before;
+      events.push('shaped again');
+      return result;
+    },
+    close: async () => {},
+  }));
+  try {
+    const rate = 100;
+    const args = ['--target', 'fake-shaped', '--rate', String(rate), '--clients', '2', '--workers', '1', '--duration', '400ms', '--no-progress'];
+    const result = await runBench(parseBenchArgs([...args, '--warmup', '300ms']));
+    assert.deepEqual(events, ['unshaped', 'shaped again'], 'one hot start, and the links shaped again after it');
+    // At the open loop's rate, 300 ms would carry 30 requests: the hot start ran a closed loop.
+    assert.ok(hotRequests > (3 * rate * 300) / 1000, `only ${hotRequests} requests in the hot start`);
+    const { operations } = result.targets[0].total;
+    assert.ok(operations <= (rate * 400) / 1000 + 2, `${operations} operations recorded: the hot start's were counted`);
+
+    events.length = 0;
+    await runBench(parseBenchArgs([...args, '--warmup', '0']));
+    assert.deepEqual(events, [], 'no warm-up asked for, no hot start');
+  } finally {
+    await server.close();
+  }
+});
+
 test('names are checked and registered once', () => {
   assert.throws(() => registerTarget('Bad Name', async () => Promise.reject(new Error('unused'))), /must match/);
   registerTarget('fake-once', async () => Promise.reject(new Error('unused')));
