@@ -61,6 +61,11 @@ export interface TargetSettings {
   leaderRegion?: string;
 }
 
+/** Whether the settings shape the links between members (a geo preset, or a delay above 0). */
+export function linksShaped(settings: TargetSettings): boolean {
+  return settings.geo !== undefined || (settings.delayMs ?? 0) > 0;
+}
+
 export interface BenchOptions {
   /** One target, or two to compare (run alternately, A B A B ...). */
   targets: TargetSpec[];

@@ -13,6 +13,7 @@ import { PASS_THROUGH_LINK } from '../transport/link-config.js';
 import { allLinks } from '../transport/partitions.js';
 import type { TransportKind } from '../transport/peer-transport.js';
 import { parseSyncMode } from '../wal/disk-io.js';
+import { linksShaped } from './bench-options.js';
 import { refuseUnknownSettings, registerTarget, registeredTargetNames, type BenchTarget, type TargetOptions } from './bench-target.js';
 import { measureFsyncMs } from './fsync-floor.js';
 import { placeLeader } from './leader-placement.js';
@@ -45,7 +46,7 @@ export async function startEmbeddedTarget(options: TargetOptions): Promise<Bench
       endpoints: cluster.endpoints,
       leaderEndpoint,
       ...layoutParts,
-      ...(hasShapedLinks(options) ? { unshaped: (work) => withLinksUnshaped(cluster, work) } : {}),
+      ...(linksShaped(options) ? { unshaped: (work) => withLinksUnshaped(cluster, work) } : {}),
       close: () => cluster.stop(),
     };
   } catch (error) {
@@ -54,13 +55,12 @@ export async function startEmbeddedTarget(options: TargetOptions): Promise<Bench
   }
 }
 
-function hasShapedLinks(options: TargetOptions): boolean {
-  return options.geo !== undefined || (options.delayMs ?? 0) > 0;
-}
-
 /** Every link passes messages straight through while `work` runs, then gets its own shaping back. */
 async function withLinksUnshaped<T>(cluster: Cluster, work: () => Promise<T>): Promise<T> {
-  const shaped = allLinks(cluster.ids).map(({ from, to }) => ({ link: cluster.link(from, to), config: cluster.link(from, to).config }));
+  const shaped = allLinks(cluster.ids).map(({ from, to }) => {
+    const link = cluster.link(from, to);
+    return { link, config: link.config };
+  });
   await cluster.setEveryLink(PASS_THROUGH_LINK);
   try {
     return await work();

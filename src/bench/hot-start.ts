@@ -14,14 +14,14 @@ import { planPhase } from './phase-plan.js';
 import { routePhase } from './phase-routing.js';
 import { createProgressBuffer } from './shared-progress.js';
 
-/** Whether `target` gets a hot start under `options`. */
-export function hasHotStart(options: BenchOptions, target: BenchTarget): boolean {
-  return target.unshaped !== undefined && options.warmupMs > 0 && options.workload.name !== 'watch';
+/** Whether the run has a hot start for the targets that can unshape their links. */
+export function runHasHotStart(options: BenchOptions): boolean {
+  return options.warmupMs > 0 && options.workload.name !== 'watch';
 }
 
 /** Runs the hot start if the target gets one; `startLeadMs` gives the threads time to set up. */
 export async function runHotStart(pool: GeneratorPool, options: BenchOptions, target: BenchTarget, startLeadMs: number): Promise<void> {
-  if (!hasHotStart(options, target)) return;
+  if (target.unshaped === undefined || !runHasHotStart(options)) return;
   const hot: BenchOptions = {
     ...options,
     load: { ...options.load, model: 'closed' },

@@ -1,7 +1,8 @@
 // One sentence saying what was run, shared by the table and the HTML report, so that a figure
 // is never shown without the workload, load and placement that produced it.
 
-import type { BenchOptions } from './bench-options.js';
+import { linksShaped, type BenchOptions } from './bench-options.js';
+import { runHasHotStart } from './hot-start.js';
 
 export function describeWorkload(options: BenchOptions): string {
   const w = options.workload;
@@ -32,9 +33,7 @@ export function describeLoad(options: BenchOptions): string {
 
 /** Targets with shaped links first run one warm-up with them unshaped (see hot-start.ts). */
 function hotStart(options: BenchOptions): string {
-  const { geo, delayMs } = options.targetSettings;
-  const shaped = geo !== undefined || (delayMs ?? 0) > 0;
-  if (!shaped || options.warmupMs === 0 || options.workload.name === 'watch') return '';
+  if (!linksShaped(options.targetSettings) || !runHasHotStart(options)) return '';
   return ` (shaped targets: after a ${seconds(options.warmupMs)} hot start with the links unshaped)`;
 }
 

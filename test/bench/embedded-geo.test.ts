@@ -11,6 +11,7 @@ import { defaultBenchOptions } from '../../src/bench/bench-options.js';
 import { registerEmbeddedTarget, startEmbeddedTarget } from '../../src/bench/embedded-target.js';
 import { median } from '../../src/bench/median.js';
 import { runBench } from '../../src/bench/run-bench.js';
+import { describeLoad } from '../../src/bench/run-description.js';
 
 const DELAY_MS = 10;
 const RTT_MS = 2 * DELAY_MS;
@@ -74,6 +75,9 @@ test('a short run through a follower reports the floor of the leader that served
   assert.ok(target.total.latency.minMs >= 2 * RTT_MS - 1, `min ${target.total.latency.minMs} ms under the forward and quorum round trips`);
   assert.ok(target.floor.p50Ratio >= 0.95, `p50 is ${target.floor.p50Ratio} × the floor`);
   assert.deepEqual(target.leaders, [target.endpoints[1]]);
+  assert.match(describeLoad(options), /after a 0\.2 s hot start with the links unshaped/);
+  assert.doesNotMatch(describeLoad({ ...options, warmupMs: 0 }), /hot start/);
+  assert.doesNotMatch(describeLoad({ ...options, targetSettings: { seed: 5 } }), /hot start/);
 });
 
 test('regions are refused before a cluster starts when they cannot apply', async () => {
