@@ -9,6 +9,8 @@ import type { WatchLimits } from './watch-limits.js';
 
 export interface ApiContext {
   readonly backend: ApiBackend;
+  /** The backend's clock as a function, made once: renderers read it only when they need it. */
+  readonly nowMs: () => number;
   /** X-Etcd-Cluster-Id in etcd's spelling, worked out once (the cluster id never changes). */
   readonly clusterIdHeader: string;
   /** How long a proposal or a quorum read may take before it fails with error 300. */

@@ -60,6 +60,7 @@ export interface ApiServer {
 export async function startApiServer(backend: ApiBackend, options: ApiServerOptions = {}): Promise<ApiServer> {
   const ctx: ApiContext = {
     backend,
+    nowMs: () => backend.nowMs(),
     clusterIdHeader: goMemberId(backend.clusterId),
     requestTimeoutMs: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS_DEFAULT,
     watchLimits: new WatchLimits(options.watchesPerConnectionMax, options.watchesMax),

@@ -40,7 +40,7 @@ export async function serveKeys(ctx: ApiContext, exchange: Exchange): Promise<vo
   addRaftHeaders(ctx, headers);
   headers['X-Etcd-Index'] = String(result.etcdIndex);
   headers['Content-Type'] = JSON_TYPE;
-  const body = renderEventBody(result, () => backend.nowMs(), { noValueOnSuccess: parsed.noValueOnSuccess });
+  const body = renderEventBody(result, ctx.nowMs, { noValueOnSuccess: parsed.noValueOnSuccess });
   sendBody(res, eventHttpStatus(result), headers, body);
 }
 
@@ -106,7 +106,7 @@ function startWatch(ctx: ApiContext, exchange: Exchange, request: KeyRequest, he
     watcher,
     stream: request.stream,
     headers: addRaftHeaders(ctx, headers),
-    nowMs: () => backend.nowMs(),
+    nowMs: ctx.nowMs,
     onDone: () => watchLimits.release(socket),
   });
 }

@@ -10,7 +10,6 @@ import { memberIds } from '../util/member-ids.js';
 import type { NodeId } from '../raft/types.js';
 import { geoPreset } from '../transport/geo-presets.js';
 import { PASS_THROUGH_LINK } from '../transport/link-config.js';
-import { allLinks } from '../transport/partitions.js';
 import type { TransportKind } from '../transport/peer-transport.js';
 import { parseSyncMode } from '../wal/disk-io.js';
 import { linksShaped } from './bench-options.js';
@@ -55,17 +54,17 @@ export async function startEmbeddedTarget(options: TargetOptions): Promise<Bench
   }
 }
 
-/** Every link passes messages straight through while `work` runs, then gets its own shaping back. */
+/**
+ * Every link passes messages straight through while `work` runs, then gets its own shaping back
+ * (each setting it had is set again over the pass-through ones, which are the defaults).
+ */
 async function withLinksUnshaped<T>(cluster: Cluster, work: () => Promise<T>): Promise<T> {
-  const shaped = allLinks(cluster.ids).map(({ from, to }) => {
-    const link = cluster.link(from, to);
-    return { link, config: link.config };
-  });
+  const shaped = cluster.links();
   await cluster.setEveryLink(PASS_THROUGH_LINK);
   try {
     return await work();
   } finally {
-    for (const { link, config } of shaped) await link.set({ ...PASS_THROUGH_LINK, ...config });
+    for (const { from, to, config } of shaped) await cluster.link(from, to).set(config);
   }
 }
 
