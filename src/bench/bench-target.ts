@@ -13,6 +13,8 @@ export interface CommitFloor {
   leader?: string;
   /** The member the clients sent to on that path. */
   sentTo?: string;
+  /** How long the disk rested before each sync of the fsync part; absent: back to back. */
+  fsyncRestMs?: number;
 }
 
 /** One way a run's writes travelled: the member that led and the member a client sent to. */
@@ -35,9 +37,11 @@ export interface BenchTarget {
   /**
    * RTT from the leader to its nearest quorum + fsync + client RTT (+ the forward to the leader
    * when a client talks to a follower), for the paths the run's writes took: the lowest of them.
-   * Without paths: for the current leader, with the client talking to it.
+   * Without paths: for the current leader, with the client talking to it. The fsync is the one
+   * a disk pays after resting as long as it did in a run whose writes came every `writeGapMs`
+   * on average (see TargetLayout.diskRestMs); without it, back to back.
    */
-  floorMs?(served?: ServedPath[]): Promise<CommitFloor>;
+  floorMs?(served?: ServedPath[], writeGapMs?: number): Promise<CommitFloor>;
   /**
    * Runs `work` with the links between members at full speed (no delay, jitter, loss or cut)
    * and shapes them as before once it has settled. Only targets with shaped links have it: the

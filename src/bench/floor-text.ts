@@ -5,9 +5,10 @@
 import type { CommitFloor } from './bench-target.js';
 import { formatMs, formatRatio } from './figure-format.js';
 
-/** 'quorumRttMs 80.0 + fsyncMs 0.310 + clientRttMs 0' */
+/** 'quorumRttMs 80.0 + fsyncMs 0.310 + clientRttMs 0', or 'fsyncMs 0.950 after 40.0 ms rest' when the probe rested. */
 export function floorPartsText(floor: CommitFloor): string {
-  return Object.entries(floor.parts).map(([name, ms]) => `${name} ${formatMs(ms)}`).join(' + ');
+  const rest = floor.fsyncRestMs === undefined ? '' : ` after ${formatMs(floor.fsyncRestMs)} ms rest`;
+  return Object.entries(floor.parts).map(([name, ms]) => `${name} ${formatMs(ms)}${name === 'fsyncMs' ? rest : ''}`).join(' + ');
 }
 
 /** 'leader n1, sent to n2', or '' when the target does not name its members. */

@@ -89,7 +89,7 @@ function floorBlock(targets: TargetResult[]): string {
   });
   if (rows.length === 0) return '';
   const head = ['target', 'path', 'floor (ms)', 'p50 (ms)', 'p50 over floor', 'p50 / floor', 'p99 (ms)', 'p99 over floor', 'p99 / floor'];
-  const note = `<p class="muted">The floor: round trip from the leader to its nearest quorum + one measured fsync + the client's round trip (+ the follower-leader round trip when the client talks to a follower).</p>`;
+  const note = `<p class="muted">The floor: round trip from the leader to its nearest quorum + one fsync measured on the target's disk (after the disk rested as long as it did between the run's writes, when it did) + the client's round trip (+ the follower-leader round trip when the client talks to a follower).</p>`;
   return `<h2>Commit latency against its floor</h2>${note}<table><tr>${head.map((h) => `<th>${escapeXml(h)}</th>`).join('')}</tr>${rows.join('')}</table>`;
 }
 

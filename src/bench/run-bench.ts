@@ -75,7 +75,9 @@ export async function runBench(options: BenchOptions, hooks: BenchHooks = {}): P
     for (let round = 1; round <= options.rounds; round++) {
       for (let i = 0; i < running.length; i++) phases[i].push(await runPhase(pool, options, running[i], round, hooks));
     }
-    const targets = await Promise.all(running.map((r, i) => targetResult(r, phases[i], options)));
+    // One at a time: a floor's disk probe must not share the disk with another target's.
+    const targets: TargetResult[] = [];
+    for (let i = 0; i < running.length; i++) targets.push(await targetResult(running[i], phases[i], options));
     const comparison = targets.length === 2 ? compareTargets(targets[0], targets[1]) : undefined;
     const config = { ...options, intervalMsEffective: effectiveIntervalMs(options) };
     return { schema: BENCH_RESULT_SCHEMA, startedAt, finishedAt: new Date().toISOString(), config, environment, targets, comparison, warnings: benchWarnings(options, targets) };
@@ -137,7 +139,9 @@ async function targetResult(running: RunningTarget, runs: PhaseRun[], options: B
 
 async function floorComparison(target: BenchTarget, total: Figures, served: ServedPath[]): Promise<FloorComparison | undefined> {
   if (!target.floorMs) return undefined;
-  const floor = await target.floorMs(served);
+  // The disk rested between writes as long as the run's pace let it.
+  const writeGapMs = total.throughputPerSec > 0 ? 1000 / total.throughputPerSec : undefined;
+  const floor = await target.floorMs(served, writeGapMs);
   if (!(floor.floorMs > 0)) throw new Error(`target ${target.name} reported a floor of ${floor.floorMs} ms; a floor must be positive`);
   return compareWithFloor(floor, total.latency);
 }

@@ -1,15 +1,18 @@
 // The layout of a target started here: planned before it starts (its members, where they and
 // the client sit), then which member serves which client URL, and from that every round trip and
-// the commit floor of any path a run's writes took. The fsync part is the lower of two probes:
-// one when the target is up, one when the floor is first asked for (after the run).
+// the commit floor of any path a run's writes took. The fsync part is measured after the disk
+// rested as long as the run's disk did before the sync a commit waits for; when that is no rest
+// at all, it is the lower of two back-to-back probes: one when the target is up, one when the
+// floor is first asked for (after the run).
 
 import type { NodeId } from '../raft/types.js';
 import type { CommitFloor, ServedPath } from './bench-target.js';
-import { commitFloor, lowestFloor } from './commit-floor.js';
+import { commitFloor, lowestFloor, quorumRttMs } from './commit-floor.js';
+import { REST_MS_MIN } from './fsync-floor.js';
 import { memberRttMs, requirePlacement, siteOfMember, type MemberSites } from './member-sites.js';
 
-/** Measures one fsync the way the target's WAL does it, in milliseconds. */
-type FsyncProbe = () => Promise<number>;
+/** Measures one fsync the way the target's WAL does it, each after `restMs` of disk rest (0: back to back), in milliseconds. */
+type FsyncProbe = (restMs: number) => Promise<number>;
 
 export class TargetLayout {
   private readonly memberByOrigin = new Map<string, NodeId>();
@@ -52,8 +55,20 @@ export class TargetLayout {
     return this.sites === null ? 0 : memberRttMs(this.sites, from, to);
   }
 
-  /** The lowest floor over the paths served, each priced with `fsyncMs`. */
-  floorFor(served: readonly ServedPath[], fsyncMs: number): CommitFloor {
+  /**
+   * How long the disk rests before the sync a commit on `served` waits for. The members share
+   * this machine's disk: the leader syncs as a write arrives, its nearest quorum as the write
+   * reaches them half a round trip later, unless the next write (`writeGapMs` on average) comes
+   * sooner. The shortest rest over the paths: a shorter rest never makes a slower sync.
+   */
+  diskRestMs(served: readonly ServedPath[], writeGapMs: number): number {
+    if (!(writeGapMs >= 0)) throw new Error(`the gap between writes must be >= 0 ms, got ${writeGapMs}`);
+    const halfQuorumRttsMs = served.map((path) => quorumRttMs(this.memberAt(path.leaderEndpoint), this.members, (from, to) => this.memberRttMs(from, to)) / 2);
+    return Math.min(writeGapMs, ...halfQuorumRttsMs);
+  }
+
+  /** The lowest floor over the paths served, each priced with `fsyncMs`, measured after `fsyncRestMs` of rest. */
+  floorFor(served: readonly ServedPath[], fsyncMs: number, fsyncRestMs = 0): CommitFloor {
     const floors = served.map((path) =>
       commitFloor({
         members: this.members,
@@ -64,7 +79,8 @@ export class TargetLayout {
         fsyncMs,
       }),
     );
-    return lowestFloor(floors);
+    const floor = lowestFloor(floors);
+    return fsyncRestMs > 0 ? { ...floor, fsyncRestMs } : floor;
   }
 }
 
@@ -72,7 +88,7 @@ export class TargetLayout {
 interface LayoutParts {
   /** Present only when the client was placed (--client-region). */
   clientRttMs?(endpoint: string): number;
-  floorMs(served?: ServedPath[]): Promise<CommitFloor>;
+  floorMs(served?: ServedPath[], writeGapMs?: number): Promise<CommitFloor>;
 }
 
 /** Builds a started target's layout parts from the client URLs it serves, one per member in order. */
@@ -90,18 +106,28 @@ export function planLayout(members: readonly NodeId[], sites: MemberSites | null
 
 /**
  * The layout's part of a BenchTarget: the client's round trips when it is placed, and the floor;
- * without paths, the floor is the current leader's with the client talking to it. The disk is
- * probed now and again on the first floor asked for, and the lower time is kept: a burst of
- * other disk work during one probe (a segment being zero-filled, another target's writes) must
- * not raise the floor. A failed first probe leaves the second one alone.
+ * without paths, the floor is the current leader's with the client talking to it. Without a gap
+ * between writes, or one too short to rest the disk, the disk is probed back to back now and
+ * again on the first floor asked for, and the lower time is kept: a burst of other disk work
+ * during one probe (a segment being zero-filled, another target's writes) must not raise the
+ * floor. A failed first probe leaves the second one alone. A rested probe runs once per rest.
  */
 function layoutParts(layout: TargetLayout, probe: FsyncProbe, leaderEndpoint: () => Promise<string>): LayoutParts {
-  const probedAtStart = probe().catch(() => Infinity);
-  let fsyncMs: Promise<number> | undefined;
-  const floorMs = async (served?: ServedPath[]): Promise<CommitFloor> => {
-    fsyncMs ??= Promise.all([probedAtStart, probe()]).then(([atStartMs, afterRunMs]) => Math.min(atStartMs, afterRunMs));
+  const probedAtStart = probe(0).catch(() => Infinity);
+  const fsyncMsByRest = new Map<number, Promise<number>>();
+  const fsyncMs = (restMs: number): Promise<number> => {
+    let ms = fsyncMsByRest.get(restMs);
+    if (ms === undefined) {
+      ms = restMs === 0 ? Promise.all([probedAtStart, probe(0)]).then(([atStartMs, afterRunMs]) => Math.min(atStartMs, afterRunMs)) : probe(restMs);
+      fsyncMsByRest.set(restMs, ms);
+    }
+    return ms;
+  };
+  const floorMs = async (served?: ServedPath[], writeGapMs?: number): Promise<CommitFloor> => {
     const paths = served !== undefined && served.length > 0 ? served : [await pathAtLeader(leaderEndpoint)];
-    return layout.floorFor(paths, await fsyncMs);
+    const restMs = writeGapMs === undefined ? 0 : layout.diskRestMs(paths, writeGapMs);
+    const probedRestMs = restMs < REST_MS_MIN ? 0 : restMs;
+    return layout.floorFor(paths, await fsyncMs(probedRestMs), probedRestMs);
   };
   return layout.placesClient ? { clientRttMs: (endpoint) => layout.clientRttMs(endpoint), floorMs } : { floorMs };
 }

@@ -1,10 +1,12 @@
 // The commit floor's arithmetic: the leader's nearest quorum, the forward through a follower,
 // the client's round trip, places from a geo preset and from a uniform delay, the lowest over
-// the paths a run took, and a fake fsync probe that runs once however often the floor is asked.
+// the paths a run took, a fake fsync probe that runs once however often the floor is asked, and
+// the rest the disk had between a run's writes, which the probe copies.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { commitFloor, lowestFloor, quorumRttMs } from '../../src/bench/commit-floor.js';
+import { floorPartsText } from '../../src/bench/floor-text.js';
 import { geoSites, membersIn, memberRttMs, uniformDelaySites } from '../../src/bench/member-sites.js';
 import { planLayout, TargetLayout } from '../../src/bench/target-layout.js';
 import { geoPreset } from '../../src/transport/geo-presets.js';
@@ -110,4 +112,41 @@ test('the floor keeps the later probe when it is the lower one, or when the firs
   assert.equal((await lower.floorMs!()).parts.fsyncMs, 0.3);
   const failedFirst = build(ENDPOINTS, probeOf([new Error('disk busy'), 0.4]), async () => ENDPOINTS[0]);
   assert.equal((await failedFirst.floorMs!()).parts.fsyncMs, 0.4);
+});
+
+test('the disk rests the shorter of the gap between writes and half the nearest quorum round trip', () => {
+  const sites = geoSites(geoPreset('us-east-1,us-west-2,eu-west-1').members);
+  const layout = new TargetLayout(IDS, ENDPOINTS, sites);
+  const ledByN1 = { leaderEndpoint: ENDPOINTS[0], sentToEndpoint: ENDPOINTS[0] };
+  const ledByN2 = { leaderEndpoint: ENDPOINTS[1], sentToEndpoint: ENDPOINTS[0] };
+  // n1 (us-east-1) syncs as a write arrives; its nearest peer (eu-west-1, 81 ms round trip) 40.5 ms later.
+  assert.equal(layout.diskRestMs([ledByN1], 1000), 40.5);
+  assert.equal(layout.diskRestMs([ledByN1], 12), 12, 'the next write comes sooner');
+  // n2 (us-west-2): nearest peer us-east-1 at 87 ms; over both paths the shorter rest counts.
+  assert.equal(layout.diskRestMs([ledByN2], 1000), 43.5);
+  assert.equal(layout.diskRestMs([ledByN2, ledByN1], 1000), 40.5);
+  assert.equal(new TargetLayout(IDS, ENDPOINTS, null).diskRestMs([ledByN1], 1000), 0, 'members without distance sync together');
+  assert.throws(() => layout.diskRestMs([ledByN1], Number.NaN), /gap between writes/);
+});
+
+test('a floor for writes that left the disk resting probes rested syncs once per rest and says so', async () => {
+  const restsProbed: number[] = [];
+  const probe = async (restMs: number): Promise<number> => {
+    restsProbed.push(restMs);
+    return restMs === 0 ? 0.15 : 0.9;
+  };
+  const { floorMs } = planLayout(IDS, uniformDelaySites(IDS, 10), undefined)(ENDPOINTS, probe, async () => ENDPOINTS[0]);
+  const atLeader = [{ leaderEndpoint: ENDPOINTS[0], sentToEndpoint: ENDPOINTS[0] }];
+  // One sequential client: a write every ~21 ms; the quorum syncs 10 ms after the leader.
+  const sequential = await floorMs(atLeader, 21);
+  assert.deepEqual(sequential, { floorMs: 20 + 0.9, parts: { quorumRttMs: 20, fsyncMs: 0.9, clientRttMs: 0 }, leader: 'n1', sentTo: 'n1', fsyncRestMs: 10 });
+  assert.equal(floorPartsText(sequential), 'quorumRttMs 20.0 + fsyncMs 0.900 after 10.0 ms rest + clientRttMs 0');
+  assert.deepEqual((await floorMs(atLeader, 30)).parts.fsyncMs, 0.9);
+  assert.deepEqual(restsProbed, [0, 10], 'the start probe, then one rested probe for both floors');
+  // Writes every 0.5 ms give the disk no rest a timer can copy: back-to-back probes.
+  const busy = await floorMs(atLeader, 0.5);
+  assert.equal(busy.parts.fsyncMs, 0.15);
+  assert.equal(busy.fsyncRestMs, undefined);
+  assert.equal(floorPartsText(busy), 'quorumRttMs 20.0 + fsyncMs 0.150 + clientRttMs 0');
+  assert.deepEqual(restsProbed, [0, 10, 0]);
 });
