@@ -8,7 +8,7 @@
 import type { NodeId } from '../raft/types.js';
 import type { CommitFloor, ServedPath } from './bench-target.js';
 import { commitFloor, lowestFloor, quorumRttMs } from './commit-floor.js';
-import { REST_MS_MIN } from './fsync-floor.js';
+import { probedRestMs } from './fsync-floor.js';
 import { memberRttMs, requirePlacement, siteOfMember, type MemberSites } from './member-sites.js';
 
 /** Measures one fsync the way the target's WAL does it, each after `restMs` of disk rest (0: back to back), in milliseconds. */
@@ -58,13 +58,19 @@ export class TargetLayout {
   /**
    * How long the disk rests before the sync a commit on `served` waits for. The members share
    * this machine's disk: the leader syncs as a write arrives, its nearest quorum as the write
-   * reaches them half a round trip later, unless the next write (`writeGapMs` on average) comes
-   * sooner. The shortest rest over the paths: a shorter rest never makes a slower sync.
+   * reaches them half a round trip later. When writes come further apart than that (`writeGapMs`
+   * on average), no other sync lands in between and the disk rests the half round trip. When they
+   * come closer, other writes' syncs land in between at times that depend on how the gap divides
+   * the round trip, and the floor counts no rest, the cheapest sync there is. Over several paths
+   * the shortest rest counts: a shorter rest never makes a slower sync.
    */
   diskRestMs(served: readonly ServedPath[], writeGapMs: number): number {
     if (!(writeGapMs >= 0)) throw new Error(`the gap between writes must be >= 0 ms, got ${writeGapMs}`);
-    const halfQuorumRttsMs = served.map((path) => quorumRttMs(this.memberAt(path.leaderEndpoint), this.members, (from, to) => this.memberRttMs(from, to)) / 2);
-    return Math.min(writeGapMs, ...halfQuorumRttsMs);
+    const restsMs = served.map((path) => {
+      const halfQuorumRttMs = quorumRttMs(this.memberAt(path.leaderEndpoint), this.members, (from, to) => this.memberRttMs(from, to)) / 2;
+      return writeGapMs > halfQuorumRttMs ? halfQuorumRttMs : 0;
+    });
+    return Math.min(...restsMs);
   }
 
   /** The lowest floor over the paths served, each priced with `fsyncMs`, measured after `fsyncRestMs` of rest. */
@@ -125,9 +131,8 @@ function layoutParts(layout: TargetLayout, probe: FsyncProbe, leaderEndpoint: ()
   };
   const floorMs = async (served?: ServedPath[], writeGapMs?: number): Promise<CommitFloor> => {
     const paths = served !== undefined && served.length > 0 ? served : [await pathAtLeader(leaderEndpoint)];
-    const restMs = writeGapMs === undefined ? 0 : layout.diskRestMs(paths, writeGapMs);
-    const probedRestMs = restMs < REST_MS_MIN ? 0 : restMs;
-    return layout.floorFor(paths, await fsyncMs(probedRestMs), probedRestMs);
+    const restMs = probedRestMs(writeGapMs === undefined ? 0 : layout.diskRestMs(paths, writeGapMs));
+    return layout.floorFor(paths, await fsyncMs(restMs), restMs);
   };
   return layout.placesClient ? { clientRttMs: (endpoint) => layout.clientRttMs(endpoint), floorMs } : { floorMs };
 }

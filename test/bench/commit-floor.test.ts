@@ -1,7 +1,7 @@
 // The commit floor's arithmetic: the leader's nearest quorum, the forward through a follower,
 // the client's round trip, places from a geo preset and from a uniform delay, the lowest over
 // the paths a run took, a fake fsync probe that runs once however often the floor is asked, and
-// the rest the disk had between a run's writes, which the probe copies.
+// the rest the disk had before a commit's sync, which the probe copies.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -114,17 +114,20 @@ test('the floor keeps the later probe when it is the lower one, or when the firs
   assert.equal((await failedFirst.floorMs!()).parts.fsyncMs, 0.4);
 });
 
-test('the disk rests the shorter of the gap between writes and half the nearest quorum round trip', () => {
+test('the disk rests half the nearest quorum round trip when writes come further apart, else not at all', () => {
   const sites = geoSites(geoPreset('us-east-1,us-west-2,eu-west-1').members);
   const layout = new TargetLayout(IDS, ENDPOINTS, sites);
   const ledByN1 = { leaderEndpoint: ENDPOINTS[0], sentToEndpoint: ENDPOINTS[0] };
   const ledByN2 = { leaderEndpoint: ENDPOINTS[1], sentToEndpoint: ENDPOINTS[0] };
   // n1 (us-east-1) syncs as a write arrives; its nearest peer (eu-west-1, 81 ms round trip) 40.5 ms later.
   assert.equal(layout.diskRestMs([ledByN1], 1000), 40.5);
-  assert.equal(layout.diskRestMs([ledByN1], 12), 12, 'the next write comes sooner');
+  assert.equal(layout.diskRestMs([ledByN1], 40.6), 40.5);
+  assert.equal(layout.diskRestMs([ledByN1], 40.5), 0, 'the next write syncs in between: no rest counted');
+  assert.equal(layout.diskRestMs([ledByN1], 12), 0);
   // n2 (us-west-2): nearest peer us-east-1 at 87 ms; over both paths the shorter rest counts.
   assert.equal(layout.diskRestMs([ledByN2], 1000), 43.5);
   assert.equal(layout.diskRestMs([ledByN2, ledByN1], 1000), 40.5);
+  assert.equal(layout.diskRestMs([ledByN2, ledByN1], 42), 0);
   assert.equal(new TargetLayout(IDS, ENDPOINTS, null).diskRestMs([ledByN1], 1000), 0, 'members without distance sync together');
   assert.throws(() => layout.diskRestMs([ledByN1], Number.NaN), /gap between writes/);
 });
@@ -143,8 +146,8 @@ test('a floor for writes that left the disk resting probes rested syncs once per
   assert.equal(floorPartsText(sequential), 'quorumRttMs 20.0 + fsyncMs 0.900 after 10.0 ms rest + clientRttMs 0');
   assert.deepEqual((await floorMs(atLeader, 30)).parts.fsyncMs, 0.9);
   assert.deepEqual(restsProbed, [0, 10], 'the start probe, then one rested probe for both floors');
-  // Writes every 0.5 ms give the disk no rest a timer can copy: back-to-back probes.
-  const busy = await floorMs(atLeader, 0.5);
+  // Writes every 5 ms sync between a write's leader and quorum syncs: back-to-back probes.
+  const busy = await floorMs(atLeader, 5);
   assert.equal(busy.parts.fsyncMs, 0.15);
   assert.equal(busy.fsyncRestMs, undefined);
   assert.equal(floorPartsText(busy), 'quorumRttMs 20.0 + fsyncMs 0.150 + clientRttMs 0');

@@ -1,12 +1,12 @@
 // The disk probe behind the commit floor: back to back, or resting before every sync as long as
-// it is told, and refusing a rest it cannot keep.
+// it is told, and the rests it can keep.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { probeFsyncMs } from '../../src/bench/fsync-floor.js';
+import { probedRestMs, probeFsyncMs } from '../../src/bench/fsync-floor.js';
 
 test('a rested probe rests before each of its syncs and leaves no file behind', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'raftyard-fsync-probe-'));
@@ -25,4 +25,14 @@ test('a rested probe rests before each of its syncs and leaves no file behind', 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('a wanted rest becomes one a probe keeps: none under a millisecond, at most 300 ms', () => {
+  assert.equal(probedRestMs(0), 0);
+  assert.equal(probedRestMs(0.99), 0);
+  assert.equal(probedRestMs(1), 1);
+  assert.equal(probedRestMs(40.5), 40.5);
+  assert.equal(probedRestMs(60_000), 300);
+  assert.throws(() => probedRestMs(-1), /disk rest must be >= 0/);
+  assert.throws(() => probedRestMs(Number.NaN), /disk rest must be >= 0/);
 });
