@@ -9,32 +9,12 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { median } from './median.js';
 
-const FSYNC_SAMPLES_DEFAULT = 200;
-const SAMPLES_MAX = 10_000;
+/** Back-to-back pairs a probe times; a rested probe fewer (see probeFsyncMs). */
+const BACK_TO_BACK_SAMPLES = 200;
 export const SYNC_BLOCK_BYTES = 4096;
 const BLOCK = Buffer.alloc(SYNC_BLOCK_BYTES, 0x5a);
 /** Zero-fill in writes of at most 4 MiB. */
 const ZERO_FILL_BLOCKS_MAX = 1024;
-
-/**
- * The median of `samples` write + fdatasync pairs in a scratch file inside `dir` (removed
- * afterwards). Synchronous on purpose: async calls would queue on libuv's shared thread pool
- * and measure that queue, not the disk.
- */
-export function measureFsyncMs(dir: string, samples = FSYNC_SAMPLES_DEFAULT): number {
-  if (!(Number.isInteger(samples) && samples > 0 && samples <= SAMPLES_MAX)) throw new RangeError(`fsync samples must be in [1, ${SAMPLES_MAX}], got ${samples}`);
-  const path = join(dir, 'fsync-floor.bin');
-  const fd = openSyncFile(path, samples);
-  try {
-    const durationsMs: number[] = [];
-    for (let i = 0; i < samples; i++) durationsMs.push(timeSyncMs(fd, i));
-    return median(durationsMs);
-  } finally {
-    closeSync(fd);
-    rmSync(path, { force: true });
-  }
-}
-
 /** A rested probe spends about this long in all, whatever the rest. */
 const RESTED_PROBE_BUDGET_MS = 2_000;
 const RESTED_SAMPLES_MIN = 15;
@@ -50,20 +30,22 @@ export function probedRestMs(restMs: number): number {
 }
 
 /**
- * The median fsync of `dir`'s disk when each sync follows `restMs` of rest (no write, no sync
- * from this probe), or back to back below REST_MS_MIN. Rested samples are fewer, so that the
- * probe takes about two seconds (at least 15 rests, so up to 4.5 s after the longest rest).
+ * The median of write + fdatasync pairs in a scratch file inside `dir` (removed afterwards),
+ * each after `restMs` of rest (no write, no sync from this probe), or back to back for 0;
+ * `restMs` must be one probedRestMs keeps. The pairs are synchronous on purpose: async calls
+ * would queue on libuv's shared thread pool and measure that queue, not the disk. Rested pairs
+ * are fewer, so that the probe takes about two seconds (at least 15 rests, so up to 4.5 s
+ * after the longest rest).
  */
 export async function probeFsyncMs(dir: string, restMs: number): Promise<number> {
-  if (!(restMs >= 0 && restMs <= REST_MS_MAX)) throw new RangeError(`fsync rest must be in [0, ${REST_MS_MAX}] ms, got ${restMs}`);
-  if (restMs < REST_MS_MIN) return measureFsyncMs(dir);
-  const samples = Math.max(RESTED_SAMPLES_MIN, Math.min(FSYNC_SAMPLES_DEFAULT, Math.round(RESTED_PROBE_BUDGET_MS / restMs)));
+  if (!(restMs >= 0) || probedRestMs(restMs) !== restMs) throw new RangeError(`fsync rest must be in 0 or [${REST_MS_MIN}, ${REST_MS_MAX}] ms, got ${restMs}`);
+  const samples = restMs === 0 ? BACK_TO_BACK_SAMPLES : Math.max(RESTED_SAMPLES_MIN, Math.min(BACK_TO_BACK_SAMPLES, Math.round(RESTED_PROBE_BUDGET_MS / restMs)));
   const path = join(dir, 'fsync-floor.bin');
   const fd = openSyncFile(path, samples);
   try {
     const durationsMs: number[] = [];
     for (let i = 0; i < samples; i++) {
-      await sleep(restMs);
+      if (restMs > 0) await sleep(restMs);
       durationsMs.push(timeSyncMs(fd, i));
     }
     return median(durationsMs);

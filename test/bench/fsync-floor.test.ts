@@ -22,6 +22,8 @@ test('a rested probe rests before each of its syncs and leaves no file behind', 
     assert.deepEqual(readdirSync(dir), []);
     await assert.rejects(probeFsyncMs(dir, -1), /fsync rest must be in/);
     await assert.rejects(probeFsyncMs(dir, Number.NaN), /fsync rest must be in/);
+    await assert.rejects(probeFsyncMs(dir, 0.5), /fsync rest must be in/, 'a rest probedRestMs would not keep');
+    await assert.rejects(probeFsyncMs(dir, 301), /fsync rest must be in/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
