@@ -5,8 +5,11 @@
 // in Atomics.wait (its I/O waits meanwhile). So a helper thread, the metronome, sleeps in
 // Atomics.wait until the earliest deadline and wakes this thread with Atomics.notify, which an
 // Atomics.waitAsync here turns into a callback about 0.05 ms later. Both threads sleep between
-// deadlines; no CPU is burnt. A coarse Node timer backs the metronome up (a thread that fails or
-// is still starting costs precision, never a timer) and keeps the event loop alive.
+// deadlines; no CPU is burnt. Linux lets a sleeping thread's timer fire up to its "timer slack"
+// late (50 µs by default, to merge wake-ups); the metronome asks for 1 ns for itself alone, which
+// halves its lateness here (p50 0.11 -> 0.05 ms, p90 0.22 -> 0.07 ms). A coarse Node timer backs
+// the metronome up (a thread that fails or is still starting costs precision, never a timer) and
+// keeps the event loop alive.
 
 import { Worker } from 'node:worker_threads';
 import { DeliveryQueue } from './delivery-queue.js';
@@ -18,8 +21,13 @@ const TIMERS_MAX = 1024;
 /** Int32 slots of the shared control block, then one Float64: the deadline on hrtime. */
 const REQUEST_SLOT = 0;
 const FIRED_SLOT = 1;
-const DEADLINE_BYTE_OFFSET = 8;
-const SHARED_BYTES = 16;
+/** The metronome's timer slack in ns once it has started; -1 if the kernel would not say or change it. */
+const SLACK_SLOT = 2;
+const CONTROL_SLOTS = 4;
+const DEADLINE_BYTE_OFFSET = 16;
+const SHARED_BYTES = 24;
+/** What the metronome shows in SLACK_SLOT until it has set its slack. */
+const SLACK_UNKNOWN = -2;
 
 export interface PreciseTimerStats {
   fired: number;
@@ -27,6 +35,11 @@ export interface PreciseTimerStats {
   metronomeWakes: number;
   /** Times a coarse Node timer woke this thread. */
   coarseWakes: number;
+  /**
+   * The metronome thread's timer slack in ns (Linux: 1 once it has lowered it); null before the
+   * metronome has started or where the kernel would not lower it.
+   */
+  metronomeSlackNs: number | null;
 }
 
 /** A timer's handle: its own object, so that `clear` finds exactly this timer. */
@@ -50,10 +63,11 @@ export class PreciseTimers {
   /** Inside wake(), which arms for whatever is left when it is done. */
   private waking = false;
   private metronome: Metronome | null = null;
-  private readonly counts: PreciseTimerStats = { fired: 0, metronomeWakes: 0, coarseWakes: 0 };
+  private readonly counts = { fired: 0, metronomeWakes: 0, coarseWakes: 0 };
 
   get stats(): Readonly<PreciseTimerStats> {
-    return this.counts;
+    const slackNs = this.metronome === null ? SLACK_UNKNOWN : Atomics.load(this.metronome.control, SLACK_SLOT);
+    return { ...this.counts, metronomeSlackNs: slackNs >= 0 ? slackNs : null };
   }
 
   get pendingCount(): number {
@@ -137,14 +151,20 @@ export class PreciseTimers {
     if (this.metronome !== null) return this.metronome;
     const shared = new SharedArrayBuffer(SHARED_BYTES);
     const metronome: Metronome = {
-      control: new Int32Array(shared, 0, 2),
+      control: new Int32Array(shared, 0, CONTROL_SLOTS),
       deadlineHrMs: new Float64Array(shared, DEADLINE_BYTE_OFFSET, 1),
       listening: false,
       failed: false,
     };
     metronome.deadlineHrMs[0] = Infinity;
+    metronome.control[SLACK_SLOT] = SLACK_UNKNOWN;
     // An eval'd script needs no module resolution, so it starts the same under tsc and tsx.
-    const worker = new Worker(`(${beatMetronome.toString()})(require('node:worker_threads').workerData);`, {
+    const source =
+      `const shared = require('node:worker_threads').workerData;` +
+      `const control = new Int32Array(shared, 0, ${CONTROL_SLOTS});` +
+      `(${lowerOwnTimerSlack.toString()})(require('node:fs'), control, ${SLACK_SLOT});` +
+      `(${beatMetronome.toString()})(control, new Float64Array(shared, ${DEADLINE_BYTE_OFFSET}, 1));`;
+    const worker = new Worker(source, {
       eval: true,
       workerData: shared,
     });
@@ -187,13 +207,28 @@ export function hrNowMs(): number {
 }
 
 /**
+ * Sets the calling thread's timer slack to 1 ns (Linux: /proc/<tid>/timerslack_ns, which a thread
+ * may write for itself without privileges) and stores the slack it then has in `control[slot]`,
+ * or -1 where there is no such file. Runs as source text in the metronome, like beatMetronome.
+ */
+function lowerOwnTimerSlack(fs: typeof import('node:fs'), control: Int32Array, slot: number): void {
+  let slackNs = -1;
+  try {
+    const slackFile = '/proc/' + fs.readlinkSync('/proc/thread-self').split('/').pop() + '/timerslack_ns';
+    fs.writeFileSync(slackFile, '1');
+    slackNs = Number(fs.readFileSync(slackFile, 'utf8'));
+  } catch {
+    // Not Linux, or /proc is not mounted: the thread keeps the default slack.
+  }
+  Atomics.store(control, slot, Number.isInteger(slackNs) ? slackNs : -1);
+}
+
+/**
  * The metronome thread's whole life: sleep until the requested deadline (or a new request),
  * then beat once for it. It runs as source text in its own thread, so it must use nothing but
  * globals and declare no inner functions (a transpiler could wrap those in helpers it lacks).
  */
-function beatMetronome(shared: SharedArrayBuffer): void {
-  const control = new Int32Array(shared, 0, 2);
-  const deadlineHrMs = new Float64Array(shared, 8, 1);
+function beatMetronome(control: Int32Array, deadlineHrMs: Float64Array): void {
   let beatForHrMs = NaN;
   for (;;) {
     const request = Atomics.load(control, 0);

@@ -74,3 +74,17 @@ test('bad delays are refused', () => {
   assert.throws(() => timers.set(() => {}, Number.NaN), RangeError);
   assert.throws(() => timers.set(() => {}, Infinity), RangeError);
 });
+
+test('on Linux the metronome runs with a timer slack of 1 ns, and the process keeps its own', async (t) => {
+  if (process.platform !== 'linux') return t.skip('timer slack is a Linux setting');
+  const { readFileSync } = await import('node:fs');
+  const processSlackNs = readFileSync('/proc/self/timerslack_ns', 'utf8').trim();
+  const timers = new PreciseTimers();
+  assert.equal(timers.stats.metronomeSlackNs, null, 'no metronome before the first timer');
+  await measureLateness(timers, [5], 0);
+  // The metronome sets its slack as it starts; by the time its first beat was taken it has.
+  for (let i = 0; i < 100 && timers.stats.metronomeSlackNs === null; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(timers.stats.metronomeSlackNs, 1);
+  // Only the metronome's thread changed: this thread (the main one here) did not.
+  assert.equal(readFileSync('/proc/self/timerslack_ns', 'utf8').trim(), processSlackNs);
+});
