@@ -36,6 +36,11 @@ export interface PreciseTimerStats {
   /** Times a coarse Node timer woke this thread. */
   coarseWakes: number;
   /**
+   * Timers the coarse backstop ran because no beat came for them: each is up to a millisecond or
+   * two late. Near deadlines are the metronome's, so this stays near zero while it works.
+   */
+  firedByBackstop: number;
+  /**
    * The metronome thread's timer slack in ns (Linux: 1 once it has lowered it); null before the
    * metronome has started or where the kernel would not lower it.
    */
@@ -63,7 +68,7 @@ export class PreciseTimers {
   /** Inside wake(), which arms for whatever is left when it is done. */
   private waking = false;
   private metronome: Metronome | null = null;
-  private readonly counts = { fired: 0, metronomeWakes: 0, coarseWakes: 0 };
+  private readonly counts = { fired: 0, metronomeWakes: 0, coarseWakes: 0, firedByBackstop: 0 };
 
   get stats(): Readonly<PreciseTimerStats> {
     const slackNs = this.metronome === null ? SLACK_UNKNOWN : Atomics.load(this.metronome.control, SLACK_SLOT);
@@ -125,18 +130,24 @@ export class PreciseTimers {
       metronome.deadlineHrMs[0] = Infinity;
       return;
     }
+    // Read before the request is seen: a near deadline can be beaten for at once, before this
+    // thread gets to listen, and a wait for the beat after that one would be left to the backstop.
+    const beatsBeforeRequest = Atomics.load(metronome.control, FIRED_SLOT);
     metronome.deadlineHrMs[0] = atMs === Infinity ? Infinity : atMs - performance.now() + hrNowMs();
     Atomics.add(metronome.control, REQUEST_SLOT, 1);
     Atomics.notify(metronome.control, REQUEST_SLOT);
-    if (atMs !== Infinity) this.listen(metronome);
+    if (atMs !== Infinity) this.listen(metronome, beatsBeforeRequest);
   }
 
-  /** Waits (without blocking) for the metronome's next beat; one wait at a time. */
-  private listen(metronome: Metronome): void {
+  /**
+   * Waits (without blocking) for the first beat after `beatsBefore` beats; one wait at a time (a
+   * wait under way ends at the next beat, which is no later than the one asked for).
+   */
+  private listen(metronome: Metronome, beatsBefore: number): void {
     if (metronome.listening) return;
-    const beat = Atomics.waitAsync(metronome.control, FIRED_SLOT, Atomics.load(metronome.control, FIRED_SLOT));
+    const beat = Atomics.waitAsync(metronome.control, FIRED_SLOT, beatsBefore);
     if (!beat.async) {
-      // It beat between the load and the wait.
+      // It has beaten since: perhaps for this very deadline. If not, wake() asks again.
       queueMicrotask(() => this.wake(true));
       return;
     }
@@ -183,7 +194,8 @@ export class PreciseTimers {
     else this.counts.coarseWakes++;
     this.waking = true;
     try {
-      this.runDue();
+      const fired = this.runDue();
+      if (!byMetronome && this.metronome !== null && !this.metronome.failed) this.counts.firedByBackstop += fired;
     } finally {
       // Even after a throwing callback, the timers after it stay armed.
       this.waking = false;
@@ -191,13 +203,16 @@ export class PreciseTimers {
     }
   }
 
-  /** Runs every due callback, earliest first (equal deadlines in the order they were set). */
-  private runDue(): void {
+  /** Runs every due callback, earliest first (equal deadlines in the order they were set); returns how many. */
+  private runDue(): number {
+    let fired = 0;
     while (this.pending.headAtMs <= performance.now()) {
       const due = this.pending.pop();
       this.counts.fired++;
+      fired++;
       due.callback();
     }
+    return fired;
   }
 }
 
