@@ -21,13 +21,11 @@ const TIMERS_MAX = 1024;
 /** Int32 slots of the shared control block, then one Float64: the deadline on hrtime. */
 const REQUEST_SLOT = 0;
 const FIRED_SLOT = 1;
-/** The metronome's timer slack in ns once it has started; -1 if the kernel would not say or change it. */
+/** The metronome's timer slack in ns once it has set it; -1 until then, or if the kernel would not. */
 const SLACK_SLOT = 2;
 const CONTROL_SLOTS = 4;
 const DEADLINE_BYTE_OFFSET = 16;
 const SHARED_BYTES = 24;
-/** What the metronome shows in SLACK_SLOT until it has set its slack. */
-const SLACK_UNKNOWN = -2;
 
 export interface PreciseTimerStats {
   fired: number;
@@ -36,8 +34,9 @@ export interface PreciseTimerStats {
   /** Times a coarse Node timer woke this thread. */
   coarseWakes: number;
   /**
-   * Timers the coarse backstop ran because no beat came for them: each is up to a millisecond or
-   * two late. Near deadlines are the metronome's, so this stays near zero while it works.
+   * Timers a coarse Node timer ran while the metronome was up: no beat came for them in time, or
+   * a far deadline's coarse approach itself came after the deadline (a busy thread). Each is up
+   * to a millisecond or two late; this stays near zero while the metronome keeps its deadlines.
    */
   firedByBackstop: number;
   /**
@@ -71,7 +70,7 @@ export class PreciseTimers {
   private readonly counts = { fired: 0, metronomeWakes: 0, coarseWakes: 0, firedByBackstop: 0 };
 
   get stats(): Readonly<PreciseTimerStats> {
-    const slackNs = this.metronome === null ? SLACK_UNKNOWN : Atomics.load(this.metronome.control, SLACK_SLOT);
+    const slackNs = this.metronome === null ? -1 : Atomics.load(this.metronome.control, SLACK_SLOT);
     return { ...this.counts, metronomeSlackNs: slackNs >= 0 ? slackNs : null };
   }
 
@@ -168,7 +167,7 @@ export class PreciseTimers {
       failed: false,
     };
     metronome.deadlineHrMs[0] = Infinity;
-    metronome.control[SLACK_SLOT] = SLACK_UNKNOWN;
+    metronome.control[SLACK_SLOT] = -1;
     // An eval'd script needs no module resolution, so it starts the same under tsc and tsx.
     const source =
       `const shared = require('node:worker_threads').workerData;` +
