@@ -57,6 +57,21 @@ export class StoreNode implements TtlEntry {
     child.parent = this;
   }
 
+  /**
+   * Puts `replacement` where the child `existing` is, under the same name, and detaches
+   * `existing`; the children keep their order.
+   */
+  replaceChild(existing: StoreNode, replacement: StoreNode): void {
+    if (this.children === null || existing.parent !== this || this.children.get(existing.name) !== existing) {
+      throw new Error(`${existing.path} is not a child of ${this.path}`);
+    }
+    if (replacement.name !== existing.name) throw new Error(`cannot replace ${existing.path} by ${replacement.path}`);
+    if (replacement.parent !== null) throw new Error(`${replacement.path} is already attached`);
+    this.children.set(existing.name, replacement);
+    existing.parent = null;
+    replacement.parent = this;
+  }
+
   /** etcd's Compare: an empty prevValue and a zero prevIndex always match. */
   compare(prevValue: string, prevIndex: number): CompareOutcome {
     const indexMatch = prevIndex === 0 || this.modifiedIndex === prevIndex;

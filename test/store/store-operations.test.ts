@@ -58,10 +58,30 @@ test('get reads a file, lists a directory one level, or everything when recursiv
   assert.equal(store.index, 3, 'reads do not advance the index');
 });
 
-test('sorted listings are in key order; unsorted ones in insertion order', () => {
+test('sorted listings are in key order; unsorted ones in creation order, a replaced key keeping its place', () => {
   const store = storeWith(['/l/c', ''], ['/l/a', ''], ['/l/b', '']);
   assert.deepEqual(expectEvent(store.get('/l', false, true)).node.nodes?.map((n) => n.key), ['/l/a', '/l/b', '/l/c']);
   assert.deepEqual(expectEvent(store.get('/l', false, false)).node.nodes?.map((n) => n.key), ['/l/c', '/l/a', '/l/b']);
+  // etcd's listing order is Go's map order (random); ours is deterministic, so replicas agree.
+  expectEvent(store.set('/l/c', false, 'new', NO_TTL));
+  expectEvent(store.delete('/l/a', false, false));
+  expectEvent(store.set('/l/a', false, 'again', NO_TTL));
+  const listed = expectEvent(store.get('/l', false, false)).node.nodes;
+  assert.deepEqual(listed?.map((n) => [n.key, n.value]), [['/l/c', 'new'], ['/l/b', ''], ['/l/a', 'again']]);
+});
+
+test('a replaced key is detached: its old TTL, a later delete and a snapshot see only the new node', () => {
+  const store = new V2Store();
+  expectEvent(store.set('/r/k', false, 'old', { expireTimeMs: Date.UTC(2030, 0, 1), refresh: false }));
+  expectEvent(store.set('/r/k', false, 'new', NO_TTL));
+  assert.equal(store.hasTtlKeys(), false);
+  const copy = new V2Store();
+  copy.recover(store.save());
+  assert.equal(expectEvent(copy.get('/r/k', false, false)).node.value, 'new');
+  const deleted = expectEvent(store.delete('/r/k', false, false));
+  assert.equal(deleted.prevNode?.value, 'new');
+  expectError(store.get('/r/k', false, false), ErrorCode.KeyNotFound);
+  assert.deepEqual(expectEvent(store.get('/r', false, false)).node.nodes ?? [], []);
 });
 
 test('get of a missing key is 100 with the first missing path; under a file it is 104', () => {
