@@ -302,15 +302,22 @@ export class V2Store {
     const nextIndex = currIndex + 1;
     const path = cleanRootedPath(spec.unique ? `${nodePath}/${String(nextIndex).padStart(20, '0')}` : nodePath);
     if (path === ROOT_PATH) return newV2Error(ErrorCode.RootReadOnly, '/', currIndex);
-    const placed = found?.parent ? { parent: found.parent, name: found.name } : this.placeFor(path, nextIndex);
-    if (isV2Error(placed)) return placed;
-    const { parent, name } = placed;
+    let parent: StoreNode;
+    let name: string;
+    if (found?.parent) {
+      if (found.path !== path) throw new Error(`the node found for ${path} is ${found.path}`);
+      parent = found.parent;
+      name = found.name;
+    } else {
+      const placed = this.placeFor(path, nextIndex);
+      if (isV2Error(placed)) return placed;
+      ({ parent, name } = placed);
+    }
     const requested = spec.ttl.expireTimeMs;
     const expireTimeMs = requested !== null && requested < MIN_EXPIRE_TIME_MS ? null : requested;
     let prevNode: NodeView | null = null;
     const existing = found ?? parent.child(name);
     if (existing !== undefined) {
-      if (existing.path !== path || existing.parent !== parent) throw new Error(`the node found for ${path} is ${existing.path}`);
       if (!spec.replace) return newV2Error(ErrorCode.NodeExist, path, currIndex);
       if (existing.isDir()) return newV2Error(ErrorCode.NotFile, path, currIndex);
       prevNode = viewOfNode(existing, false, false);
