@@ -6,7 +6,7 @@
 // store, no codecs: the gap to the embedded row is what raftyard's own code costs per write.
 //   npm run build && node dist/bench/write-path-floor.bench.js [--seconds 5] [--rounds 2]
 
-import { mkdtempSync, rmSync, openSync, writeSync, fdatasync, fdatasyncSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeSync, fdatasync, fdatasyncSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { connect, createServer as createNetServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,12 +14,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MessageChannel, Worker, isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { EMBEDDED_TARGET, registerEmbeddedTarget } from '../src/bench/embedded-target.js';
+import { openSyncFile, SYNC_BLOCK_BYTES } from '../src/bench/fsync-floor.js';
+import { median } from '../src/bench/median.js';
 import { parseBenchArgs } from '../src/bench/parse-args.js';
 import { runBench } from '../src/bench/run-bench.js';
 
 /** Each thread writes 4 KiB slots round a preallocated file, as a WAL segment is preallocated. */
-const FILE_BYTES = 16 * 1024 * 1024;
-const SLOT_BYTES = 4096;
+const FILE_SLOTS = 4096;
 /** The off-path follower's batch period (raft-node.ts OFF_PATH_BATCH_MS). */
 const OFF_PATH_BATCH_MS = 8;
 const WARMUP_MS = 2000;
@@ -38,17 +39,15 @@ interface ThreadData {
   offPath: MessagePort | null;
 }
 
-/** A preallocated, synced file and a writer of the next slot. */
+/** A preallocated, synced file (the fsync probe's) and a writer of the next slot. */
 function slotFile(path: string): { fd: number; writeSlot(data: Uint8Array): void } {
-  const fd = openSync(path, 'w');
-  writeSync(fd, Buffer.alloc(FILE_BYTES), 0, FILE_BYTES, 0);
-  fdatasyncSync(fd);
+  const fd = openSyncFile(path, FILE_SLOTS);
   let slot = 0;
   return {
     fd,
     writeSlot(data) {
-      writeSync(fd, data, 0, data.length, slot * SLOT_BYTES);
-      slot = (slot + 1) % (FILE_BYTES / SLOT_BYTES);
+      writeSync(fd, data, 0, data.length, slot * SYNC_BLOCK_BYTES);
+      slot = (slot + 1) % FILE_SLOTS;
     },
   };
 }
@@ -152,9 +151,8 @@ function sequentialPuts(socket: Socket, ms: number): Promise<number[]> {
 }
 
 function figuresOf(latencies: number[], ms: number): Figures {
-  const sorted = [...latencies].sort((a, b) => a - b);
-  const meanMs = sorted.reduce((sum, x) => sum + x, 0) / sorted.length;
-  return { perSec: (1000 * sorted.length) / ms, p50Ms: sorted[sorted.length >> 1]!, meanMs };
+  const meanMs = latencies.reduce((sum, x) => sum + x, 0) / latencies.length;
+  return { perSec: (1000 * latencies.length) / ms, p50Ms: median(latencies), meanMs };
 }
 
 async function floorRun(front: Front, ms: number): Promise<Figures> {
