@@ -10,6 +10,7 @@ import type { Socket } from 'node:net';
 import type { ApiRequest, ApiResponse } from './api-context.js';
 import type { Headers } from './http-reply.js';
 import { mayBeWatch, parsePlainRequest, type PlainRequest } from './http1-request-head.js';
+import { readIntoBuffer, type BufferedReads } from './socket-read-buffer.js';
 
 export interface FastLaneOptions {
   readonly bodyBytesMax: number;
@@ -27,10 +28,17 @@ export interface FastLaneOptions {
 /** How often idle connections are looked for, at most and at least. */
 const SWEEP_INTERVAL_MS_MIN = 10;
 const SWEEP_INTERVAL_MS_MAX = 1000;
+/** Bytes one read can bring: libuv's own read size. */
+const READ_BUFFER_BYTES = 64 * 1024;
 
 export class FastLane {
   private readonly connections = new Set<FastConnection>();
   private readonly sweepTimer: NodeJS.Timeout;
+  /**
+   * Every connection's reads land here, one at a time on this thread; what a read leaves
+   * unparsed is copied out before the next read can overwrite it.
+   */
+  readonly readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
 
   constructor(readonly options: FastLaneOptions) {
     if (!(options.keepAliveTimeoutMs > 0)) throw new Error(`bad keep-alive timeout ${options.keepAliveTimeoutMs}`);
@@ -75,12 +83,16 @@ class FastConnection {
   private lastActiveMs = performance.now();
   /** Some request of this connection's has been answered. */
   hasServed = false;
+  /** Reads into the lane's buffer, or null when they come as 'data' events. */
+  private readonly bufferedReads: BufferedReads | null;
+  private reading = true;
 
   constructor(
     readonly socket: Socket,
     private readonly lane: FastLane,
   ) {
-    socket.on('data', this.onData);
+    this.bufferedReads = readIntoBuffer(socket, lane.readBuffer, this.onRead);
+    if (this.bufferedReads === null) socket.on('data', this.onData);
     socket.on('end', this.onEnd);
     socket.on('error', this.onError);
     socket.on('close', this.onClose);
@@ -99,6 +111,17 @@ class FastConnection {
     this.stopReading();
     this.unparsed = null;
     this.socket.end();
+  }
+
+  private readonly onRead = (bytesRead: number, buffer: Buffer): void => {
+    if (!this.reading) return;
+    this.onData(buffer.subarray(0, bytesRead));
+    if (this.unparsed !== null) this.unparsed = this.ownCopy(this.unparsed);
+  };
+
+  /** `bytes` themselves, or a copy when they are in the lane's read buffer. */
+  private ownCopy(bytes: Buffer): Buffer {
+    return bytes.buffer === this.lane.readBuffer.buffer ? Buffer.from(bytes) : bytes;
   }
 
   private readonly onData = (chunk: Buffer): void => {
@@ -180,6 +203,7 @@ class FastConnection {
     const unparsed = this.unparsed;
     this.unparsed = null;
     this.stopReading();
+    this.bufferedReads?.release();
     socket.off('end', this.onEnd);
     socket.off('error', this.onError);
     socket.off('close', this.onClose);
@@ -187,12 +211,13 @@ class FastConnection {
     this.lane.options.handOver(socket);
     // node:http reads straight from the socket's handle from now on; the bytes already read
     // are given to it first, before the event loop can deliver any newer ones.
-    if (unparsed !== null) socket.emit('data', unparsed);
+    if (unparsed !== null) socket.emit('data', this.ownCopy(unparsed));
     if (this.clientEnded) socket.emit('end');
     socket.resume();
   }
 
   private stopReading(): void {
+    this.reading = false;
     this.socket.off('data', this.onData);
   }
 }

@@ -244,6 +244,37 @@ describe('FastLane with handlers of its own', () => {
     });
   });
 
+  it("keeps a connection's pipelined requests whole while other connections read into the shared buffer", async () => {
+    let slowStarted: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => (slowStarted = resolve));
+    let releaseSlow: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (releaseSlow = resolve));
+    const serve: FastLaneOptions['serve'] = async (req, res) => {
+      if (req.url === '/slow') {
+        slowStarted();
+        await released;
+      }
+      const target = req.url ?? '';
+      res.writeHead(200, { 'Content-Length': String(target.length) });
+      res.end(target, 'utf8');
+    };
+    await withLane(serve, async (port) => {
+      const first = await RawConnection.open(port);
+      first.write(get('/slow') + get('/first-1') + get('/first-2'));
+      await started;
+      // The other connection's read lands where the first one's waiting requests were read.
+      const otherTarget = '/other-connection-' + 'x'.repeat(60);
+      const other = await RawConnection.open(port);
+      other.write(get(otherTarget));
+      assert.equal((await other.next()).body, otherTarget);
+      releaseSlow();
+      const bodies = [(await first.next()).body, (await first.next()).body, (await first.next()).body];
+      assert.deepEqual(bodies, ['/slow', '/first-1', '/first-2']);
+      first.close();
+      other.close();
+    });
+  });
+
   it('closes a connection whose handler returns without answering', async () => {
     await withLane(async () => undefined, async (port) => {
       const connection = await RawConnection.open(port);
