@@ -1,6 +1,8 @@
 // An incremental parser for one HTTP/1.1 answer at a time, fed the socket's chunks as they come:
 // status line, the few headers a client must obey (Content-Length, chunked Transfer-Encoding,
-// Connection), and a body that may arrive split anywhere. Pure: it never touches a socket.
+// Connection), and a body that may arrive split anywhere. Pure: it never touches a socket. It
+// keeps no reference to a chunk once push returns (what it holds on to is copied), so a caller
+// may read every chunk into the same buffer.
 
 import { HEAD_END, parseDecimalLength } from '../util/http1-syntax.js';
 
@@ -125,7 +127,7 @@ export class Http1AnswerParser {
     const headBytes = (headEnd < 0 ? bytes.length : headEnd) - start;
     if (headBytes > HEAD_BYTES_MAX) throw new Http1ParseError(`the answer head exceeds ${HEAD_BYTES_MAX} bytes`, 'EPROTO');
     if (headEnd < 0) {
-      this.headPending = bytes.subarray(start);
+      this.headPending = bytes === chunk ? Buffer.from(chunk.subarray(start)) : bytes.subarray(start);
       return chunk.length;
     }
     this.headPending = undefined;
@@ -202,7 +204,7 @@ export class Http1AnswerParser {
     if (!this.keepBody || count === 0) return;
     this.bodyBytes += count;
     if (this.bodyBytes > BODY_BYTES_MAX) throw new Http1ParseError(`the answer body exceeds ${BODY_BYTES_MAX} bytes`, 'EMSGSIZE');
-    this.bodyParts.push(offset === 0 && count === chunk.length ? chunk : chunk.subarray(offset, offset + count));
+    this.bodyParts.push(Buffer.from(chunk.subarray(offset, offset + count)));
   }
 
   /** Collects one CRLF-terminated line of the chunked framing, which may arrive a byte at a time. */

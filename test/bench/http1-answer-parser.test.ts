@@ -57,6 +57,27 @@ test('a head split across packets, even inside its blank line, is found', () => 
   assert.deepEqual(parse(pieces.map((piece) => Buffer.from(piece))), { status: 200, body: JSON_BODY, keepAlive: true });
 });
 
+test('nothing of a chunk is kept after its push: every piece may come through one reused buffer', () => {
+  const reused = Buffer.alloc(1024);
+  const throughReused = (text: string, cuts: number[]): Http1Answer => {
+    const parser = new Http1AnswerParser();
+    parser.start(true);
+    const bytes = Buffer.from(text);
+    const bounds = [0, ...cuts, bytes.length];
+    for (let i = 0; i + 1 < bounds.length; i++) {
+      const length = bytes.copy(reused, 0, bounds[i], bounds[i + 1]);
+      parser.push(reused.subarray(0, length));
+      reused.fill('#');
+    }
+    return parser.answer();
+  };
+  const headCut = LENGTH_ANSWER.indexOf('\r\n\r\n') - 3;
+  const bodyCut = LENGTH_ANSWER.length - 20;
+  assert.deepEqual(throughReused(LENGTH_ANSWER, [10, headCut, bodyCut, bodyCut + 10]), { status: 200, body: JSON_BODY, keepAlive: true });
+  const chunkedCuts = Array.from({ length: Math.ceil(CHUNKED_ANSWER.length / 7) - 1 }, (_, i) => (i + 1) * 7);
+  assert.deepEqual(throughReused(CHUNKED_ANSWER, chunkedCuts), { status: 200, body: 'hello, world ...', keepAlive: true });
+});
+
 test('success bodies are dropped unless asked for, failure bodies are always kept', () => {
   assert.equal(parse([Buffer.from(LENGTH_ANSWER)], false).body, '');
   assert.equal(parse(byteByByte(CHUNKED_ANSWER), false).body, '');
