@@ -1,11 +1,15 @@
 // The in-memory Raft log of one core: entries after a compaction point, and the four marks that
 // move along it (handed to storage, durable, committed, applied). The host's WAL holds the
-// durable copy; this class only tracks what the core knows and never does I/O.
+// durable copy; this class only tracks what the core knows and never does I/O. Applied entries
+// are packed (packed-entries.ts); the ones not applied yet are held as they came.
 
+import { PackedEntries } from './packed-entries.js';
 import type { Entry, Snapshot } from './types.js';
 
 export class RaftLog {
-  /** Entries with indexes offsetIndex+1 … lastIndex, in order. */
+  /** Entries offsetIndex+1 … applied, packed: they only change by compaction. */
+  private readonly packed = new PackedEntries();
+  /** Entries after the packed ones (packed.lastIndex+1 … lastIndex), in order. */
   private entries: Entry[] = [];
   /** The index just before the first entry kept (a snapshot or compaction point). */
   offsetIndex = 0;
@@ -23,12 +27,13 @@ export class RaftLog {
   pendingSnapshot: Snapshot | null = null;
 
   get lastIndex(): number {
-    return this.offsetIndex + this.entries.length;
+    return this.packed.lastIndex + this.entries.length;
   }
 
   get lastTerm(): number {
     const last = this.entries.length;
-    return last === 0 ? this.offsetTerm : this.entries[last - 1]!.term;
+    if (last > 0) return this.entries[last - 1]!.term;
+    return this.packed.lastIndex > this.offsetIndex ? this.packed.termAt(this.packed.lastIndex) : this.offsetTerm;
   }
 
   /** The first index whose entry is still held (offsetIndex + 1). */
@@ -40,12 +45,14 @@ export class RaftLog {
   termAt(index: number): number | undefined {
     if (index === this.offsetIndex) return this.offsetTerm;
     if (index < this.offsetIndex || index > this.lastIndex) return undefined;
-    return this.entries[index - this.offsetIndex - 1]!.term;
+    const packedLast = this.packed.lastIndex;
+    return index <= packedLast ? this.packed.termAt(index) : this.entries[index - packedLast - 1]!.term;
   }
 
   entryAt(index: number): Entry | undefined {
     if (index <= this.offsetIndex || index > this.lastIndex) return undefined;
-    return this.entries[index - this.offsetIndex - 1];
+    const packedLast = this.packed.lastIndex;
+    return index <= packedLast ? this.packed.entryAt(index) : this.entries[index - packedLast - 1];
   }
 
   matchTerm(index: number, term: number): boolean {
@@ -67,12 +74,12 @@ export class RaftLog {
     const end = Math.min(to, this.lastIndex + 1);
     if (from >= end) return [];
     const result: Entry[] = [];
+    const packedLast = this.packed.lastIndex;
     let bytes = 0;
     for (let i = from; i < end; i++) {
-      const entry = this.entries[i - this.offsetIndex - 1]!;
-      bytes += entry.data.length;
+      bytes += i <= packedLast ? this.packed.dataLengthAt(i) : this.entries[i - packedLast - 1]!.data.length;
       if (result.length > 0 && bytes > bytesMax) break;
-      result.push(entry);
+      result.push(i <= packedLast ? this.packed.entryAt(i) : this.entries[i - packedLast - 1]!);
     }
     return result;
   }
@@ -111,8 +118,8 @@ export class RaftLog {
   }
 
   private truncateFrom(index: number): void {
-    if (index <= this.offsetIndex) throw new Error(`raft log: truncating compacted index ${index}`);
-    this.entries.length = Math.min(this.entries.length, index - this.offsetIndex - 1);
+    if (index <= this.packed.lastIndex) throw new Error(`raft log: truncating applied index ${index}`);
+    this.entries.length = Math.min(this.entries.length, index - this.packed.lastIndex - 1);
     this.unpersistedFrom = Math.min(this.unpersistedFrom, index);
     this.stable = Math.min(this.stable, index - 1);
   }
@@ -141,7 +148,8 @@ export class RaftLog {
     const from = this.unpersistedFrom;
     if (from > this.lastIndex) return [];
     this.unpersistedFrom = this.lastIndex + 1;
-    return this.entries.slice(from - this.offsetIndex - 1);
+    if (from <= this.packed.lastIndex) throw new Error(`raft log: index ${from} applied before it was persisted`);
+    return this.entries.slice(from - this.packed.lastIndex - 1);
   }
 
   /** The host reports its writes durable up to (index, term); stale reports are ignored. */
@@ -152,12 +160,17 @@ export class RaftLog {
     return true;
   }
 
-  /** Committed entries that are durable here and not yet applied, at most `countMax`. */
+  /**
+   * Committed entries that are durable here and not yet applied, at most `countMax`; they are
+   * packed as they are handed out.
+   */
   takeApplicable(countMax: number): Entry[] {
     const upTo = Math.min(this.committed, this.stable, this.applied + countMax);
     if (upTo <= this.applied) return [];
-    const result = this.slice(this.applied + 1, upTo + 1);
-    if (result === undefined) throw new Error(`raft log: applying compacted index ${this.applied + 1}`);
+    if (this.applied !== this.packed.lastIndex) throw new Error(`raft log: applied ${this.applied}, packed through ${this.packed.lastIndex}`);
+    const count = upTo - this.applied;
+    const result = this.entries.splice(0, count);
+    for (const entry of result) this.packed.push(entry);
     this.applied = upTo;
     return result;
   }
@@ -169,9 +182,9 @@ export class RaftLog {
   /** Drops entries up to `index` (which must be applied), keeping the compaction point's term. */
   compactTo(index: number): void {
     if (index <= this.offsetIndex) return;
-    if (index > this.applied) throw new Error(`raft log: compacting ${index} beyond applied ${this.applied}`);
+    if (index > this.packed.lastIndex) throw new Error(`raft log: compacting ${index} beyond applied ${this.packed.lastIndex}`);
     const term = this.termAt(index)!;
-    this.entries = this.entries.slice(index - this.offsetIndex);
+    this.packed.dropThrough(index);
     this.offsetIndex = index;
     this.offsetTerm = term;
   }
@@ -180,6 +193,7 @@ export class RaftLog {
   restoreSnapshot(snapshot: Snapshot): void {
     const { index, term } = snapshot.meta;
     this.entries = [];
+    this.packed.reset(index);
     this.offsetIndex = index;
     this.offsetTerm = term;
     this.committed = index;
@@ -192,6 +206,8 @@ export class RaftLog {
   restoreDurable(snapshot: Snapshot | null, entries: Entry[], commit: number): void {
     this.offsetIndex = snapshot ? snapshot.meta.index : 0;
     this.offsetTerm = snapshot ? snapshot.meta.term : 0;
+    this.entries = [];
+    this.packed.reset(this.offsetIndex);
     // Storage may still hold entries the snapshot covers; the log starts after it.
     for (const entry of entries) if (entry.index > this.offsetIndex) this.appendLocal(entry);
     if (commit > this.lastIndex) {
