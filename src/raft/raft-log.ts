@@ -147,8 +147,8 @@ export class RaftLog {
   takeUnpersisted(): Entry[] {
     const from = this.unpersistedFrom;
     if (from > this.lastIndex) return [];
-    this.unpersistedFrom = this.lastIndex + 1;
     if (from <= this.packed.lastIndex) throw new Error(`raft log: index ${from} applied before it was persisted`);
+    this.unpersistedFrom = this.lastIndex + 1;
     return this.entries.slice(from - this.packed.lastIndex - 1);
   }
 
