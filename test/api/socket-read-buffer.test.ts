@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { readIntoBuffer } from '../../src/api/socket-read-buffer.js';
+import { waitUntil } from '../support/wait-until.js';
 
 /** Runs `check` with both ends of one loopback connection, then closes everything. */
 async function withConnection(check: (accepted: Socket, client: Socket) => Promise<void>): Promise<void> {
@@ -24,11 +25,6 @@ async function withConnection(check: (accepted: Socket, client: Socket) => Promi
   }
 }
 
-/** Waits (at most 5 s) until `condition` holds. */
-async function waitUntil(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 2500 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 2));
-}
-
 test('reads land in the given buffer until released, then come as data events of their own', async () => {
   await withConnection(async (socket, client) => {
     const buffer = Buffer.alloc(1024);
@@ -40,14 +36,14 @@ test('reads land in the given buffer until released, then come as data events of
     assert.notEqual(buffered, null, "this node has the onread mode's slots");
     assert.equal(readIntoBuffer(socket, Buffer.alloc(16), () => undefined), null, 'a socket is switched once');
     client.write('hello');
-    await waitUntil(() => reads.length > 0);
+    await waitUntil(() => reads.length > 0, 'the first read reached the callback');
     assert.deepEqual(reads, ['hello']);
 
     const chunks: Buffer[] = [];
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     buffered?.release();
     client.write('world');
-    await waitUntil(() => chunks.length > 0);
+    await waitUntil(() => chunks.length > 0, 'a released read came as data');
     assert.deepEqual(chunks.map((chunk) => chunk.toString('latin1')), ['world']);
     assert.notEqual(chunks[0]?.buffer, buffer.buffer, 'a released read is copied out of the buffer');
     assert.deepEqual(reads, ['hello'], 'the callback sees nothing once released');

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { EntryType, type Entry } from '../../src/raft/types.js';
 import { Prng } from '../../src/util/prng.js';
 import { diskIoFor, type WalDiskIo } from '../../src/wal/disk-io.js';
+export { waitUntil } from '../support/wait-until.js';
 
 export async function makeTempDir(): Promise<string> {
   return fs.mkdtemp(path.join(os.tmpdir(), 'raftyard-wal-'));
@@ -103,11 +104,3 @@ export async function settleEventLoop(turns = 5): Promise<void> {
   for (let k = 0; k < turns; k++) await new Promise((resolve) => setImmediate(resolve));
 }
 
-/** Polls `predicate` until it holds; throws after a generous `timeoutMs`. */
-export async function waitUntil(predicate: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 1));
-  }
-}
