@@ -24,6 +24,12 @@ const LOOPBACK = '127.0.0.1';
 /** etcd's own defaults: a delayed link slows its timing down, never speeds it up. */
 const HEARTBEAT_MS_MIN = 100;
 const ELECTION_MS_MIN = 1_000;
+/**
+ * A port found free may be taken before etcd binds it (by any socket's ephemeral port, even
+ * another member's outgoing connection): such a start is tried again with new ports.
+ */
+const START_ATTEMPTS_MAX = 3;
+const PORT_TAKEN = /address already in use/;
 
 export interface EtcdClusterOptions {
   members?: number;
@@ -69,6 +75,17 @@ function assertEtcdBinary(binaryPath: string): void {
 }
 
 export async function startEtcdCluster(options: EtcdClusterOptions = {}): Promise<EtcdCluster> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startEtcdClusterOnce(options);
+    } catch (error) {
+      if (attempt >= START_ATTEMPTS_MAX || !(error instanceof Error && PORT_TAKEN.test(error.message))) throw error;
+    }
+  }
+}
+
+/** One start on ports found free just before; everything it made is gone if it fails. */
+async function startEtcdClusterOnce(options: EtcdClusterOptions): Promise<EtcdCluster> {
   const members = options.members ?? 3;
   const peerDelayMs = options.peerDelayMs ?? 0;
   const binaryPath = options.binaryPath ?? etcdBinaryPath();

@@ -7,7 +7,9 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { DelayLine } from '../../src/bench/delay-line.js';
 import { DelayProxy } from '../../src/bench/delay-proxy.js';
@@ -189,6 +191,50 @@ test('etcd target settings: spec keys win over --nodes and --delay; unknown keys
 
 test('a missing etcd binary is named in the error', async () => {
   await assert.rejects(startEtcdCluster({ binaryPath: '/nonexistent/etcd' }), /etcd binary not found at \/nonexistent\/etcd: install .* RAFTYARD_ETCD_BINARY/);
+});
+
+/**
+ * A stand-in etcd binary: it logs each start, then either fails the way etcd does when its port
+ * was taken ('taken': always; 'taken-once': only the first member to start; 'broken': another
+ * failure), or serves /health on its client URL until it is stopped.
+ */
+function fakeEtcd(dir: string, behaviour: 'taken' | 'taken-once' | 'broken'): string {
+  const path = join(dir, 'fake-etcd');
+  writeFileSync(
+    path,
+    `#!${process.execPath}
+const fs = require('node:fs');
+const http = require('node:http');
+const dir = ${JSON.stringify(dir)};
+fs.appendFileSync(dir + '/starts', 'start\\n');
+let fail = ${JSON.stringify(behaviour)} === 'taken';
+if (${JSON.stringify(behaviour)} === 'taken-once') { try { fs.mkdirSync(dir + '/failed-once'); fail = true; } catch {} }
+if (fail) { process.stderr.write('etcdmain: listen tcp 127.0.0.1:1: bind: address already in use\\n'); process.exit(1); }
+if (${JSON.stringify(behaviour)} === 'broken') { process.stderr.write('etcdmain: cannot access data directory\\n'); process.exit(1); }
+const url = new URL(process.argv.find((arg) => arg.startsWith('--listen-client-urls=')).split('=')[1]);
+http.createServer((req, res) => res.end('{"health":"true"}')).listen(Number(url.port), url.hostname);
+`,
+  );
+  chmodSync(path, 0o755);
+  return path;
+}
+
+test('an etcd start whose port was taken is tried again on new ports, at most three times', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'raftyard-fake-etcd-'));
+  const starts = (): number => readFileSync(join(dir, 'starts'), 'utf8').split('\n').filter(Boolean).length;
+  try {
+    const cluster = await startEtcdCluster({ binaryPath: fakeEtcd(dir, 'taken-once'), readyTimeoutMs: 10_000 });
+    await cluster.stop();
+    assert.equal(starts(), 6, 'three members failed together once, then three started');
+    rmSync(join(dir, 'starts'));
+    await assert.rejects(startEtcdCluster({ binaryPath: fakeEtcd(dir, 'taken'), readyTimeoutMs: 10_000 }), /address already in use/);
+    assert.equal(starts(), 9, 'three attempts of three members');
+    rmSync(join(dir, 'starts'));
+    await assert.rejects(startEtcdCluster({ binaryPath: fakeEtcd(dir, 'broken'), readyTimeoutMs: 10_000 }), /cannot access data directory/);
+    assert.equal(starts(), 3, 'another failure is not tried again');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('a client region the etcd target cannot place is refused before etcd starts', async () => {
