@@ -40,7 +40,7 @@ test('timers never fire early and fire soon after their deadline', async () => {
   console.log(`precise timers: lateness min ${latenessMs[0]!.toFixed(3)} p50 ${p50Ms.toFixed(3)} p99 ${p99Ms.toFixed(3)} max ${latenessMs.at(-1)!.toFixed(3)} ms; ${JSON.stringify(timers.stats)}`);
   assert.ok(latenessMs[0]! >= 0, `a timer fired ${-latenessMs[0]!} ms early`);
   // The metronome, not the coarse backup, fires most of them: that is what makes them precise.
-  // How precise is a figure for the transport bench; here the bounds only catch a timer that
+  // How precise is bench/timer-precision.bench.ts's figure; here the bounds only catch a timer that
   // waits a second time or is lost, and are generous because CI machines are shared and loaded.
   assert.ok(timers.stats.metronomeWakes >= delaysMs.length / 2, JSON.stringify(timers.stats));
   assert.ok(p50Ms < 5, `median lateness ${p50Ms} ms`);

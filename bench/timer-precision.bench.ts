@@ -1,0 +1,106 @@
+// How late timers run on this machine, side by side in one run: Node's setTimeout (whole
+// milliseconds), the precise timers (the metronome thread) and a delay line (one precise timer
+// for a queue of items, each with its own due time), which every shaped link, delay proxy and
+// open-loop schedule ends in. Each round sets `count` timers of fractional delays, `gap-ms`
+// apart, and records how long after its due time each one ran (negative: early, which Node's
+// setTimeout is for fractional delays, since it truncates them); the rounds alternate the three.
+// The tests only check that timers are never early and not grossly late (CI machines are shared
+// and loaded); the sub-millisecond figure is this bench's.
+//   npx tsc -p . && node dist/bench/timer-precision.bench.js [--count 300] [--rounds 3] [--gap-ms 1]
+
+import { parseArgs } from 'node:util';
+import { DelayLine } from '../src/bench/delay-line.js';
+import { formatMs } from '../src/bench/figure-format.js';
+import { PreciseTimers } from '../src/transport/precise-timer.js';
+
+const { values } = parseArgs({
+  options: { count: { type: 'string' }, rounds: { type: 'string' }, 'gap-ms': { type: 'string' } },
+});
+const COUNT = Number(values.count ?? 300);
+const ROUNDS = Number(values.rounds ?? 3);
+const GAP_MS = Number(values['gap-ms'] ?? 1);
+/** The delay line's constant delay: the one-way delay of the 40 ms links the geo runs use. */
+const LINE_DELAY_MS = 40;
+/** Fractional delays over the range where whole-millisecond timers are worst. */
+const DELAY_SPAN_MS = 12;
+
+/** Runs `callback` about `delayMs` from now and says when it was due, by performance.now(). */
+type SetTimer = (callback: () => void, delayMs: number) => void;
+
+interface Contender {
+  name: string;
+  /** The delay of timer `i`: each contender picks its own (a delay line has one). */
+  delayMs: (i: number) => number;
+  set: SetTimer;
+  close?: () => void;
+}
+
+function contenders(): Contender[] {
+  const precise = new PreciseTimers();
+  const line = new DelayLine(LINE_DELAY_MS);
+  const fractional = (i: number): number => 0.1 + ((i * 7.3) % DELAY_SPAN_MS);
+  return [
+    { name: 'setTimeout', delayMs: fractional, set: (callback, delayMs) => setTimeout(callback, delayMs) },
+    { name: 'precise timers', delayMs: fractional, set: (callback, delayMs) => precise.set(callback, delayMs) },
+    { name: `delay line (${LINE_DELAY_MS} ms)`, delayMs: () => LINE_DELAY_MS, set: (callback) => line.push(callback), close: () => line.close() },
+  ];
+}
+
+/** Sets `COUNT` timers `GAP_MS` apart and resolves with how late each ran, in ms. */
+async function lateness(contender: Contender): Promise<number[]> {
+  const lateMs: number[] = [];
+  await new Promise<void>((allRan) => {
+    const setNext = (i: number): void => {
+      const delayMs = contender.delayMs(i);
+      const dueMs = performance.now() + delayMs;
+      contender.set(() => {
+        lateMs.push(performance.now() - dueMs);
+        if (lateMs.length === COUNT) allRan();
+      }, delayMs);
+      if (i + 1 < COUNT) setTimeout(() => setNext(i + 1), GAP_MS);
+    };
+    setNext(0);
+  });
+  return lateMs.sort((a, b) => a - b);
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+}
+
+const COLUMNS = ['min ms', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'early', '|off| p50'];
+const NAME_WIDTH = 24;
+const COLUMN_WIDTH = 10;
+
+function row(name: string, cells: string[]): string {
+  return name.padEnd(NAME_WIDTH) + cells.map((c) => c.padStart(COLUMN_WIDTH)).join('');
+}
+
+async function main(): Promise<void> {
+  const all = contenders();
+  // One round unmeasured: it starts the metronome thread and warms the code up.
+  for (const contender of all) await lateness(contender);
+  console.log(`lateness after the due time: ${COUNT} timers ${GAP_MS} ms apart per round, ${ROUNDS} rounds alternated`);
+  console.log(row('round / timers', COLUMNS));
+  /** Per contender and round, the median distance from the due time, early or late. */
+  const medianOffMs = new Map<string, number[]>(all.map((c) => [c.name, []]));
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const contender of all) {
+      const lateMs = await lateness(contender);
+      const offMs = percentile(lateMs.map(Math.abs).sort((a, b) => a - b), 0.5);
+      medianOffMs.get(contender.name)!.push(offMs);
+      const early = lateMs.filter((ms) => ms < 0).length;
+      const figures = [0, 0.5, 0.9, 0.99].map((p) => formatMs(percentile(lateMs, p)));
+      console.log(row(`${round} ${contender.name}`, [...figures, formatMs(lateMs.at(-1)!), String(early), formatMs(offMs)]));
+    }
+  }
+  for (const contender of all) contender.close?.();
+  const baseline = medianOffMs.get('setTimeout')!;
+  for (const [name, perRound] of medianOffMs) {
+    if (name === 'setTimeout') continue;
+    const ratios = perRound.map((ms, i) => (ms / baseline[i]!).toFixed(2)).join(', ');
+    console.log(`${name}: median distance from the due time ${ratios}× setTimeout's, per round`);
+  }
+}
+
+await main();
