@@ -10,6 +10,7 @@ import { PAUSE_FLAG_BYTES, PAUSE_FROZEN_SLOT, PAUSE_WANTED_SLOT } from '../node/
 import type { ControlCommand, NodeStatusReport, NodeWorkerConfig, WorkerEvent } from '../node/control-protocol.js';
 import { WriteAheadLog } from '../wal/wal.js';
 import { SYNCED_POSITION_SLOTS } from '../wal/power-cut.js';
+import { applyMemberHeapFlags } from './member-heap-flags.js';
 
 export type NodeState = 'starting' | 'running' | 'paused' | 'killed' | 'stopped' | 'failed';
 
@@ -66,6 +67,7 @@ export class NodeHandle extends EventEmitter<NodeHandleEvents> {
       pauseFlag: this.pauseFlag.buffer as SharedArrayBuffer,
       syncedPosition: this.syncedPosition.buffer as SharedArrayBuffer,
     };
+    applyMemberHeapFlags();
     const worker = new Worker(WORKER_URL, { workerData, transferList: transfer, stdout: false, stderr: false });
     this.worker = worker;
     this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
