@@ -139,7 +139,7 @@ export class Member {
       term: core.term,
       leader: core.leader,
       commit: core.commitIndex,
-      applied: core.appliedIndex,
+      applied: this.node.appliedIndex,
       lastIndex: core.lastIndex,
       snapshotsInstalled: this.node.snapshotsInstalled,
       storeIndex: this.backend.store.index,

@@ -104,6 +104,13 @@ export class RaftNode<Result> {
   private duties: PersistDuty[] = [];
   private dutiesHead = 0;
   private lastSyncedWriteSeq = 0;
+  /**
+   * A follower's committed entries held back while the fdatasync of the Ready that brought them
+   * is still to run on this thread (see handleReady); applied, in order, before anything else is.
+   */
+  private entriesAfterSync: Entry[][] = [];
+  /** The last index applied to the state machine (the core's count includes entriesAfterSync). */
+  private appliedThrough: number;
   /** The WAL's answer to the last sync asked for: its group commit hands one promise to every request a flush covers. */
   private awaitedSync: Promise<number> | null = null;
   private driveScheduled = false;
@@ -134,7 +141,9 @@ export class RaftNode<Result> {
     this.lastRole = this.core.role;
     this.lastLeader = this.core.leader;
     this.lastSnapshotIndex = this.core.latestSnapshot()?.meta.index ?? 0;
+    this.appliedThrough = this.core.appliedIndex;
     options.transport.onReceive = (m, sizeBytes) => this.step(m, sizeBytes);
+    options.transport.onHeldFrameDelivered = () => this.driveNow();
   }
 
   start(): void {
@@ -143,7 +152,7 @@ export class RaftNode<Result> {
   }
 
   get appliedIndex(): number {
-    return this.core.appliedIndex;
+    return this.appliedThrough;
   }
 
   /** Snapshots received from a leader and installed (a follower too far behind for the log). */
@@ -260,6 +269,16 @@ export class RaftNode<Result> {
     setImmediate(() => this.drive());
   }
 
+  /**
+   * Handles at once what a frame that waited for its arrival time brought: it comes on a precise
+   * timer of its own, due now, so there is nothing to wait for (everything else reaches the loop
+   * through schedule(), which lets one poll phase's requests and messages share a Ready).
+   */
+  private driveNow(): void {
+    // The setImmediate schedule() queued finds nothing left to do.
+    if (this.driveScheduled) this.drive();
+  }
+
   private drive(): void {
     this.driveScheduled = false;
     if (this.stopped || this.installingSnapshot) return;
@@ -306,12 +325,15 @@ export class RaftNode<Result> {
   /** A snapshot from the leader must be durable before anything written after it. */
   private installSnapshot(rd: Ready): void {
     const snapshot = rd.snapshot!;
+    // Entries older than the snapshot come first: restoring it must not be undone by them.
+    this.applyHeldBack();
     this.installingSnapshot = true;
     this.log.info({ index: snapshot.meta.index, term: snapshot.meta.term }, 'installing snapshot from leader');
     this.saveSnapshotInTurn(snapshot).then(
       () => {
         this.installingSnapshot = false;
         this.options.stateMachine.restore(snapshot.data);
+        this.appliedThrough = snapshot.meta.index;
         this.lastSnapshotIndex = snapshot.meta.index;
         this.installedSnapshotCount++;
         this.handleReady(rd);
@@ -339,7 +361,15 @@ export class RaftNode<Result> {
     });
     if (mustSync) this.requestSync();
     else this.releaseDuties(this.options.wal.durableSeq);
-    this.apply(rd.committedEntries);
+    if (mustSync && rd.committedEntries.length > 0 && this.lastRole !== Role.Leader && this.options.wal.syncBlocksThread) {
+      // This Ready's fdatasync runs on this thread once the turn ends, and the leader waits for
+      // the acknowledgement it releases; the commands the leader has already committed can wait
+      // for the sync instead (requestSync's callback applies them after sending the acks).
+      this.entriesAfterSync.push(rd.committedEntries);
+    } else {
+      this.applyHeldBack();
+      this.apply(rd.committedEntries);
+    }
     for (const rs of rd.readStates) this.onReadState(rs);
     this.maybeSnapshot();
   }
@@ -355,6 +385,7 @@ export class RaftNode<Result> {
     sync.then(
       (durableSeq) => {
         this.releaseDuties(durableSeq);
+        this.applyHeldBack();
         this.schedule();
       },
       (error: Error) => this.fail(error),
@@ -383,6 +414,14 @@ export class RaftNode<Result> {
     this.options.transport.send(message);
   }
 
+  /** Applies the entries held back for a sync (see handleReady), oldest first. */
+  private applyHeldBack(): void {
+    if (this.entriesAfterSync.length === 0) return;
+    const held = this.entriesAfterSync;
+    this.entriesAfterSync = [];
+    for (const entries of held) this.apply(entries);
+  }
+
   private apply(entries: Entry[]): void {
     for (const entry of entries) {
       // A new leader's empty entry carries no command.
@@ -400,7 +439,10 @@ export class RaftNode<Result> {
         waiter.resolve(result);
       }
     }
-    if (entries.length > 0) this.releaseReads();
+    if (entries.length > 0) {
+      this.appliedThrough = entries[entries.length - 1]!.index;
+      this.releaseReads();
+    }
   }
 
   private onReadState(rs: ReadState): void {
@@ -415,7 +457,7 @@ export class RaftNode<Result> {
   }
 
   private releaseReads(): void {
-    const applied = this.core.appliedIndex;
+    const applied = this.appliedThrough;
     let released = 0;
     for (const read of this.readsAwaitingApply) {
       if (read.index > applied) break;
@@ -429,7 +471,7 @@ export class RaftNode<Result> {
   }
 
   private maybeSnapshot(): void {
-    const applied = this.core.appliedIndex;
+    const applied = this.appliedThrough;
     if (this.snapshotSaving || applied - this.lastSnapshotIndex < this.options.snapshotEveryEntries) return;
     this.snapshotSaving = true;
     this.core.compact(applied, this.options.stateMachine.snapshot());

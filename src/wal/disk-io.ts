@@ -15,6 +15,8 @@ export interface WalDiskIo {
   datasync(fd: number): Promise<void>;
   /** 'auto' only: fdatasync on the thread pool (true) or on the calling thread (false). */
   syncOffThread?(offThread: boolean): void;
+  /** Whether datasync() blocks the calling thread (absent: it does not). */
+  readonly syncBlocksThread?: boolean;
 }
 
 function writeOnce(fd: number, data: Uint8Array, offset: number, positionBytes: number): Promise<number> {
@@ -44,6 +46,7 @@ const asyncDiskIo: WalDiskIo = {
 };
 
 const blockingDiskIo: WalDiskIo = {
+  syncBlocksThread: true,
   async writeAt(fd, data, positionBytes) {
     for (let done = 0; done < data.length; ) {
       const bytesWritten = fs.writeSync(fd, data, done, data.length - done, positionBytes + done);
@@ -74,6 +77,10 @@ class SwitchableDiskIo implements WalDiskIo {
 
   syncOffThread(offThread: boolean): void {
     this.offThread = offThread;
+  }
+
+  get syncBlocksThread(): boolean {
+    return !this.offThread;
   }
 }
 

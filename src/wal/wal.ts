@@ -129,6 +129,11 @@ export class WriteAheadLog {
     this.config.diskIo.syncOffThread?.(offThread);
   }
 
+  /** Whether a flush's fdatasync runs on (and blocks) the thread that asked for it. */
+  get syncBlocksThread(): boolean {
+    return this.config.diskIo.syncBlocksThread === true;
+  }
+
   get stats(): WalStats {
     return {
       appends: this.appendCount,

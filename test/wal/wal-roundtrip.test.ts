@@ -209,3 +209,17 @@ test('a snapshot taken while the next segment is being prepared does not disturb
     assert.deepEqual(restored.entries, []);
   });
 });
+
+test("syncBlocksThread says where a flush's fdatasync runs: 'sync' on this thread, 'async' on the pool, 'auto' where it was last moved", async () => {
+  await withTempDir(async (dir) => {
+    for (const [syncMode, blocks] of [['sync', true], ['async', false], ['auto', true]] as const) {
+      const { wal } = await WriteAheadLog.open(path.join(dir, syncMode), { syncMode });
+      assert.equal(wal.syncBlocksThread, blocks, syncMode);
+      wal.syncOffThread(true);
+      assert.equal(wal.syncBlocksThread, syncMode === 'sync', `${syncMode} after a move to the pool`);
+      wal.syncOffThread(false);
+      assert.equal(wal.syncBlocksThread, syncMode !== 'async', `${syncMode} after a move back`);
+      await wal.close();
+    }
+  });
+});

@@ -1,0 +1,123 @@
+// A member's Raft loop on a real WAL, driven by hand as a follower: when its fdatasync runs on its
+// own thread, it sends the acknowledgement of an append before it applies the commands the same
+// append committed (they wait for the sync, not the sync for them), and applies every committed
+// command exactly once, in order, whatever the sync mode. A read or a snapshot sees only what was
+// applied.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { RaftCore } from '../../src/raft/core.js';
+import { defaultRaftConfig, emptyMessage, EntryType, MessageType, type Entry, type Message } from '../../src/raft/types.js';
+import { PeerTransport, type OutgoingBatch } from '../../src/transport/peer-transport.js';
+import { WriteAheadLog } from '../../src/wal/wal.js';
+import type { SyncMode } from '../../src/wal/disk-io.js';
+import { RaftNode } from '../../src/node/raft-node.js';
+import { createNodeLogger } from '../../src/node/logger.js';
+import { encodeCommandFrame, RequestIds } from '../../src/node/command-frame.js';
+import type { StateMachine } from '../../src/node/state-machine.js';
+import { waitUntil } from '../support/wait-until.js';
+import { withTempDir } from '../wal/wal-fixtures.js';
+
+const LEADER = 'n1';
+const FOLLOWER = 'n2';
+const TERM = 1;
+
+/** What the follower did, in order: sends to the leader and commands applied. */
+type Event = { kind: 'ack'; index: number } | { kind: 'apply'; index: number };
+
+/** Records every message the node sends instead of delivering it. */
+class RecordingTransport extends PeerTransport {
+  constructor(private readonly events: Event[]) {
+    super(FOLLOWER, [LEADER], 1);
+  }
+
+  override send(message: Message): void {
+    if (message.type === MessageType.AppendResponse && !message.reject) this.events.push({ kind: 'ack', index: message.index });
+  }
+
+  protected sendBatch(_peer: string, _batch: OutgoingBatch): void {}
+  protected closeChannels(): void {}
+}
+
+class RecordingMachine implements StateMachine<number> {
+  constructor(private readonly events: Event[]) {}
+
+  apply(_command: Uint8Array, index: number): number {
+    this.events.push({ kind: 'apply', index });
+    return index;
+  }
+
+  snapshot(): Uint8Array {
+    return new Uint8Array(0);
+  }
+
+  restore(): void {}
+}
+
+const proposer = new RequestIds().proposer;
+
+function entry(index: number): Entry {
+  const data = encodeCommandFrame(proposer, index, (command: string, headroom) => {
+    const bytes = new Uint8Array(headroom + command.length);
+    bytes.set(Buffer.from(command), headroom);
+    return bytes;
+  }, `set k${index}`);
+  return { term: TERM, index, type: EntryType.Normal, data };
+}
+
+/** The leader's append of entry `index` (after index - 1), committing through `commit`. */
+function append(index: number, commit: number): Message {
+  return { ...emptyMessage(MessageType.Append, LEADER, FOLLOWER, TERM), logTerm: index === 1 ? 0 : TERM, index: index - 1, entries: [entry(index)], commit };
+}
+
+async function followerRun(syncMode: SyncMode, appends: number): Promise<{ events: Event[]; appliedIndex: number }> {
+  const events: Event[] = [];
+  let appliedIndex = -1;
+  await withTempDir(async (dir) => {
+    const { wal } = await WriteAheadLog.open(dir, { syncMode });
+    const node = new RaftNode<number>({
+      core: new RaftCore(defaultRaftConfig(FOLLOWER, [LEADER, FOLLOWER, 'n3'])),
+      wal,
+      transport: new RecordingTransport(events),
+      stateMachine: new RecordingMachine(events),
+      tickMs: 60_000,
+      snapshotEveryEntries: 1_000_000,
+      logger: await createNodeLogger(FOLLOWER, 'silent'),
+    });
+    node.start();
+    try {
+      // As under a sequential client: each append carries the commit of the one before.
+      for (let index = 1; index <= appends; index++) {
+        node.step(append(index, index - 1), 0);
+        await waitUntil(() => events.some((e) => e.kind === 'ack' && e.index === index), `the append of ${index} is acknowledged`);
+        assert.equal(node.appliedIndex, Math.max(0, ...events.filter((e) => e.kind === 'apply').map((e) => e.index)), 'appliedIndex counts only applied commands');
+      }
+      await waitUntil(() => events.filter((e) => e.kind === 'apply').length === appends - 1, 'the committed commands are applied');
+      appliedIndex = node.appliedIndex;
+    } finally {
+      node.stop();
+      await wal.close();
+    }
+  });
+  return { events, appliedIndex };
+}
+
+test('a follower syncing on its own thread acknowledges an append before applying what it committed', async () => {
+  const appends = 6;
+  const { events, appliedIndex } = await followerRun('sync', appends);
+  for (let index = 2; index <= appends; index++) {
+    const ackAt = events.findIndex((e) => e.kind === 'ack' && e.index === index);
+    const applyAt = events.findIndex((e) => e.kind === 'apply' && e.index === index - 1);
+    assert.ok(ackAt >= 0 && applyAt > ackAt, `the append of ${index} is acknowledged before ${index - 1} is applied: ${JSON.stringify(events)}`);
+  }
+  assert.deepEqual(events.filter((e) => e.kind === 'apply').map((e) => e.index), [1, 2, 3, 4, 5], 'each committed command once, in order');
+  assert.equal(appliedIndex, appends - 1);
+});
+
+for (const syncMode of ['async', 'auto'] as const) {
+  test(`a follower applies each committed command once, in order, in '${syncMode}' sync mode`, async () => {
+    const { events, appliedIndex } = await followerRun(syncMode, 5);
+    assert.deepEqual(events.filter((e) => e.kind === 'apply').map((e) => e.index), [1, 2, 3, 4]);
+    assert.equal(appliedIndex, 4);
+  });
+}
