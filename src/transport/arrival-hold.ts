@@ -18,11 +18,12 @@ export class ArrivalHold {
   private readonly queue: DueQueue<Uint8Array>;
 
   constructor(
-    private readonly deliver: (frame: Uint8Array) => void,
+    /** `waited`: the frame was held until its time (false: it was due when it came). */
+    private readonly deliver: (frame: Uint8Array, waited: boolean) => void,
     /** The sender's lead: no frame is held longer. */
     private readonly leadMs = ARRIVAL_LEAD_MS,
   ) {
-    this.queue = new DueQueue(deliver, HELD_FRAMES_MAX);
+    this.queue = new DueQueue((frame) => deliver(frame, true), HELD_FRAMES_MAX);
   }
 
   get size(): number {
@@ -35,7 +36,7 @@ export class ArrivalHold {
    */
   receive(frame: Uint8Array, arrivalAtMs: number): void {
     const waitMs = arrivalAtMs === ARRIVE_AT_ONCE ? 0 : Math.min(Math.max(0, arrivalAtMs - hrNowMs()), this.leadMs);
-    if (this.queue.size === 0 && waitMs === 0) this.deliver(frame);
+    if (this.queue.size === 0 && waitMs === 0) this.deliver(frame, false);
     else if (!this.queue.isFull) this.queue.pushAt(performance.now() + waitMs, frame);
   }
 

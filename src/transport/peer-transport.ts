@@ -34,6 +34,11 @@ export interface LinkReport {
 export abstract class PeerTransport {
   /** Called for every message that arrives from a peer, with its encoded size. */
   onReceive: (message: Message, sizeBytes: number) => void = () => {};
+  /**
+   * Called once a frame that waited here for its arrival time (see arrival-hold.ts) has been
+   * handed on, message by message, to onReceive; not for frames that were due when they came.
+   */
+  onHeldFrameDelivered: () => void = () => {};
   private readonly links = new Map<NodeId, ShapedLink<Message>>();
   private readonly outgoing = new Map<NodeId, OutgoingBatch[]>();
   private readonly holds = new Map<NodeId, ArrivalHold>();
@@ -58,7 +63,7 @@ export abstract class PeerTransport {
       this.links.set(peer, link);
       this.outgoing.set(peer, []);
       // Only a link that sends ahead needs a hold at this end.
-      if (leadMs > 0) this.holds.set(peer, new ArrivalHold((frame) => this.unpack(frame), leadMs));
+      if (leadMs > 0) this.holds.set(peer, new ArrivalHold((frame, waited) => this.unpackHeld(frame, waited), leadMs));
     });
   }
 
@@ -109,6 +114,11 @@ export abstract class PeerTransport {
   private unpack(frame: Uint8Array): void {
     if (this.closed) return;
     unpackBatch(frame, (bytes) => this.onReceive(decodeMessage(bytes), bytes.byteLength));
+  }
+
+  private unpackHeld(frame: Uint8Array, waited: boolean): void {
+    this.unpack(frame);
+    if (waited && !this.closed) this.onHeldFrameDelivered();
   }
 
   private queueForPeer(peer: NodeId, message: Message, earlyByMs: number): void {

@@ -103,3 +103,24 @@ test('over a MessagePort, cutting the link loses a message already sent ahead to
   for (let i = 0; i < 100 && received.length < 1; i++) await sleep(5);
   assert.deepStrictEqual(received.map((r) => r.message.term), [2]);
 });
+
+test('over a MessagePort, each held frame is announced once, after its messages; a frame that did not wait is not', async (t) => {
+  const { sender, receiver, received } = portPair(t, 10);
+  /** How many messages had been handed on at each notice. */
+  const notices: number[] = [];
+  receiver.onHeldFrameDelivered = () => notices.push(received.length);
+  // One frame or two, as the link's timer groups them.
+  sender.send(heartbeat(1));
+  sender.send(heartbeat(2));
+  for (let i = 0; i < 100 && notices.at(-1) !== 2; i++) await sleep(5);
+  assert.deepStrictEqual(received.map((r) => r.message.term), [1, 2]);
+  assert.ok(notices.length >= 1 && notices.length <= 2 && notices.at(-1) === 2, `notices after ${JSON.stringify(notices)} messages`);
+  assert.ok(notices.every((n, i) => n > (notices[i - 1] ?? 0)), 'every notice follows a message of its own frame');
+  // An undelayed link's frames are due when they come: handed straight on, with no notice.
+  sender.configureLink('b', { delayMs: 0 });
+  sender.send(heartbeat(3));
+  for (let i = 0; i < 100 && received.length < 3; i++) await sleep(5);
+  await sleep(20);
+  assert.deepStrictEqual(received.map((r) => r.message.term), [1, 2, 3]);
+  assert.equal(notices.at(-1), 2, 'no notice for the frame that did not wait');
+});
