@@ -209,7 +209,7 @@ function fakeEtcd(dir: string, behaviour: 'taken' | 'taken-once' | 'broken'): st
 const fs = require('node:fs');
 const http = require('node:http');
 const dir = ${JSON.stringify(dir)};
-fs.appendFileSync(dir + '/starts', 'start\\n');
+fs.appendFileSync(dir + '/starts', process.argv.find((arg) => arg.startsWith('--initial-cluster=')) + '\\n');
 let fail = ${JSON.stringify(behaviour)} === 'taken';
 if (${JSON.stringify(behaviour)} === 'taken-once') { try { fs.mkdirSync(dir + '/failed-once'); fail = true; } catch {} }
 if (fail) { process.stderr.write('etcdmain: listen tcp 127.0.0.1:1: bind: address already in use\\n'); process.exit(1); }
@@ -224,17 +224,21 @@ http.createServer((req, res) => res.end('{"health":"true"}')).listen(Number(url.
 
 test('an etcd start whose port was taken is tried again on new ports, at most three times', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'raftyard-fake-etcd-'));
+  // Each attempt names new ports in --initial-cluster. A failed attempt stops its other members,
+  // perhaps before they get to record their start, but the member that failed it did record.
+  const attempts = (): number => new Set(readFileSync(join(dir, 'starts'), 'utf8').split('\n').filter(Boolean)).size;
   const starts = (): number => readFileSync(join(dir, 'starts'), 'utf8').split('\n').filter(Boolean).length;
   try {
     const cluster = await startEtcdCluster({ binaryPath: fakeEtcd(dir, 'taken-once'), readyTimeoutMs: 10_000 });
     await cluster.stop();
-    assert.equal(starts(), 6, 'three members failed together once, then three started');
+    assert.equal(attempts(), 2, 'one member found its port taken, then a second attempt started');
     rmSync(join(dir, 'starts'));
     await assert.rejects(startEtcdCluster({ binaryPath: fakeEtcd(dir, 'taken'), readyTimeoutMs: 10_000 }), /address already in use/);
-    assert.equal(starts(), 9, 'three attempts of three members');
+    assert.equal(attempts(), 3, 'three attempts');
+    assert.ok(starts() >= 3 && starts() <= 9, `${starts()} member starts in three attempts of three members`);
     rmSync(join(dir, 'starts'));
     await assert.rejects(startEtcdCluster({ binaryPath: fakeEtcd(dir, 'broken'), readyTimeoutMs: 10_000 }), /cannot access data directory/);
-    assert.equal(starts(), 3, 'another failure is not tried again');
+    assert.equal(attempts(), 1, 'another failure is not tried again');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
