@@ -41,6 +41,7 @@ export async function runScript(steps: Step[], prefix: string, runner: Runner, c
   const records: StepRecord[] = [];
   const env = { ETCDCTL_ENDPOINTS: context.endpoints.join(',') };
   for (const step of steps) {
+    await untilMembersAgree(context);
     const args = await Promise.all(step.args.map((a) => expand(a, prefix, context)));
     if (step.triggers) await untilNoWatchers(context);
     const outcome = await runner(args, {
@@ -62,6 +63,29 @@ async function expand(arg: string, prefix: string, context: ScriptContext): Prom
     text = text.replace(match[0], String(index));
   }
   return text;
+}
+
+/**
+ * Waits until every member reports the same index. A command may be served by any member (ctl
+ * tools sync the member list and pick one), and a follower applies a write a moment after the
+ * member that took it has answered: a read right after could see one write less there, in real
+ * etcd as in raftyard. Each step starts from a store every member agrees on.
+ */
+async function untilMembersAgree(context: ScriptContext): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const indexes = await Promise.all(context.endpoints.map(memberIndex));
+    if (new Set(indexes).size === 1) return;
+    if (Date.now() > deadline) throw new Error(`the members' indexes did not agree within 10 s: ${indexes.join(', ')}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** The member's X-Etcd-Index, from a read of a key that does not exist (a small answer). */
+async function memberIndex(endpoint: string): Promise<string | null> {
+  const answer = await fetch(`${endpoint}/v2/keys/differential-index-probe`);
+  await answer.arrayBuffer();
+  return answer.headers.get('x-etcd-index');
 }
 
 /** Waits for the watch to be registered on a member, then writes each trigger in turn. */
