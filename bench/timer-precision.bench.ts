@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { DelayLine } from '../src/bench/delay-line.js';
 import { formatMs } from '../src/bench/figure-format.js';
 import { PreciseTimers } from '../src/transport/precise-timer.js';
+import { measureLateness, percentileOfSorted as percentile, type SetTimer } from '../src/bench/timer-lateness.js';
 
 const { values } = parseArgs({
   options: { count: { type: 'string' }, rounds: { type: 'string' }, 'gap-ms': { type: 'string' } },
@@ -23,9 +24,6 @@ const GAP_MS = Number(values['gap-ms'] ?? 1);
 const LINE_DELAY_MS = 40;
 /** Fractional delays over the range where whole-millisecond timers are worst. */
 const DELAY_SPAN_MS = 12;
-
-/** Runs `callback` about `delayMs` from now and says when it was due, by performance.now(). */
-type SetTimer = (callback: () => void, delayMs: number) => void;
 
 interface Contender {
   name: string;
@@ -46,26 +44,9 @@ function contenders(): Contender[] {
   ];
 }
 
-/** Sets `COUNT` timers `GAP_MS` apart and resolves with how late each ran, in ms. */
-async function lateness(contender: Contender): Promise<number[]> {
-  const lateMs: number[] = [];
-  await new Promise<void>((allRan) => {
-    const setNext = (i: number): void => {
-      const delayMs = contender.delayMs(i);
-      const dueMs = performance.now() + delayMs;
-      contender.set(() => {
-        lateMs.push(performance.now() - dueMs);
-        if (lateMs.length === COUNT) allRan();
-      }, delayMs);
-      if (i + 1 < COUNT) setTimeout(() => setNext(i + 1), GAP_MS);
-    };
-    setNext(0);
-  });
-  return lateMs.sort((a, b) => a - b);
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+/** Sets `COUNT` timers `GAP_MS` apart and resolves with how late each ran, in ms, ascending. */
+function lateness(contender: Contender): Promise<number[]> {
+  return measureLateness(contender.set, Array.from({ length: COUNT }, (_, i) => contender.delayMs(i)), GAP_MS);
 }
 
 const COLUMNS = ['min ms', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'early', '|off| p50'];

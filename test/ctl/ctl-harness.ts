@@ -4,6 +4,7 @@
 
 import { spawn } from 'node:child_process';
 import { runCtl } from '../../src/cli/ctl/index.js';
+import { waitUntil } from '../support/wait-until.js';
 
 export const ETCDCTL_BINARY = process.env.RAFTYARD_ETCDCTL_BINARY ?? '/usr/bin/etcdctl';
 
@@ -75,10 +76,6 @@ export async function runInProcess(args: string[], options: CtlRunOptions): Prom
 }
 
 /** Resolves once `output()` holds at least `lines` lines, polling; rejects after `timeoutMs`. */
-export async function untilLines(output: () => string, lines: number, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (output().split('\n').length - 1 < lines) {
-    if (Date.now() > deadline) throw new Error(`expected ${lines} lines of output, got: ${JSON.stringify(output())}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+export function untilLines(output: () => string, lines: number, timeoutMs = 10_000): Promise<void> {
+  return waitUntil(() => output().split('\n').length - 1 >= lines, () => `${lines} lines of output, got: ${JSON.stringify(output())}`, timeoutMs);
 }

@@ -6,6 +6,7 @@
 
 import { V2Client } from '../../src/client/index.js';
 import { runEtcdctl, runInProcess, untilLines, type CtlOutcome } from './ctl-harness.js';
+import { waitUntil } from '../support/wait-until.js';
 
 export type Trigger = { set: [key: string, value: string]; lines?: number } | { mkdir: string; lines?: number };
 
@@ -72,13 +73,12 @@ async function expand(arg: string, prefix: string, context: ScriptContext): Prom
  * etcd as in raftyard. Each step starts from a store every member agrees on.
  */
 async function untilMembersAgree(context: ScriptContext): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const indexes = await Promise.all(context.endpoints.map(memberIndex));
-    if (new Set(indexes).size === 1) return;
-    if (Date.now() > deadline) throw new Error(`the members' indexes did not agree within 10 s: ${indexes.join(', ')}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  let indexes: (string | null)[] = [];
+  const agree = async (): Promise<boolean> => {
+    indexes = await Promise.all(context.endpoints.map(memberIndex));
+    return new Set(indexes).size === 1;
+  };
+  await waitUntil(agree, () => `the members' indexes agree (last seen: ${indexes.join(', ')})`);
 }
 
 /** The member's X-Etcd-Index, from a read of a key that does not exist (a small answer). */
@@ -107,12 +107,8 @@ async function watcherCount(context: ScriptContext): Promise<number> {
   return total;
 }
 
-async function untilWatchers(context: ScriptContext, done: (count: number) => boolean): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!done(await watcherCount(context))) {
-    if (Date.now() > deadline) throw new Error('the watch count on the members did not change within 10 s');
-    await new Promise((r) => setTimeout(r, 20));
-  }
+function untilWatchers(context: ScriptContext, done: (count: number) => boolean): Promise<void> {
+  return waitUntil(async () => done(await watcherCount(context)), 'the watch count on the members changes');
 }
 
 /** A watch of the previous step may still be registered; start from a clean count. */

@@ -5,27 +5,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { PreciseTimers } from '../../src/transport/precise-timer.js';
+import { measureLateness as measureSetLateness, percentileOfSorted as percentile } from '../../src/bench/timer-lateness.js';
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
-}
-
-/** Sets one timer per delay, `gapMs` apart, and resolves with their lateness, sorted. */
-async function measureLateness(timers: PreciseTimers, delaysMs: number[], gapMs: number): Promise<number[]> {
-  const latenessMs: number[] = [];
-  await new Promise<void>((allFired) => {
-    let fired = 0;
-    const setNext = (i: number): void => {
-      const dueMs = performance.now() + delaysMs[i]!;
-      timers.set(() => {
-        latenessMs.push(performance.now() - dueMs);
-        if (++fired === delaysMs.length) allFired();
-      }, delaysMs[i]!);
-      if (i + 1 < delaysMs.length) setTimeout(() => setNext(i + 1), gapMs);
-    };
-    setNext(0);
-  });
-  return latenessMs.sort((a, b) => a - b);
+/** Lateness of one precise timer per delay, `gapMs` apart, sorted. */
+function measureLateness(timers: PreciseTimers, delaysMs: number[], gapMs: number): Promise<number[]> {
+  return measureSetLateness((callback, delayMs) => timers.set(callback, delayMs), delaysMs, gapMs);
 }
 
 test('timers never fire early and fire soon after their deadline', async () => {
