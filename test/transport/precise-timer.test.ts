@@ -1,5 +1,6 @@
 // The precise timers on a real clock: a callback never runs before its deadline and runs soon
-// after it, equal deadlines keep the order they were set in, and cleared timers never run.
+// after it, a rested thread spins to its deadline and a busy one never does, equal deadlines
+// keep the order they were set in, and cleared timers never run.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -53,6 +54,51 @@ test('near deadlines set right after a beat are served by the metronome, not the
   console.log(`precise timers, chained short deadlines: ${JSON.stringify(timers.stats)}`);
   // A lost beat leaves the timer to the coarse backstop, a millisecond or two late.
   assert.ok(firedByBackstop <= rounds / 20, `${firedByBackstop} of ${rounds} timers waited for the backstop`);
+});
+
+/** Runs `rounds` timers one after another, each set `delayMs` after the one before fired; resolves with their lateness. */
+function chain(timers: PreciseTimers, rounds: number, delayMs: number): Promise<number[]> {
+  const latenessMs: number[] = [];
+  return new Promise((done) => {
+    const next = (dueAtMs: number): void => {
+      latenessMs.push(performance.now() - dueAtMs);
+      if (latenessMs.length === rounds) return done(latenessMs);
+      const at = performance.now() + delayMs;
+      timers.set(() => next(at), delayMs);
+    };
+    const at = performance.now() + delayMs;
+    timers.set(() => next(at), delayMs);
+  });
+}
+
+test('a thread whose timers rested is woken early and spins to the deadline, never past the lead and never early', async () => {
+  // A lead of a whole millisecond, so that a loaded CI machine's late wake-ups still come early.
+  const timers = new PreciseTimers({ spinLeadMs: 1, coldAfterMs: 5 });
+  await chain(timers, 1, 20);
+  const before = timers.stats;
+  const latenessMs = await chain(timers, 30, 10);
+  const spins = timers.stats.spins - before.spins;
+  const spinMs = timers.stats.spinMs - before.spinMs;
+  console.log(`rested timers: ${spins} of 30 spun, ${(spinMs / Math.max(1, spins)).toFixed(3)} ms each; lateness p50 ${percentile([...latenessMs].sort((a, b) => a - b), 0.5).toFixed(4)} ms`);
+  assert.ok(Math.min(...latenessMs) >= 0, `a timer fired ${-Math.min(...latenessMs)} ms early`);
+  assert.ok(spins >= 10, `only ${spins} of 30 rested timers were woken early: ${JSON.stringify(timers.stats)}`);
+  // A spin starts at most the lead before its deadline and ends on the first clock read after it.
+  assert.ok(spinMs <= spins * 1.1, `${spins} spins took ${spinMs} ms`);
+});
+
+test('a busy thread, whose timers fire less than the rest apart, never spins', async () => {
+  const timers = new PreciseTimers({ spinLeadMs: 1, coldAfterMs: 5 });
+  await chain(timers, 1, 20);
+  const spinsBefore = timers.stats.spins;
+  const latenessMs = await chain(timers, 100, 1);
+  assert.ok(Math.min(...latenessMs) >= 0);
+  assert.equal(timers.stats.spins, spinsBefore, JSON.stringify(timers.stats));
+});
+
+test('a spin lead must be shorter than the coarse lead', () => {
+  assert.throws(() => new PreciseTimers({ spinLeadMs: 2 }), RangeError);
+  assert.throws(() => new PreciseTimers({ spinLeadMs: -1 }), RangeError);
+  assert.throws(() => new PreciseTimers({ coldAfterMs: Number.NaN }), RangeError);
 });
 
 test('timers fire in deadline order, those set together in the order they were set', async () => {
