@@ -89,6 +89,8 @@ export class PreciseTimers {
   private readonly counts = { fired: 0, metronomeWakes: 0, coarseWakes: 0, firedByBackstop: 0, spins: 0, spinMs: 0 };
   /** When timers last fired on this thread (-Infinity: never, so the first deadline is a rested one). */
   private lastFiredAtMs = -Infinity;
+  /** The deadline the metronome was asked to wake this thread early for (NaN: none); only it is spun to. */
+  private spinForMs = Number.NaN;
   private readonly spinLeadMs: number;
   private readonly coldAfterMs: number;
 
@@ -147,6 +149,7 @@ export class PreciseTimers {
       return;
     }
     const rested = atMs - this.lastFiredAtMs >= this.coldAfterMs;
+    this.spinForMs = rested ? atMs : Number.NaN;
     this.requestMetronome(rested ? atMs - this.spinLeadMs : atMs);
     this.coarse = setTimeout(() => this.wake(false), Math.ceil(remainingMs) + 1);
   }
@@ -235,9 +238,10 @@ export class PreciseTimers {
     }
   }
 
-  /** Woken at most the spin lead before the next deadline (asked for, or a coarse wake that fell there): spins to it. */
+  /** Woken at most the spin lead before the deadline it asked to be woken early for: spins to it. */
   private spinToNearDeadline(): void {
     const untilMs = this.pending.headAtMs;
+    if (untilMs !== this.spinForMs) return;
     const startedMs = performance.now();
     if (!(untilMs > startedMs && untilMs - startedMs <= this.spinLeadMs)) return;
     const nowMs = spinUntil(untilMs);
