@@ -34,6 +34,10 @@ export function runEtcdctl(args: string[], options: CtlRunOptions): Promise<CtlO
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    // etcdctl may exit (bad arguments) before it reads its input: the pipe then breaks, which says nothing about its answer.
+    child.stdin.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') reject(error);
+    });
     child.stdin.end(options.stdin ?? '');
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? RUN_TIMEOUT_MS_DEFAULT);
     options.drive?.(() => stdout).then(() => {
