@@ -2,9 +2,10 @@
 // milliseconds), the precise timers (the metronome thread; a thread whose timers rested 2 ms is
 // woken 0.2 ms early and spins to the deadline), the same without that spin, and a delay line
 // (one precise timer for a queue of items, each with its own due time), which every shaped link,
-// delay proxy and open-loop schedule ends in. Each round sets `count` timers of fractional delays, `gap-ms`
-// apart, and records how long after its due time each one ran (negative: early, which Node's
-// setTimeout is for fractional delays, since it truncates them); the rounds alternate the three.
+// delay proxy and open-loop schedule ends in. Each round sets `count` timers of fractional
+// delays, `gap-ms` apart, and records how long after its due time each one ran (negative: early,
+// which Node's setTimeout is for fractional delays, since it truncates them); the rounds
+// alternate the four.
 // The tests only check that timers are never early and not grossly late (CI machines are shared
 // and loaded); the sub-millisecond figure is this bench's.
 //   npx tsc -p . && node dist/bench/timer-precision.bench.js [--count 300] [--rounds 3] [--gap-ms 1]

@@ -62,7 +62,9 @@ export class StoreNode implements TtlEntry {
    * `existing`; the children keep their order.
    */
   replaceChild(existing: StoreNode, replacement: StoreNode): void {
-    if (this.children === null || existing.parent !== this || this.children.get(existing.name) !== existing) {
+    // A node's parent link is set and cleared with its map entry (addChild, here, detachSubtree),
+    // so it alone says whether `existing` is listed here: no map lookup on the write path for it.
+    if (this.children === null || existing.parent !== this) {
       throw new Error(`${existing.path} is not a child of ${this.path}`);
     }
     if (replacement.name !== existing.name) throw new Error(`cannot replace ${existing.path} by ${replacement.path}`);

@@ -1,8 +1,8 @@
 // A member's Raft loop on a real WAL, driven by hand as a follower: when its fdatasync runs on its
 // own thread, it sends the acknowledgement of an append before it applies the commands the same
 // append committed (they wait for the sync, not the sync for them), and applies every committed
-// command exactly once, in order, whatever the sync mode. A read or a snapshot sees only what was
-// applied.
+// command exactly once, in order, whatever the sync mode. Its appliedIndex (which reads, snapshots
+// and status go by) counts only what was applied.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
