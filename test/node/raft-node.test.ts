@@ -3,7 +3,8 @@
 // append committed (they wait for the sync, not the sync for them), and applies every committed
 // command exactly once, in order, whatever the sync mode. Its appliedIndex (which reads, snapshots
 // and status go by) counts only what was applied. A node rehearses the apply of its oldest pending
-// proposal (the warm-up of a rested leader) on its state machine's scratch state, and nothing else.
+// proposal (the warm-up of a rested leader) on its state machine's scratch state, and nothing else;
+// a rehearsal that throws is contained and ends rehearsals.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -57,12 +58,15 @@ class RecordingMachine implements StateMachine<number> {
 
 const proposer = new RequestIds().proposer;
 
+/** A text command, after the room the command frame's header needs. */
+function encodeText(command: string, headroom: number): Uint8Array {
+  const bytes = new Uint8Array(headroom + command.length);
+  bytes.set(Buffer.from(command), headroom);
+  return bytes;
+}
+
 function entry(index: number): Entry {
-  const data = encodeCommandFrame(proposer, index, (command: string, headroom) => {
-    const bytes = new Uint8Array(headroom + command.length);
-    bytes.set(Buffer.from(command), headroom);
-    return bytes;
-  }, `set k${index}`);
+  const data = encodeCommandFrame(proposer, index, encodeText, `set k${index}`);
   return { term: TERM, index, type: EntryType.Normal, data };
 }
 
@@ -146,16 +150,11 @@ test('a node rehearses the apply of its oldest pending proposal, and nothing wit
       snapshotEveryEntries: 1_000_000,
       logger: await createNodeLogger(FOLLOWER, 'silent'),
     });
-    const encode = (command: string, headroom: number): Uint8Array => {
-      const bytes = new Uint8Array(headroom + command.length);
-      bytes.set(Buffer.from(command), headroom);
-      return bytes;
-    };
     try {
       node.rehearseNextApply();
       assert.deepEqual(machine.rehearsed, [], 'nothing pending, nothing rehearsed');
-      const first = node.propose(encode, 'set first', 60_000);
-      const second = node.propose(encode, 'set second', 60_000);
+      const first = node.propose(encodeText, 'set first', 60_000);
+      const second = node.propose(encodeText, 'set second', 60_000);
       first.catch(() => {});
       second.catch(() => {});
       node.rehearseNextApply();
@@ -166,6 +165,37 @@ test('a node rehearses the apply of its oldest pending proposal, and nothing wit
       await assert.rejects(first);
       node.rehearseNextApply();
       assert.equal(machine.rehearsed.length, 2, 'a stopped node rehearses nothing');
+    } finally {
+      node.stop();
+      await wal.close();
+    }
+  });
+});
+
+test('a rehearsal that throws never reaches the caller, and ends rehearsals', async () => {
+  await withTempDir(async (dir) => {
+    const { wal } = await WriteAheadLog.open(dir, { syncMode: 'sync' });
+    let calls = 0;
+    const machine = new (class extends RecordingMachine {
+      rehearse(): void {
+        calls++;
+        throw new Error('a broken rehearsal');
+      }
+    })([]);
+    const node = new RaftNode<number>({
+      core: new RaftCore(defaultRaftConfig(FOLLOWER, [LEADER, FOLLOWER, 'n3'])),
+      wal,
+      transport: new RecordingTransport([]),
+      stateMachine: machine,
+      tickMs: 60_000,
+      snapshotEveryEntries: 1_000_000,
+      logger: await createNodeLogger(FOLLOWER, 'silent'),
+    });
+    try {
+      node.propose(encodeText, 'set k', 60_000).catch(() => {});
+      node.rehearseNextApply();
+      node.rehearseNextApply();
+      assert.equal(calls, 1);
     } finally {
       node.stop();
       await wal.close();
