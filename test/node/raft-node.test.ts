@@ -75,20 +75,25 @@ function append(index: number, commit: number): Message {
   return { ...emptyMessage(MessageType.Append, LEADER, FOLLOWER, TERM), logTerm: index === 1 ? 0 : TERM, index: index - 1, entries: [entry(index)], commit };
 }
 
+/** A follower of a three-member cluster on `wal`, recording what it sends into `events`; ticks a minute apart. */
+async function followerNode(wal: WriteAheadLog, stateMachine: StateMachine<number>, events: Event[]): Promise<RaftNode<number>> {
+  return new RaftNode<number>({
+    core: new RaftCore(defaultRaftConfig(FOLLOWER, [LEADER, FOLLOWER, 'n3'])),
+    wal,
+    transport: new RecordingTransport(events),
+    stateMachine,
+    tickMs: 60_000,
+    snapshotEveryEntries: 1_000_000,
+    logger: await createNodeLogger(FOLLOWER, 'silent'),
+  });
+}
+
 async function followerRun(syncMode: SyncMode, appends: number): Promise<{ events: Event[]; appliedIndex: number }> {
   const events: Event[] = [];
   let appliedIndex = -1;
   await withTempDir(async (dir) => {
     const { wal } = await WriteAheadLog.open(dir, { syncMode });
-    const node = new RaftNode<number>({
-      core: new RaftCore(defaultRaftConfig(FOLLOWER, [LEADER, FOLLOWER, 'n3'])),
-      wal,
-      transport: new RecordingTransport(events),
-      stateMachine: new RecordingMachine(events),
-      tickMs: 60_000,
-      snapshotEveryEntries: 1_000_000,
-      logger: await createNodeLogger(FOLLOWER, 'silent'),
-    });
+    const node = await followerNode(wal, new RecordingMachine(events), events);
     node.start();
     try {
       // As under a sequential client: each append carries the commit of the one before.
@@ -141,15 +146,7 @@ test('a node rehearses the apply of its oldest pending proposal, and nothing wit
     const events: Event[] = [];
     const machine = new RehearsingMachine(events);
     // A follower that knows no leader keeps its proposals pending (refused, retried at its ticks).
-    const node = new RaftNode<number>({
-      core: new RaftCore(defaultRaftConfig(FOLLOWER, [LEADER, FOLLOWER, 'n3'])),
-      wal,
-      transport: new RecordingTransport(events),
-      stateMachine: machine,
-      tickMs: 60_000,
-      snapshotEveryEntries: 1_000_000,
-      logger: await createNodeLogger(FOLLOWER, 'silent'),
-    });
+    const node = await followerNode(wal, machine, events);
     try {
       node.rehearseNextApply();
       assert.deepEqual(machine.rehearsed, [], 'nothing pending, nothing rehearsed');
@@ -182,15 +179,7 @@ test('a rehearsal that throws never reaches the caller, and ends rehearsals', as
         throw new Error('a broken rehearsal');
       }
     })([]);
-    const node = new RaftNode<number>({
-      core: new RaftCore(defaultRaftConfig(FOLLOWER, [LEADER, FOLLOWER, 'n3'])),
-      wal,
-      transport: new RecordingTransport([]),
-      stateMachine: machine,
-      tickMs: 60_000,
-      snapshotEveryEntries: 1_000_000,
-      logger: await createNodeLogger(FOLLOWER, 'silent'),
-    });
+    const node = await followerNode(wal, machine, []);
     try {
       node.propose(encodeText, 'set k', 60_000).catch(() => {});
       node.rehearseNextApply();
