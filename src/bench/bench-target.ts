@@ -15,6 +15,8 @@ export interface CommitFloor {
   sentTo?: string;
   /** How long the disk rested before each sync of the fsync part; absent: back to back. */
   fsyncRestMs?: number;
+  /** Present when the fsync part is the median of the syncs probed after each phase of a run. */
+  fsyncPooled?: { syncs: number; probes: number };
 }
 
 /** One way a run's writes travelled: the member that led and the member a client sent to. */
@@ -39,9 +41,16 @@ export interface BenchTarget {
    * when a client talks to a follower), for the paths the run's writes took: the lowest of them.
    * Without paths: for the current leader, with the client talking to it. The fsync is the one
    * a disk pays after resting as long as it did in a run whose writes came every `writeGapMs`
-   * on average (see TargetLayout.diskRestMs); without it, back to back.
+   * on average (see TargetLayout.diskRestMs); without it, back to back. It is the median of
+   * every sync probeDiskAfterPhase timed at that rest, when it timed some.
    */
   floorMs?(served?: ServedPath[], writeGapMs?: number): Promise<CommitFloor>;
+  /**
+   * Probes the disk after a phase whose writes took `served` and came every `writeGapMs` on
+   * average, resting as they did; a later floor at that rest uses these syncs (see floorMs).
+   * Targets with floorMs have it.
+   */
+  probeDiskAfterPhase?(served: ServedPath[], writeGapMs: number): Promise<void>;
   /**
    * Runs `work` with the links between members at full speed (no delay, jitter, loss or cut)
    * and shapes them as before once it has settled. Only targets with shaped links have it: the

@@ -14,7 +14,7 @@ import type { TransportKind } from '../transport/peer-transport.js';
 import { parseSyncMode } from '../wal/disk-io.js';
 import { linksShaped } from './bench-options.js';
 import { refuseUnknownSettings, registerTarget, registeredTargetNames, type BenchTarget, type TargetOptions } from './bench-target.js';
-import { probeFsyncMs } from './fsync-floor.js';
+import { probeFsyncSamples } from './fsync-floor.js';
 import { placeLeader } from './leader-placement.js';
 import { geoSites, membersIn, requirePlacement, uniformDelaySites, type MemberSites } from './member-sites.js';
 import { planLayout } from './target-layout.js';
@@ -35,7 +35,7 @@ export async function startEmbeddedTarget(options: TargetOptions): Promise<Bench
   const cluster = await Cluster.start(clusterOptions(options));
   try {
     const leaderEndpoint = async (): Promise<string> => cluster.endpoint(await cluster.leader());
-    const layoutParts = buildLayout(cluster.endpoints, (restMs) => probeFsyncMs(cluster.dataDir, restMs), leaderEndpoint);
+    const layoutParts = buildLayout(cluster.endpoints, (restMs, budgetMs) => probeFsyncSamples(cluster.dataDir, restMs, budgetMs), leaderEndpoint);
     if (leaderCandidates !== undefined) {
       const electionMs = cluster.options.electionMs;
       await placeLeader(cluster, leaderCandidates, { timeoutMs: Math.max(PLACEMENT_TIMEOUT_MS_MIN, PLACEMENT_ELECTIONS_MAX * electionMs), retryMs: electionMs });

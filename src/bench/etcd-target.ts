@@ -8,7 +8,7 @@ import { memberIds } from '../util/member-ids.js';
 import { refuseUnknownSettings, registerTarget, registeredTargetNames, type BenchTarget, type TargetOptions } from './bench-target.js';
 import { endpointsTarget } from './endpoints-target.js';
 import { startEtcdCluster, type EtcdCluster } from './etcd-cluster.js';
-import { probeFsyncMs } from './fsync-floor.js';
+import { probeFsyncSamples } from './fsync-floor.js';
 import { uniformDelaySites } from './member-sites.js';
 import { planLayout } from './target-layout.js';
 
@@ -59,7 +59,7 @@ export async function startEtcdTarget(options: TargetOptions): Promise<EtcdBench
       ...direct,
       dataDir: cluster.dataDir,
       // The fsync is measured on the disk etcd writes to, the way a WAL syncs.
-      ...buildLayout(cluster.endpoints, (restMs) => probeFsyncMs(cluster.dataDir, restMs), leaderEndpoint),
+      ...buildLayout(cluster.endpoints, (restMs, budgetMs) => probeFsyncSamples(cluster.dataDir, restMs, budgetMs), leaderEndpoint),
       ...(settings.delayMs ? { unshaped: (work) => withPeersUndelayed(cluster, work) } : {}),
       close: () => cluster.stop(),
     };

@@ -5,10 +5,14 @@
 import type { CommitFloor } from './bench-target.js';
 import { formatMs, formatRatio } from './figure-format.js';
 
-/** 'quorumRttMs 80.0 + fsyncMs 0.310 + clientRttMs 0', or 'fsyncMs 0.950 after 40.0 ms rest' when the probe rested. */
+/**
+ * 'quorumRttMs 80.0 + fsyncMs 0.310 + clientRttMs 0'; 'fsyncMs 0.950 after 40.0 ms rest' when
+ * the probe rested; '(median of 75 syncs in 3 probes)' after the fsync when probes were pooled.
+ */
 export function floorPartsText(floor: CommitFloor): string {
   const rest = floor.fsyncRestMs === undefined ? '' : ` after ${formatMs(floor.fsyncRestMs)} ms rest`;
-  return Object.entries(floor.parts).map(([name, ms]) => `${name} ${formatMs(ms)}${name === 'fsyncMs' ? rest : ''}`).join(' + ');
+  const pooled = floor.fsyncPooled === undefined ? '' : ` (median of ${floor.fsyncPooled.syncs} syncs in ${floor.fsyncPooled.probes} probes)`;
+  return Object.entries(floor.parts).map(([name, ms]) => `${name} ${formatMs(ms)}${name === 'fsyncMs' ? rest + pooled : ''}`).join(' + ');
 }
 
 /** 'leader n1, sent to n2', or '' when the target does not name its members. */

@@ -2,21 +2,22 @@
 // pays it: 4 KiB overwritten inside a preallocated file, then fdatasync. A target's commit
 // floor adds this to its quorum round trip. A disk that has rested is slower to sync than one
 // kept busy (on this VM about 1 ms after 40 ms of rest, against 0.15 ms back to back), so the
-// probe can rest before each sync as long as the run's disk did.
+// probe can rest before each sync as long as the run's disk did. Its speed after a rest also
+// drifts over seconds (here between about 0.4 and 1 ms), so a bench probes after every phase and
+// prices the floor with the median of all those syncs (see target-layout.ts).
 
 import { closeSync, fdatasyncSync, fsyncSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { median } from './median.js';
 
-/** Back-to-back pairs a probe times; a rested probe fewer (see probeFsyncMs). */
+/** Back-to-back pairs a probe times; a rested probe fewer (see probeFsyncSamples). */
 const BACK_TO_BACK_SAMPLES = 200;
 export const SYNC_BLOCK_BYTES = 4096;
 const BLOCK = Buffer.alloc(SYNC_BLOCK_BYTES, 0x5a);
 /** Zero-fill in writes of at most 4 MiB. */
 const ZERO_FILL_BLOCKS_MAX = 1024;
-/** A rested probe spends about this long in all, whatever the rest. */
-const RESTED_PROBE_BUDGET_MS = 2_000;
+/** A rested probe spends about this long in all, whatever the rest, unless told otherwise. */
+export const RESTED_PROBE_BUDGET_MS = 2_000;
 const RESTED_SAMPLES_MIN = 15;
 /** Shorter rests than this are not kept by a Node timer: the probe syncs back to back. */
 const REST_MS_MIN = 1;
@@ -30,16 +31,17 @@ export function probedRestMs(restMs: number): number {
 }
 
 /**
- * The median of write + fdatasync pairs in a scratch file inside `dir` (removed afterwards),
- * each after `restMs` of rest (no write, no sync from this probe), or back to back for 0;
- * `restMs` must be one probedRestMs keeps. The pairs are synchronous on purpose: async calls
- * would queue on libuv's shared thread pool and measure that queue, not the disk. Rested pairs
- * are fewer, so that the probe takes about two seconds (at least 15 rests, so up to 4.5 s
- * after the longest rest).
+ * The durations in ms of write + fdatasync pairs in a scratch file inside `dir` (removed
+ * afterwards), each after `restMs` of rest (no write, no sync from this probe), or back to back
+ * for 0; `restMs` must be one probedRestMs keeps. The pairs are synchronous on purpose: async
+ * calls would queue on libuv's shared thread pool and measure that queue, not the disk. Rested
+ * pairs are fewer, so that the probe takes about `budgetMs` (at least 15 rests, so up to 4.5 s
+ * after the longest rest with the default budget).
  */
-export async function probeFsyncMs(dir: string, restMs: number): Promise<number> {
+export async function probeFsyncSamples(dir: string, restMs: number, budgetMs = RESTED_PROBE_BUDGET_MS): Promise<number[]> {
   if (!(restMs >= 0) || probedRestMs(restMs) !== restMs) throw new RangeError(`fsync rest must be in 0 or [${REST_MS_MIN}, ${REST_MS_MAX}] ms, got ${restMs}`);
-  const samples = restMs === 0 ? BACK_TO_BACK_SAMPLES : Math.max(RESTED_SAMPLES_MIN, Math.min(BACK_TO_BACK_SAMPLES, Math.round(RESTED_PROBE_BUDGET_MS / restMs)));
+  if (!(budgetMs > 0)) throw new RangeError(`a probe's budget must be > 0 ms, got ${budgetMs}`);
+  const samples = restMs === 0 ? BACK_TO_BACK_SAMPLES : Math.max(RESTED_SAMPLES_MIN, Math.min(BACK_TO_BACK_SAMPLES, Math.round(budgetMs / restMs)));
   const path = join(dir, 'fsync-floor.bin');
   const fd = openSyncFile(path, samples);
   try {
@@ -48,7 +50,7 @@ export async function probeFsyncMs(dir: string, restMs: number): Promise<number>
       if (restMs > 0) await sleep(restMs);
       durationsMs.push(timeSyncMs(fd, i));
     }
-    return median(durationsMs);
+    return durationsMs;
   } finally {
     closeSync(fd);
     rmSync(path, { force: true });

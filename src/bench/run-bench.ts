@@ -1,7 +1,7 @@
 // runBench: starts the targets, warms the generator threads, preloads keys, gives targets with
 // shaped links a hot start, then runs the phases - one per target per round, alternating A B A B
-// so that slow drifts of the machine hit both targets alike - and assembles every figure with the
-// configuration that made it.
+// so that slow drifts of the machine hit both targets alike, each followed by a disk probe for the
+// floor - and assembles every figure with the configuration that made it.
 
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -73,7 +73,11 @@ export async function runBench(options: BenchOptions, hooks: BenchHooks = {}): P
     for (const { target } of running) await runHotStart(pool, options, target, START_LEAD_MS);
     const phases: PhaseRun[][] = running.map(() => []);
     for (let round = 1; round <= options.rounds; round++) {
-      for (let i = 0; i < running.length; i++) phases[i].push(await runPhase(pool, options, running[i], round, hooks));
+      for (let i = 0; i < running.length; i++) {
+        const run = await runPhase(pool, options, running[i], round, hooks);
+        phases[i].push(run);
+        await probeDiskAfterPhase(running[i].target, run);
+      }
     }
     // One at a time: a floor's disk probe must not share the disk with another target's.
     const targets: TargetResult[] = [];
@@ -118,6 +122,12 @@ async function runPhase(pool: GeneratorPool, options: BenchOptions, running: Run
   } finally {
     clearInterval(timer);
   }
+}
+
+/** Between phases, so that the floor's fsync describes the disk over the whole run, not at its end. */
+async function probeDiskAfterPhase(target: BenchTarget, run: PhaseRun): Promise<void> {
+  if (run.served.length === 0 || !(run.phase.throughputPerSec > 0) || !target.probeDiskAfterPhase) return;
+  await target.probeDiskAfterPhase(run.served, 1000 / run.phase.throughputPerSec);
 }
 
 /** Only a write workload measures commit latency, so only there is the floor meaningful. */

@@ -1,18 +1,27 @@
 // The layout of a target started here: planned before it starts (its members, where they and
 // the client sit), then which member serves which client URL, and from that every round trip and
 // the commit floor of any path a run's writes took. The fsync part is measured after the disk
-// rested as long as the run's disk did before the sync a commit waits for; when that is no rest
-// at all, it is the lower of two back-to-back probes: one when the target is up, one when the
-// floor is first asked for (after the run).
+// rested as long as the run's disk did before the sync a commit waits for. A bench probes the
+// disk after every phase, and the floor takes the median of all those syncs: the disk's speed
+// drifts over seconds, and one probe at the end would describe the end, not the run. Without
+// such probes (a floor asked for outside a bench run), a back-to-back fsync is the lower of two
+// probes, one when the target is up and one when the floor is first asked for.
 
 import type { NodeId } from '../raft/types.js';
 import type { CommitFloor, ServedPath } from './bench-target.js';
 import { commitFloor, lowestFloor, quorumRttMs } from './commit-floor.js';
 import { probedRestMs } from './fsync-floor.js';
+import { median } from './median.js';
 import { memberRttMs, requirePlacement, siteOfMember, type MemberSites } from './member-sites.js';
 
-/** Measures one fsync the way the target's WAL does it, each after `restMs` of disk rest (0: back to back), in milliseconds. */
-type FsyncProbe = (restMs: number) => Promise<number>;
+/**
+ * Times fsyncs the way the target's WAL does them, each after `restMs` of disk rest (0: back to
+ * back), for about `budgetMs` when given: their durations in milliseconds.
+ */
+type FsyncProbe = (restMs: number, budgetMs?: number) => Promise<number[]>;
+
+/** A rested probe after a phase takes about this long: three rounds at 40 ms rests pool 75 syncs. */
+const PHASE_PROBE_BUDGET_MS = 1_000;
 
 export class TargetLayout {
   private readonly memberByOrigin = new Map<string, NodeId>();
@@ -95,6 +104,7 @@ interface LayoutParts {
   /** Present only when the client was placed (--client-region). */
   clientRttMs?(endpoint: string): number;
   floorMs(served?: ServedPath[], writeGapMs?: number): Promise<CommitFloor>;
+  probeDiskAfterPhase(served: ServedPath[], writeGapMs: number): Promise<void>;
 }
 
 /** Builds a started target's layout parts from the client URLs it serves, one per member in order. */
@@ -111,30 +121,46 @@ export function planLayout(members: readonly NodeId[], sites: MemberSites | null
 }
 
 /**
- * The layout's part of a BenchTarget: the client's round trips when it is placed, and the floor;
- * without paths, the floor is the current leader's with the client talking to it. Without a gap
- * between writes, or one too short to rest the disk, the disk is probed back to back now and
- * again on the first floor asked for, and the lower time is kept: a burst of other disk work
- * during one probe (a segment being zero-filled, another target's writes) must not raise the
- * floor. A failed first probe leaves the second one alone. A rested probe runs once per rest.
+ * The layout's part of a BenchTarget: the client's round trips when it is placed, the floor, and
+ * the disk probe after each phase. A floor whose rest some phase probes had prices its fsync
+ * with the median of all their syncs at that rest. Otherwise, without a gap between writes or
+ * with one too short to rest the disk, the disk is probed back to back now and again on the
+ * first floor asked for, and the lower median is kept: a burst of other disk work during one
+ * probe (a segment being zero-filled, another target starting) must not raise the floor. A
+ * failed first probe leaves the second one alone. A rested probe runs once per rest.
  */
 function layoutParts(layout: TargetLayout, probe: FsyncProbe, leaderEndpoint: () => Promise<string>): LayoutParts {
-  const probedAtStart = probe(0).catch(() => Infinity);
+  const medianOf = (restMs: number): Promise<number> => probe(restMs).then(median);
+  const probedAtStart = medianOf(0).catch(() => Infinity);
   const fsyncMsByRest = new Map<number, Promise<number>>();
   const fsyncMs = (restMs: number): Promise<number> => {
     let ms = fsyncMsByRest.get(restMs);
     if (ms === undefined) {
-      ms = restMs === 0 ? Promise.all([probedAtStart, probe(0)]).then(([atStartMs, afterRunMs]) => Math.min(atStartMs, afterRunMs)) : probe(restMs);
+      ms = restMs === 0 ? Promise.all([probedAtStart, medianOf(0)]).then(([atStartMs, afterRunMs]) => Math.min(atStartMs, afterRunMs)) : medianOf(restMs);
       fsyncMsByRest.set(restMs, ms);
     }
     return ms;
   };
+  const phaseSyncsByRest = new Map<number, { syncsMs: number[]; probes: number }>();
+  const restFor = (paths: readonly ServedPath[], writeGapMs: number | undefined): number =>
+    probedRestMs(writeGapMs === undefined ? 0 : layout.diskRestMs(paths, writeGapMs));
   const floorMs = async (served?: ServedPath[], writeGapMs?: number): Promise<CommitFloor> => {
     const paths = served !== undefined && served.length > 0 ? served : [await pathAtLeader(leaderEndpoint)];
-    const restMs = probedRestMs(writeGapMs === undefined ? 0 : layout.diskRestMs(paths, writeGapMs));
-    return layout.floorFor(paths, await fsyncMs(restMs), restMs);
+    const restMs = restFor(paths, writeGapMs);
+    const pooled = phaseSyncsByRest.get(restMs);
+    if (pooled === undefined) return layout.floorFor(paths, await fsyncMs(restMs), restMs);
+    return { ...layout.floorFor(paths, median(pooled.syncsMs), restMs), fsyncPooled: { syncs: pooled.syncsMs.length, probes: pooled.probes } };
   };
-  return layout.placesClient ? { clientRttMs: (endpoint) => layout.clientRttMs(endpoint), floorMs } : { floorMs };
+  const probeDiskAfterPhase = async (served: ServedPath[], writeGapMs: number): Promise<void> => {
+    const restMs = restFor(served, writeGapMs);
+    const syncsMs = await probe(restMs, PHASE_PROBE_BUDGET_MS);
+    const pooled = phaseSyncsByRest.get(restMs) ?? { syncsMs: [], probes: 0 };
+    pooled.syncsMs.push(...syncsMs);
+    pooled.probes++;
+    phaseSyncsByRest.set(restMs, pooled);
+  };
+  const parts = { floorMs, probeDiskAfterPhase };
+  return layout.placesClient ? { clientRttMs: (endpoint) => layout.clientRttMs(endpoint), ...parts } : parts;
 }
 
 async function pathAtLeader(leaderEndpoint: () => Promise<string>): Promise<ServedPath> {

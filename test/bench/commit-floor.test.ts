@@ -86,7 +86,7 @@ test('without places the members are round trip 0 apart and the client cannot be
 test('the floor reporter probes the fsync at start and once after, keeps the lower, and defaults to a client at the current leader', async () => {
   let probes = 0;
   const probeTimesMs = [0.75, 0.9, 0.8, 0.6];
-  const fakeProbe = async (): Promise<number> => probeTimesMs[probes++]!;
+  const fakeProbe = async (): Promise<number[]> => [probeTimesMs[probes++]!];
   const { floorMs, clientRttMs } = planLayout(IDS, uniformDelaySites(IDS, 10), 'n1')(ENDPOINTS, fakeProbe, async () => ENDPOINTS[2]);
   assert.equal(clientRttMs?.(ENDPOINTS[1]), 20, 'a placed client has round trips');
   assert.equal(planLayout(IDS, uniformDelaySites(IDS, 10), undefined)(ENDPOINTS, fakeProbe, async () => ENDPOINTS[2]).clientRttMs, undefined, 'an unplaced client has none');
@@ -101,10 +101,10 @@ test('the floor reporter probes the fsync at start and once after, keeps the low
 test('the floor keeps the later probe when it is the lower one, or when the first failed', async () => {
   const probeOf = (timesMs: readonly (number | Error)[]) => {
     let calls = 0;
-    return async (): Promise<number> => {
+    return async (): Promise<number[]> => {
       const time = timesMs[calls++]!;
       if (time instanceof Error) throw time;
-      return time;
+      return [time];
     };
   };
   const build = planLayout(IDS, null, undefined);
@@ -134,9 +134,9 @@ test('the disk rests half the nearest quorum round trip when writes come further
 
 test('a floor for writes that left the disk resting probes rested syncs once per rest and says so', async () => {
   const restsProbed: number[] = [];
-  const probe = async (restMs: number): Promise<number> => {
+  const probe = async (restMs: number): Promise<number[]> => {
     restsProbed.push(restMs);
-    return restMs === 0 ? 0.15 : 0.9;
+    return restMs === 0 ? [0.15] : [0.9];
   };
   const { floorMs } = planLayout(IDS, uniformDelaySites(IDS, 10), undefined)(ENDPOINTS, probe, async () => ENDPOINTS[0]);
   const atLeader = [{ leaderEndpoint: ENDPOINTS[0], sentToEndpoint: ENDPOINTS[0] }];
@@ -152,4 +152,41 @@ test('a floor for writes that left the disk resting probes rested syncs once per
   assert.equal(busy.fsyncRestMs, undefined);
   assert.equal(floorPartsText(busy), 'quorumRttMs 20.0 + fsyncMs 0.150 + clientRttMs 0');
   assert.deepEqual(restsProbed, [0, 10, 0]);
+});
+
+test('probes after each phase pool their syncs per rest; a floor at a probed rest is their median and says so', async () => {
+  const calls: { restMs: number; budgetMs: number | undefined }[] = [];
+  const syncsByCall: number[][] = [[0.4, 0.5, 0.45], [1.0, 1.1, 0.9], [0.95], [0.2, 0.1]];
+  const probe = async (restMs: number, budgetMs?: number): Promise<number[]> => {
+    calls.push({ restMs, budgetMs });
+    return syncsByCall[calls.length - 2] ?? [0.15];
+  };
+  const parts = planLayout(IDS, uniformDelaySites(IDS, 10), undefined)(ENDPOINTS, probe, async () => ENDPOINTS[0]);
+  const atLeader = [{ leaderEndpoint: ENDPOINTS[0], sentToEndpoint: ENDPOINTS[0] }];
+  // Three sequential phases (a write every ~21 ms: 10 ms rests), then a busy one (no rest).
+  await parts.probeDiskAfterPhase(atLeader, 21);
+  await parts.probeDiskAfterPhase(atLeader, 22);
+  await parts.probeDiskAfterPhase(atLeader, 20.5);
+  await parts.probeDiskAfterPhase(atLeader, 2);
+  assert.deepEqual(calls.slice(1), [
+    { restMs: 10, budgetMs: 1_000 },
+    { restMs: 10, budgetMs: 1_000 },
+    { restMs: 10, budgetMs: 1_000 },
+    { restMs: 0, budgetMs: 1_000 },
+  ], 'after the start probe, one probe per phase at the rest its writes gave the disk');
+  const sequential = await parts.floorMs(atLeader, 21);
+  // The median of all seven syncs at 10 ms rests, not of any one probe.
+  assert.deepEqual(sequential, {
+    floorMs: 20 + 0.9,
+    parts: { quorumRttMs: 20, fsyncMs: 0.9, clientRttMs: 0 },
+    leader: 'n1',
+    sentTo: 'n1',
+    fsyncRestMs: 10,
+    fsyncPooled: { syncs: 7, probes: 3 },
+  });
+  assert.equal(floorPartsText(sequential), 'quorumRttMs 20.0 + fsyncMs 0.900 after 10.0 ms rest (median of 7 syncs in 3 probes) + clientRttMs 0');
+  const busy = await parts.floorMs(atLeader, 2);
+  assert.equal(busy.parts.fsyncMs, 0.2, 'the median (upper middle) of the back-to-back phase probe');
+  assert.deepEqual(busy.fsyncPooled, { syncs: 2, probes: 1 });
+  assert.equal(calls.length, 5, 'pooled floors probe nothing more');
 });
