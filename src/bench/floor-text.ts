@@ -11,7 +11,7 @@ import { formatMs, formatRatio } from './figure-format.js';
  */
 export function floorPartsText(floor: CommitFloor): string {
   const rest = floor.fsyncRestMs === undefined ? '' : ` after ${formatMs(floor.fsyncRestMs)} ms rest`;
-  const pooled = floor.fsyncPooled === undefined ? '' : ` (median of ${floor.fsyncPooled.syncs} syncs in ${floor.fsyncPooled.probes} probes)`;
+  const pooled = floor.fsyncPooled === undefined ? '' : ` (median of ${floor.fsyncPooled.syncs} syncs in ${plural(floor.fsyncPooled.probes, 'probe')})`;
   return Object.entries(floor.parts).map(([name, ms]) => `${name} ${formatMs(ms)}${name === 'fsyncMs' ? rest + pooled : ''}`).join(' + ');
 }
 
@@ -29,4 +29,8 @@ export function formatOverMs(overMs: number): string {
 /** '80.9 ms (+0.620 ms, 1.01×)' */
 export function observedText(observedMs: number, overMs: number, ratio: number): string {
   return `${formatMs(observedMs)} ms (${formatOverMs(overMs)}, ${formatRatio(ratio)})`;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

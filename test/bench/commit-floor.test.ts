@@ -188,5 +188,6 @@ test('probes after each phase pool their syncs per rest; a floor at a probed res
   const busy = await parts.floorMs(atLeader, 2);
   assert.equal(busy.parts.fsyncMs, 0.2, 'the median (upper middle) of the back-to-back phase probe');
   assert.deepEqual(busy.fsyncPooled, { syncs: 2, probes: 1 });
+  assert.equal(floorPartsText(busy), 'quorumRttMs 20.0 + fsyncMs 0.200 (median of 2 syncs in 1 probe) + clientRttMs 0');
   assert.equal(calls.length, 5, 'pooled floors probe nothing more');
 });
