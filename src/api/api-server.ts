@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { ApiBackend } from './api-backend.js';
 import type { ApiContext, ApiRequest, ApiResponse, Exchange } from './api-context.js';
+import { LoopbackWarmer } from './loopback-warmer.js';
 import { FastLane } from './http1-fast-lane.js';
 import { serveHealth, serveMachines, serveMembers, serveStats, serveVersion, MEMBERS_PREFIX } from './cluster-handlers.js';
 import { parseRequestTarget } from './go-url.js';
@@ -55,6 +56,12 @@ export interface ApiServer {
   readonly port: number;
   /** Stops listening and closes every connection, open watches included. */
   close(): Promise<void>;
+  /**
+   * Brings the kernel's TCP send path into the caches for an answer this thread is about to
+   * write after a rest (see loopback-warmer.ts); the first call only opens the loopback
+   * connection it writes on. Does nothing once the server is closed.
+   */
+  warmAnswerPath(): void;
 }
 
 export async function startApiServer(backend: ApiBackend, options: ApiServerOptions = {}): Promise<ApiServer> {
@@ -96,13 +103,22 @@ export async function startApiServer(backend: ApiBackend, options: ApiServerOpti
     });
   });
   const port = (server.address() as AddressInfo).port;
+  let warmer: LoopbackWarmer | null = null;
+  let closed = false;
   const close = (): Promise<void> =>
     new Promise((resolve) => {
+      closed = true;
+      warmer?.close();
       server.close(() => resolve());
       server.closeAllConnections();
       fastLane.close();
     });
-  return { url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port, close };
+  const warmAnswerPath = (): void => {
+    if (closed) return;
+    if (warmer === null) warmer = new LoopbackWarmer();
+    else warmer.warm();
+  };
+  return { url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port, close, warmAnswerPath };
 }
 
 /**

@@ -9,7 +9,7 @@ import { WriteAheadLog } from '../wal/wal.js';
 import { V2Store, newV2Request, type ApplyResult } from '../store/index.js';
 import { PortTransport } from '../transport/port-transport.js';
 import type { PeerTransport } from '../transport/peer-transport.js';
-import { startApiServer } from '../api/index.js';
+import { startApiServer, type ApiServer } from '../api/index.js';
 import { createNodeLogger, type NodeLogger } from './logger.js';
 import { RaftNode } from './raft-node.js';
 import { StoreStateMachine } from './store-state-machine.js';
@@ -36,11 +36,15 @@ export class Member {
     private readonly node: RaftNode<ApplyResult>,
     private readonly transport: PeerTransport,
     private readonly backend: MemberBackend,
-    private readonly api: { url: string; close(): Promise<void> },
+    private readonly api: Pick<ApiServer, 'url' | 'close' | 'warmAnswerPath'>,
   ) {
     // A leader behind delayed links is woken early for the acknowledgement that commits its
-    // write (a held frame's precise timer): it rehearses that write's apply first.
-    this.stopRehearsals = preciseTimers.onRestedSpin(() => node.rehearseNextApply());
+    // write (a held frame's precise timer): it rehearses that write's apply first, and brings
+    // the kernel's TCP send path back into the caches for the answer it will write.
+    this.stopRehearsals = preciseTimers.onRestedSpin(() => {
+      node.rehearseNextApply();
+      if (node.proposalsPending > 0) api.warmAnswerPath();
+    });
   }
 
   static async start(config: NodeWorkerConfig, post: (event: WorkerEvent) => void): Promise<Member> {

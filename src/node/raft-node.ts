@@ -177,6 +177,11 @@ export class RaftNode<Result> {
     }
   }
 
+  /** Commands proposed here whose commit and apply are still awaited. */
+  get proposalsPending(): number {
+    return this.proposals.size;
+  }
+
   /** Snapshots received from a leader and installed (a follower too far behind for the log). */
   get snapshotsInstalled(): number {
     return this.installedSnapshotCount;

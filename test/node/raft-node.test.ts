@@ -150,16 +150,19 @@ test('a node rehearses the apply of its oldest pending proposal, and nothing wit
     try {
       node.rehearseNextApply();
       assert.deepEqual(machine.rehearsed, [], 'nothing pending, nothing rehearsed');
+      assert.equal(node.proposalsPending, 0);
       const first = node.propose(encodeText, 'set first', 60_000);
       const second = node.propose(encodeText, 'set second', 60_000);
       first.catch(() => {});
       second.catch(() => {});
+      assert.equal(node.proposalsPending, 2, 'both await their commit');
       node.rehearseNextApply();
       node.rehearseNextApply();
       assert.deepEqual(machine.rehearsed, ['set first', 'set first'], 'the oldest pending command, each time');
       assert.deepEqual(events, [], 'a rehearsal applies and sends nothing');
       node.stop();
       await assert.rejects(first);
+      assert.equal(node.proposalsPending, 0, 'a stopped node fails its proposals');
       node.rehearseNextApply();
       assert.equal(machine.rehearsed.length, 2, 'a stopped node rehearses nothing');
     } finally {
