@@ -3,8 +3,9 @@
 // links a leader's answer is written after 80 ms of near silence, and the write call (the kernel's
 // TCP and loopback code, cold by then) took 0.092 ms at the median against 0.021 ms back to back;
 // with one byte written on this connection just before, 0.037 ms. The byte is read and dropped
-// here as it arrives, so nothing piles up; nobody else can reach the connection. Whatever goes
-// wrong with it (it cannot open, a socket errors) ends the warming, never the member.
+// here as it arrives, so nothing piles up; the port listens on loopback for this one connection
+// and refuses any other. Whatever goes wrong with it (it cannot open, a socket errors, a stranger
+// connected first) ends the warming, never the member.
 
 import { createServer, connect, type Server, type Socket } from 'node:net';
 

@@ -17,7 +17,7 @@ const BLOCK = Buffer.alloc(SYNC_BLOCK_BYTES, 0x5a);
 /** Zero-fill in writes of at most 4 MiB. */
 const ZERO_FILL_BLOCKS_MAX = 1024;
 /** A rested probe spends about this long in all, whatever the rest, unless told otherwise. */
-export const RESTED_PROBE_BUDGET_MS = 2_000;
+const RESTED_PROBE_BUDGET_MS = 2_000;
 const RESTED_SAMPLES_MIN = 15;
 /** Shorter rests than this are not kept by a Node timer: the probe syncs back to back. */
 const REST_MS_MIN = 1;

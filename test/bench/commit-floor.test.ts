@@ -1,7 +1,8 @@
 // The commit floor's arithmetic: the leader's nearest quorum, the forward through a follower,
 // the client's round trip, places from a geo preset and from a uniform delay, the lowest over
-// the paths a run took, a fake fsync probe that runs once however often the floor is asked, and
-// the rest the disk had before a commit's sync, which the probe copies.
+// the paths a run took, a fake fsync probe that runs once however often the floor is asked, the
+// rest the disk had before a commit's sync, which the probe copies, and the syncs probed after
+// each phase, pooled per rest.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
