@@ -3,24 +3,19 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { LoopbackWarmer } from '../../src/api/loopback-warmer.js';
-
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200 && !condition(); i++) await sleep(10);
-  assert.ok(condition(), `${what} within 2 s`);
-}
+import { waitUntil } from '../support/wait-until.js';
 
 test('a warmer opens its own loopback connection and carries each warm byte to the other end', async () => {
   const warmer = new LoopbackWarmer();
   try {
     warmer.warm();
     assert.equal(warmer.warmed, 0, 'nothing is written before the connection is up');
-    await until(() => warmer.up, 'the connection is up');
+    await waitUntil(() => warmer.up, 'the connection is up');
     for (let i = 1; i <= 3; i++) {
       warmer.warm();
       assert.equal(warmer.warmed, i);
-      await until(() => warmer.received === i, `byte ${i} arrives`);
+      await waitUntil(() => warmer.received === i, `byte ${i} arrives`);
     }
   } finally {
     warmer.close();

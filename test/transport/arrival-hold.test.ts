@@ -12,6 +12,7 @@ import { ARRIVE_AT_ONCE } from '../../src/transport/batch-frame.js';
 import { PortTransport } from '../../src/transport/port-transport.js';
 import { hrNowMs } from '../../src/transport/precise-timer.js';
 import { MessageType, emptyMessage, type Message } from '../../src/raft/types.js';
+import { waitUntil } from '../support/wait-until.js';
 
 const frameOf = (tag: number): Uint8Array => Uint8Array.of(tag);
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -112,14 +113,14 @@ test('over a MessagePort, each held frame is announced once, after its messages;
   // One frame or two, as the link's timer groups them.
   sender.send(heartbeat(1));
   sender.send(heartbeat(2));
-  for (let i = 0; i < 100 && notices.at(-1) !== 2; i++) await sleep(5);
+  await waitUntil(() => notices.at(-1) === 2, () => `a notice after both messages (notices after ${JSON.stringify(notices)})`);
   assert.deepStrictEqual(received.map((r) => r.message.term), [1, 2]);
   assert.ok(notices.length >= 1 && notices.length <= 2 && notices.at(-1) === 2, `notices after ${JSON.stringify(notices)} messages`);
   assert.ok(notices.every((n, i) => n > (notices[i - 1] ?? 0)), 'every notice follows a message of its own frame');
   // An undelayed link's frames are due when they come: handed straight on, with no notice.
   sender.configureLink('b', { delayMs: 0 });
   sender.send(heartbeat(3));
-  for (let i = 0; i < 100 && received.length < 3; i++) await sleep(5);
+  await waitUntil(() => received.length === 3, 'the third message');
   await sleep(20);
   assert.deepStrictEqual(received.map((r) => r.message.term), [1, 2, 3]);
   assert.equal(notices.at(-1), 2, 'no notice for the frame that did not wait');
