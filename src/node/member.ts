@@ -38,11 +38,13 @@ export class Member {
     private readonly backend: MemberBackend,
     private readonly api: Pick<ApiServer, 'url' | 'close' | 'warmAnswerPath'>,
   ) {
-    // A leader behind delayed links is woken early for the acknowledgement that commits its
-    // write (a held frame's precise timer): it rehearses that write's apply first, and brings
-    // the kernel's TCP send path back into the caches for the answer it will write.
+    // A member behind delayed links is woken early for a held frame (its precise timer) after a
+    // rest. A leader waiting for the acknowledgement that commits its write rehearses that
+    // write's apply first, and brings the kernel's TCP send path back into the caches for the
+    // answer it will write; every member warms its WAL's write path for the append that may come.
     this.stopRehearsals = preciseTimers.onRestedSpin(() => {
       node.rehearseNextApply();
+      this.warmWalWritePath();
       if (node.proposalsPending > 0) api.warmAnswerPath();
     });
   }
@@ -98,6 +100,15 @@ export class Member {
     this.node.start();
     if (this.config.campaignOnStart) this.node.campaign();
     this.ttlTimer = setInterval(() => this.proposeTtlSync(), TTL_SYNC_INTERVAL_MS);
+  }
+
+  /** A failed warm-up (an I/O error, which the WAL reports once and then warms no more) is logged. */
+  private warmWalWritePath(): void {
+    try {
+      this.wal.warmWritePath();
+    } catch (error) {
+      this.log.warn({ err: error }, 'warming the WAL write path failed; this member warms it no more');
+    }
   }
 
   private proposeTtlSync(): void {

@@ -1,7 +1,8 @@
 // The two calls on the WAL's hot path, positional write and fdatasync, in three flavours:
 // 'async' goes through libuv's thread pool (shared by every worker of the process), 'sync'
 // blocks only the calling thread, 'auto' writes on the calling thread and lets its owner say
-// where the fdatasync runs. Tests wrap an implementation to delay or fail syncs.
+// where the fdatasync runs. Tests wrap an implementation to delay or fail syncs. The flavours that
+// write on the calling thread can also rewrite bytes in place at once, to warm the write path.
 import fs from 'node:fs';
 
 export type SyncMode = 'async' | 'sync' | 'auto';
@@ -17,6 +18,12 @@ export interface WalDiskIo {
   syncOffThread?(offThread: boolean): void;
   /** Whether datasync() blocks the calling thread (absent: it does not). */
   readonly syncBlocksThread?: boolean;
+  /**
+   * Writes all of `data` at `positionBytes` on the calling thread before returning. Only for
+   * bytes the file already holds there (see SegmentWriter.warmNextWrite); absent where writes
+   * do not run on the calling thread.
+   */
+  rewriteInPlace?(fd: number, data: Uint8Array, positionBytes: number): void;
 }
 
 function writeOnce(fd: number, data: Uint8Array, offset: number, positionBytes: number): Promise<number> {
@@ -45,18 +52,23 @@ const asyncDiskIo: WalDiskIo = {
   },
 };
 
+function writeAllSync(fd: number, data: Uint8Array, positionBytes: number): void {
+  for (let done = 0; done < data.length; ) {
+    const bytesWritten = fs.writeSync(fd, data, done, data.length - done, positionBytes + done);
+    assertProgress(bytesWritten, positionBytes + done);
+    done += bytesWritten;
+  }
+}
+
 const blockingDiskIo: WalDiskIo = {
   syncBlocksThread: true,
   async writeAt(fd, data, positionBytes) {
-    for (let done = 0; done < data.length; ) {
-      const bytesWritten = fs.writeSync(fd, data, done, data.length - done, positionBytes + done);
-      assertProgress(bytesWritten, positionBytes + done);
-      done += bytesWritten;
-    }
+    writeAllSync(fd, data, positionBytes);
   },
   async datasync(fd) {
     fs.fdatasyncSync(fd);
   },
+  rewriteInPlace: writeAllSync,
 };
 
 /**
@@ -77,6 +89,10 @@ class SwitchableDiskIo implements WalDiskIo {
 
   syncOffThread(offThread: boolean): void {
     this.offThread = offThread;
+  }
+
+  rewriteInPlace(fd: number, data: Uint8Array, positionBytes: number): void {
+    writeAllSync(fd, data, positionBytes);
   }
 
   get syncBlocksThread(): boolean {

@@ -44,6 +44,11 @@ export class GroupCommit {
     return this.failure;
   }
 
+  /** Whether a flush is running or asked for. */
+  get busy(): boolean {
+    return this.inFlight !== null || this.next !== null;
+  }
+
   /** Resolves with the durable sequence number once it is at least `targetSeq`. */
   request(targetSeq: number): Promise<number> {
     if (this.failure) return Promise.reject(this.failure);

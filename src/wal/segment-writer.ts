@@ -1,6 +1,7 @@
 // Owns the segment files on disk: writes each flushed batch into the active segment (one write,
 // one fdatasync), cuts to a new preallocated segment when the batch does not fit, and removes old
 // segments a snapshot has made redundant. Every segment starts with the state of the log before it.
+// Between batches it can rewrite the zeros where the next one goes, to warm the write path.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { HardState } from '../raft/types.js';
@@ -17,6 +18,9 @@ import {
   hardStateFrameBytes,
 } from './record-codec.js';
 import { SegmentPreparer } from './segment-preparer.js';
+
+/** What warmNextWrite rewrites: about one small batch (a single short entry and a hard state). */
+const WARM_ZEROS = new Uint8Array(128);
 
 /** What the log looks like after some prefix of the records: written at the head of a segment. */
 export interface LogHeadState {
@@ -59,6 +63,8 @@ export class SegmentWriter {
   private offset = 0;
   private headerEndOffset = 0;
   private synced: SyncedPosition = { segmentSeq: 0, offsetBytes: 0 };
+  /** Inside writeBatch: the bytes after the offset may be the batch under way. */
+  private writing = false;
   private readonly preparer: SegmentPreparer;
   readonly stats: SegmentWriterStats = { datasyncs: 0, bytesWritten: 0, segmentsCreated: 0 };
 
@@ -119,16 +125,36 @@ export class SegmentWriter {
   /** Writes one batch of framed records with one write and one fdatasync. */
   async writeBatch(batch: Buffer, stateAfter: LogHeadState): Promise<void> {
     if (batch.length === 0) throw new Error('writeBatch() with an empty batch');
-    if (this.offset + batch.length > this.config.segmentSizeBytes && this.offset > this.headerEndOffset) {
-      await this.cut();
+    this.writing = true;
+    try {
+      if (this.offset + batch.length > this.config.segmentSizeBytes && this.offset > this.headerEndOffset) {
+        await this.cut();
+      }
+      await this.config.io.writeAt(this.fd(), batch, this.offset);
+      this.offset += batch.length;
+      this.stats.bytesWritten += batch.length;
+      await this.syncFile(this.fd());
+      this.markSynced();
+      this.written = stateAfter;
+    } finally {
+      this.writing = false;
     }
-    await this.config.io.writeAt(this.fd(), batch, this.offset);
-    this.offset += batch.length;
-    this.stats.bytesWritten += batch.length;
-    await this.syncFile(this.fd());
-    this.markSynced();
-    this.written = stateAfter;
     if (this.offset >= this.config.segmentSizeBytes / 2) this.preparer.start();
+  }
+
+  /**
+   * Rewrites the zeros where the next batch will go, on this thread, so that the kernel's write
+   * path is in the CPU caches when that batch comes. The segment is preallocated with zeros and
+   * nothing is written after the offset, so no byte changes; the page is the one the next batch
+   * dirties anyway. Returns false, doing nothing, while a batch is being written, past the
+   * preallocated size, or with an io that does not write on the calling thread.
+   */
+  warmNextWrite(): boolean {
+    const io = this.config.io;
+    if (io.rewriteInPlace === undefined || this.writing || this.handle === null) return false;
+    if (this.offset + WARM_ZEROS.length > this.config.segmentSizeBytes) return false;
+    io.rewriteInPlace(this.handle.fd, WARM_ZEROS, this.offset);
+    return true;
   }
 
   /**

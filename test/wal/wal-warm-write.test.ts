@@ -1,0 +1,137 @@
+// warmWritePath: rewriting the zeros where the next batch goes changes no byte on disk and nothing
+// recovery finds; it happens only between flushes with an io that writes on the calling thread,
+// and a failure is reported once and ends the warming without harming the WAL.
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { test } from 'node:test';
+import { Prng } from '../../src/util/prng.js';
+import { diskIoFor } from '../../src/wal/disk-io.js';
+import { WriteAheadLog } from '../../src/wal/wal.js';
+import { ControlledDiskIo, makeEntries, plainEntries, segmentFiles, settleEventLoop, withTempDir } from './wal-fixtures.js';
+
+/** Every segment file's bytes, by name. */
+async function segmentBytes(dir: string): Promise<Map<string, Buffer>> {
+  const bytes = new Map<string, Buffer>();
+  for (const name of await segmentFiles(dir)) bytes.set(name, await fs.readFile(path.join(dir, name)));
+  return bytes;
+}
+
+/** A ControlledDiskIo that also rewrites in place on the calling thread, and counts or fails that. */
+class RewritingDiskIo extends ControlledDiskIo {
+  rewrites = 0;
+  failNextRewrite: Error | null = null;
+  private readonly blocking = diskIoFor('sync');
+
+  rewriteInPlace(fd: number, data: Uint8Array, positionBytes: number): void {
+    this.rewrites++;
+    const failure = this.failNextRewrite;
+    if (failure) {
+      this.failNextRewrite = null;
+      throw failure;
+    }
+    this.blocking.rewriteInPlace!(fd, data, positionBytes);
+  }
+}
+
+for (const syncMode of ['sync', 'auto'] as const) {
+  test(`a warm write changes no byte of the segments and nothing recovery finds (${syncMode})`, async () => {
+    await withTempDir(async (dir) => {
+      const { wal } = await WriteAheadLog.open(dir, { syncMode, segmentSizeBytes: 1 << 20 });
+      const entries = makeEntries(new Prng(7), 1, 6, 1, 48);
+      wal.append(entries.slice(0, 3), { term: 1, vote: 'n1', commit: 2 });
+      await wal.sync();
+      const before = await segmentBytes(dir);
+      assert.equal(wal.warmWritePath(), true);
+      assert.equal(wal.warmWritePath(), true);
+      assert.equal(wal.stats.warmWrites, 2);
+      assert.deepEqual(await segmentBytes(dir), before, 'the segments are byte for byte the same');
+      // The next batch lands where the warm writes went, and both batches are recovered.
+      wal.append(entries.slice(3), { term: 1, vote: 'n1', commit: 5 });
+      await wal.sync();
+      await wal.close();
+      const { wal: reopened, restored } = await WriteAheadLog.open(dir, { syncMode });
+      assert.deepEqual(plainEntries(restored.entries), plainEntries(entries));
+      assert.deepEqual(restored.hardState, { term: 1, vote: 'n1', commit: 5 });
+      await reopened.close();
+    });
+  });
+}
+
+test('an io whose writes leave the calling thread is never warmed', async () => {
+  await withTempDir(async (dir) => {
+    const { wal } = await WriteAheadLog.open(dir, { syncMode: 'async' });
+    wal.append(makeEntries(new Prng(8), 1, 2, 1), null);
+    await wal.sync();
+    assert.equal(wal.warmWritePath(), false);
+    assert.equal(wal.stats.warmWrites, 0);
+    await wal.close();
+  });
+});
+
+test('no warm write while entries wait for a flush, while a flush runs, or after close', async () => {
+  await withTempDir(async (dir) => {
+    const io = new RewritingDiskIo();
+    const { wal } = await WriteAheadLog.open(dir, { diskIo: io });
+    const prng = new Prng(9);
+    wal.append(makeEntries(prng, 1, 2, 1), null);
+    assert.equal(wal.warmWritePath(), false, 'appended, not yet flushed');
+    io.hold();
+    const syncing = wal.sync();
+    await settleEventLoop();
+    assert.equal(io.heldCount, 1);
+    assert.equal(wal.warmWritePath(), false, 'its fdatasync is under way');
+    io.releaseAll();
+    await syncing;
+    assert.equal(io.rewrites, 0);
+    assert.equal(wal.warmWritePath(), true, 'between flushes');
+    assert.equal(io.rewrites, 1);
+    await wal.close();
+    assert.equal(wal.warmWritePath(), false, 'closed');
+    assert.equal(io.rewrites, 1);
+  });
+});
+
+test('a failed warm write is thrown once, ends the warming, and leaves the WAL working', async () => {
+  await withTempDir(async (dir) => {
+    const io = new RewritingDiskIo();
+    const { wal } = await WriteAheadLog.open(dir, { diskIo: io });
+    const entries = makeEntries(new Prng(10), 1, 4, 1);
+    wal.append(entries.slice(0, 2), null);
+    await wal.sync();
+    io.failNextRewrite = new Error('EIO: simulated');
+    assert.throws(() => wal.warmWritePath(), /EIO: simulated/);
+    assert.equal(wal.warmWritePath(), false, 'no more warming after a failure');
+    assert.equal(io.rewrites, 1);
+    assert.equal(wal.stats.warmWrites, 0);
+    wal.append(entries.slice(2), null);
+    assert.equal(await wal.sync(), 2);
+    await wal.close();
+    const { wal: reopened, restored } = await WriteAheadLog.open(dir);
+    assert.deepEqual(plainEntries(restored.entries), plainEntries(entries));
+    await reopened.close();
+  });
+});
+
+test('no warm write where the next batch would not fit in the preallocated segment', async () => {
+  await withTempDir(async (dir) => {
+    const io = new RewritingDiskIo();
+    const segmentSizeBytes = 4096;
+    const { wal } = await WriteAheadLog.open(dir, { diskIo: io, segmentSizeBytes });
+    const prng = new Prng(11);
+    // Small batches fill the first segment until too few zeros are left after them to warm.
+    const [head] = await segmentFiles(dir);
+    let index = 1;
+    for (;;) {
+      const size = (await fs.stat(path.join(dir, head!))).size;
+      const warmed = wal.warmWritePath();
+      if (!warmed) break;
+      assert.equal((await fs.stat(path.join(dir, head!))).size, size, 'a warm write never grows the file');
+      wal.append(makeEntries(prng, index++, 1, 1, 40), null);
+      await wal.sync();
+      assert.ok(index < 200, 'a 4 KiB segment fills within 200 entries');
+    }
+    assert.equal((await segmentFiles(dir)).length, 1, 'still the first segment: it stopped at its end');
+    await wal.close();
+  });
+});
