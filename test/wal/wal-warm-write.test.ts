@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
+import type { Entry } from '../../src/raft/types.js';
 import { Prng } from '../../src/util/prng.js';
 import { diskIoFor } from '../../src/wal/disk-io.js';
 import { WriteAheadLog } from '../../src/wal/wal.js';
@@ -34,6 +35,20 @@ class RewritingDiskIo extends ControlledDiskIo {
   }
 }
 
+/** A WAL on a RewritingDiskIo in `dir`, and `count` entries (seeded) for it to log. */
+async function openRewriting(dir: string, seed: number, count: number, segmentSizeBytes?: number) {
+  const io = new RewritingDiskIo();
+  const { wal } = await WriteAheadLog.open(dir, { diskIo: io, segmentSizeBytes });
+  return { io, wal, entries: makeEntries(new Prng(seed), 1, count, 1, 40) };
+}
+
+/** Opens `dir` again and checks that it restores exactly `entries`. */
+async function assertRestores(dir: string, entries: readonly Entry[], message?: string): Promise<void> {
+  const { wal, restored } = await WriteAheadLog.open(dir);
+  await wal.close();
+  assert.deepEqual(plainEntries(restored.entries), plainEntries(entries), message);
+}
+
 for (const syncMode of ['sync', 'auto'] as const) {
   test(`a warm write changes no byte of the segments and nothing recovery finds (${syncMode})`, async () => {
     await withTempDir(async (dir) => {
@@ -51,9 +66,9 @@ for (const syncMode of ['sync', 'auto'] as const) {
       await wal.sync();
       await wal.close();
       const { wal: reopened, restored } = await WriteAheadLog.open(dir, { syncMode });
+      await reopened.close();
       assert.deepEqual(plainEntries(restored.entries), plainEntries(entries));
       assert.deepEqual(restored.hardState, { term: 1, vote: 'n1', commit: 5 });
-      await reopened.close();
     });
   });
 }
@@ -71,9 +86,7 @@ test('an io whose writes leave the calling thread is never warmed', async () => 
 
 test('no warm write while a flush runs or after close; appended records wait for theirs', async () => {
   await withTempDir(async (dir) => {
-    const io = new RewritingDiskIo();
-    const { wal } = await WriteAheadLog.open(dir, { diskIo: io });
-    const entries = makeEntries(new Prng(9), 1, 2, 1);
+    const { io, wal, entries } = await openRewriting(dir, 9, 2);
     wal.append(entries, null);
     // Appended records are in memory only: the zeros after the offset are still zeros.
     assert.equal(wal.warmWritePath(), true, 'appended, no flush asked for');
@@ -91,17 +104,13 @@ test('no warm write while a flush runs or after close; appended records wait for
     await wal.close();
     assert.equal(wal.warmWritePath(), false, 'closed');
     assert.equal(io.rewrites, 2);
-    const { wal: reopened, restored } = await WriteAheadLog.open(dir);
-    assert.deepEqual(plainEntries(restored.entries), plainEntries(entries), 'the flushed batch went where the zeros were rewritten');
-    await reopened.close();
+    await assertRestores(dir, entries, 'the flushed batch went where the zeros were rewritten');
   });
 });
 
 test('a failed warm write is thrown once, ends the warming, and leaves the WAL working', async () => {
   await withTempDir(async (dir) => {
-    const io = new RewritingDiskIo();
-    const { wal } = await WriteAheadLog.open(dir, { diskIo: io });
-    const entries = makeEntries(new Prng(10), 1, 4, 1);
+    const { io, wal, entries } = await openRewriting(dir, 10, 4);
     wal.append(entries.slice(0, 2), null);
     await wal.sync();
     io.failNextRewrite = new Error('EIO: simulated');
@@ -112,31 +121,26 @@ test('a failed warm write is thrown once, ends the warming, and leaves the WAL w
     wal.append(entries.slice(2), null);
     assert.equal(await wal.sync(), 2);
     await wal.close();
-    const { wal: reopened, restored } = await WriteAheadLog.open(dir);
-    assert.deepEqual(plainEntries(restored.entries), plainEntries(entries));
-    await reopened.close();
+    await assertRestores(dir, entries);
   });
 });
 
 test('no warm write where the next batch would not fit in the preallocated segment', async () => {
   await withTempDir(async (dir) => {
-    const io = new RewritingDiskIo();
-    const segmentSizeBytes = 4096;
-    const { wal } = await WriteAheadLog.open(dir, { diskIo: io, segmentSizeBytes });
-    const prng = new Prng(11);
+    const { wal, entries } = await openRewriting(dir, 11, 200, 4096);
     // Small batches fill the first segment until too few zeros are left after them to warm.
     const [head] = await segmentFiles(dir);
-    let index = 1;
+    let logged = 0;
     for (;;) {
       const size = (await fs.stat(path.join(dir, head!))).size;
-      const warmed = wal.warmWritePath();
-      if (!warmed) break;
+      if (!wal.warmWritePath()) break;
       assert.equal((await fs.stat(path.join(dir, head!))).size, size, 'a warm write never grows the file');
-      wal.append(makeEntries(prng, index++, 1, 1, 40), null);
+      assert.ok(logged < entries.length, 'a 4 KiB segment fills within 200 entries');
+      wal.append([entries[logged++]!], null);
       await wal.sync();
-      assert.ok(index < 200, 'a 4 KiB segment fills within 200 entries');
     }
     assert.equal((await segmentFiles(dir)).length, 1, 'still the first segment: it stopped at its end');
     await wal.close();
+    await assertRestores(dir, entries.slice(0, logged));
   });
 });
