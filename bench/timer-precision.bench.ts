@@ -14,7 +14,8 @@ import { parseArgs } from 'node:util';
 import { DelayLine } from '../src/bench/delay-line.js';
 import { formatMs } from '../src/bench/figure-format.js';
 import { PreciseTimers } from '../src/transport/precise-timer.js';
-import { measureLateness, percentileOfSorted as percentile, type SetTimer } from '../src/bench/timer-lateness.js';
+import { percentileOfSorted as percentile } from '../src/bench/median.js';
+import { measureLateness, type SetTimer } from '../src/bench/timer-lateness.js';
 
 const { values } = parseArgs({
   options: { count: { type: 'string' }, rounds: { type: 'string' }, 'gap-ms': { type: 'string' } },

@@ -24,9 +24,3 @@ export async function measureLateness(set: SetTimer, delaysMs: readonly number[]
   });
   return latenessMs.sort((a, b) => a - b);
 }
-
-/** The value at quantile `q` (0 … 1) of ascending `sorted`, by nearest rank from below. */
-export function percentileOfSorted(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) throw new RangeError('no values');
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!;
-}

@@ -63,8 +63,6 @@ export class SegmentWriter {
   private offset = 0;
   private headerEndOffset = 0;
   private synced: SyncedPosition = { segmentSeq: 0, offsetBytes: 0 };
-  /** Inside writeBatch: the bytes after the offset may be the batch under way. */
-  private writing = false;
   private readonly preparer: SegmentPreparer;
   readonly stats: SegmentWriterStats = { datasyncs: 0, bytesWritten: 0, segmentsCreated: 0 };
 
@@ -125,20 +123,15 @@ export class SegmentWriter {
   /** Writes one batch of framed records with one write and one fdatasync. */
   async writeBatch(batch: Buffer, stateAfter: LogHeadState): Promise<void> {
     if (batch.length === 0) throw new Error('writeBatch() with an empty batch');
-    this.writing = true;
-    try {
-      if (this.offset + batch.length > this.config.segmentSizeBytes && this.offset > this.headerEndOffset) {
-        await this.cut();
-      }
-      await this.config.io.writeAt(this.fd(), batch, this.offset);
-      this.offset += batch.length;
-      this.stats.bytesWritten += batch.length;
-      await this.syncFile(this.fd());
-      this.markSynced();
-      this.written = stateAfter;
-    } finally {
-      this.writing = false;
+    if (this.offset + batch.length > this.config.segmentSizeBytes && this.offset > this.headerEndOffset) {
+      await this.cut();
     }
+    await this.config.io.writeAt(this.fd(), batch, this.offset);
+    this.offset += batch.length;
+    this.stats.bytesWritten += batch.length;
+    await this.syncFile(this.fd());
+    this.markSynced();
+    this.written = stateAfter;
     if (this.offset >= this.config.segmentSizeBytes / 2) this.preparer.start();
   }
 
@@ -146,12 +139,13 @@ export class SegmentWriter {
    * Rewrites the zeros where the next batch will go, on this thread, so that the kernel's write
    * path is in the CPU caches when that batch comes. The segment is preallocated with zeros and
    * nothing is written after the offset, so no byte changes; the page is the one the next batch
-   * dirties anyway. Returns false, doing nothing, while a batch is being written, past the
-   * preallocated size, or with an io that does not write on the calling thread.
+   * dirties anyway. Only between batches: the caller makes sure no writeBatch is under way (the
+   * WAL asks only when no flush is asked for or running). Returns false, doing nothing, past the
+   * preallocated size or with an io that does not write on the calling thread.
    */
   warmNextWrite(): boolean {
     const io = this.config.io;
-    if (io.rewriteInPlace === undefined || this.writing || this.handle === null) return false;
+    if (io.rewriteInPlace === undefined || this.handle === null) return false;
     if (this.offset + WARM_ZEROS.length > this.config.segmentSizeBytes) return false;
     io.rewriteInPlace(this.handle.fd, WARM_ZEROS, this.offset);
     return true;

@@ -192,7 +192,7 @@ export class WriteAheadLog {
    * cause and fails the WAL as any write does.
    */
   warmWritePath(): boolean {
-    if (!this.warming || this.closed || this.snapshotSaving || this.commit.failed !== null || this.commit.busy) return false;
+    if (!this.warming || this.closed || this.commit.failed !== null || this.commit.busy) return false;
     try {
       encodeEntryFrame(this.warmScratch, 0, WARM_ENTRY);
       if (!this.writer.warmNextWrite()) return false;

@@ -7,7 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { PreciseTimers } from '../../src/transport/precise-timer.js';
-import { measureLateness as measureSetLateness, percentileOfSorted as percentile } from '../../src/bench/timer-lateness.js';
+import { percentileOfSorted as percentile } from '../../src/bench/median.js';
+import { measureLateness as measureSetLateness } from '../../src/bench/timer-lateness.js';
 
 /** Lateness of one precise timer per delay, `gapMs` apart, sorted. */
 function measureLateness(timers: PreciseTimers, delaysMs: number[], gapMs: number): Promise<number[]> {
