@@ -26,7 +26,7 @@ export function renderHtmlReport(result: BenchResult): string {
   const body = [
     `<h1>${escapeXml(title)}</h1>`,
     `<p>${escapeXml(describeWorkload(result.config))}<br>${escapeXml(describeLoad(result.config))}</p>`,
-    `<p class="muted">${escapeXml(`${result.startedAt} · Node ${result.environment.node} · ${result.environment.cpus} CPUs (${result.environment.cpuModel}) · load ${result.environment.loadAverage.map((l) => l.toFixed(2)).join(' ')}`)}</p>`,
+    `<p class="muted">${escapeXml(`${result.startedAt} · Node ${result.environment.node} · ${result.environment.cpus} CPUs (${result.environment.cpuModel}) · load ${result.environment.loadAverage.map((l) => l.toFixed(2)).join(' ')}${nodeFlagsText(result.environment.nodeFlags)}`)}</p>`,
     warningsBlock(result.warnings),
     `<h2>Summary</h2>`,
     summaryTable(result),
@@ -45,6 +45,11 @@ export function renderHtmlReport(result: BenchResult): string {
 }
 
 /** Axis ticks are round numbers; three significant digits without trailing zeros read best. */
+/** The supervisor's Node flags, when it had any (a JSON file from before they were recorded has none). */
+function nodeFlagsText(flags: readonly string[] | undefined): string {
+  return flags && flags.length > 0 ? ` · node ${flags.join(' ')}` : '';
+}
+
 function formatTick(value: number): string {
   return String(Number(value.toPrecision(3)));
 }

@@ -43,7 +43,7 @@ export interface BenchResult {
   startedAt: string;
   finishedAt: string;
   config: BenchOptions & { intervalMsEffective: number };
-  environment: { node: string; platform: string; cpus: number; cpuModel: string; loadAverage: number[] };
+  environment: { node: string; nodeFlags: string[]; platform: string; cpus: number; cpuModel: string; loadAverage: number[] };
   targets: TargetResult[];
   comparison?: Comparison;
   warnings: string[];
@@ -159,6 +159,7 @@ async function floorComparison(target: BenchTarget, total: Figures, served: Serv
 function describeEnvironment(): BenchResult['environment'] {
   return {
     node: process.version,
+    nodeFlags: [...process.execArgv],
     platform: `${process.platform} ${process.arch}`,
     cpus: availableParallelism(),
     cpuModel: cpus()[0]?.model ?? 'unknown',

@@ -1,11 +1,15 @@
 #!/usr/bin/env node
-// The `raftyard` executable: runs the command line and sets the exit code.
+// The `raftyard` executable: runs the command line and sets the exit code. A measuring command
+// runs in a process started with the V8 flags it needs (see measuring-process.ts).
 
 import { main } from './main.js';
 import type { CliIo } from './cli-io.js';
+import { relaunchArguments, runRelaunched } from './measuring-process.js';
 
 const io: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env };
-main(process.argv.slice(2), io).then(
+const args = process.argv.slice(2);
+const relaunch = relaunchArguments(args, process.execArgv, process.argv[1]!);
+(relaunch === null ? main(args, io) : runRelaunched(relaunch)).then(
   (code) => {
     process.exitCode = code;
   },
