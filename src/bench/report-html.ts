@@ -44,12 +44,12 @@ export function renderHtmlReport(result: BenchResult): string {
   return `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>${escapeXml(title)}</title><style>${STYLE}</style></head>\n<body>\n${body.join('\n')}\n</body></html>\n`;
 }
 
-/** Axis ticks are round numbers; three significant digits without trailing zeros read best. */
-/** The supervisor's Node flags, when it had any (a JSON file from before they were recorded has none). */
-function nodeFlagsText(flags: readonly string[] | undefined): string {
-  return flags && flags.length > 0 ? ` · node ${flags.join(' ')}` : '';
+/** The Node flags the bench's supervisor ran with, when it had any. */
+function nodeFlagsText(flags: readonly string[]): string {
+  return flags.length > 0 ? ` · node ${flags.join(' ')}` : '';
 }
 
+/** Axis ticks are round numbers; three significant digits without trailing zeros read best. */
 function formatTick(value: number): string {
   return String(Number(value.toPrecision(3)));
 }

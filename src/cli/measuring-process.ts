@@ -27,8 +27,9 @@ export function relaunchArguments(args: readonly string[], execArgv: readonly st
 
 /**
  * Runs `node <nodeArgs>` with this process's stdio and environment; resolves with its exit code
- * (128 + the signal's number when a signal ended it, as a shell reports it). Ctrl-C reaches both
- * processes (one process group): this one waits for the child to finish its own shutdown.
+ * (128 + the signal's number when a signal ended it, as a shell reports it). A SIGINT or SIGTERM
+ * sent to this process alone is passed on (Ctrl-C reaches both anyway: one process group), and
+ * this process ends when the child has.
  */
 export function runRelaunched(nodeArgs: readonly string[]): Promise<number> {
   return new Promise((resolve, reject) => {
