@@ -78,6 +78,8 @@ const blockingDiskIo: WalDiskIo = {
  */
 class SwitchableDiskIo implements WalDiskIo {
   private offThread = false;
+  /** Writes go through the calling thread in both modes, so rewrites can too. */
+  readonly rewriteInPlace = writeAllSync;
 
   writeAt(fd: number, data: Uint8Array, positionBytes: number): Promise<void> {
     return blockingDiskIo.writeAt(fd, data, positionBytes);
@@ -89,10 +91,6 @@ class SwitchableDiskIo implements WalDiskIo {
 
   syncOffThread(offThread: boolean): void {
     this.offThread = offThread;
-  }
-
-  rewriteInPlace(fd: number, data: Uint8Array, positionBytes: number): void {
-    writeAllSync(fd, data, positionBytes);
   }
 
   get syncBlocksThread(): boolean {

@@ -12,6 +12,9 @@ import { NO_MEMORY_REDUCER_FLAG, relaunchArguments } from '../../src/cli/measuri
 
 const BIN = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
 
+/** A run of the executable must end within this; it is killed (and the test fails) otherwise. */
+const RUN_TIMEOUT_MS = 60_000;
+
 /** Runs the executable with `args`; its exit code and output. */
 function runBin(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -20,8 +23,13 @@ function runBin(args: string[]): Promise<{ code: number | null; stdout: string; 
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
     child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (signal === 'SIGKILL') reject(new Error(`raftyard ${args.join(' ')} did not end within ${RUN_TIMEOUT_MS} ms; stderr: ${stderr}`));
+      else resolve({ code, stdout, stderr });
+    });
   });
 }
 
