@@ -72,11 +72,12 @@ export function runOpenLoop(
     // Timers fire late under load; every operation that fell due meanwhile is sent at once, and
     // its lateness is part of its measured latency. Node's timers count whole milliseconds, which
     // would add up to a millisecond to every latency: the precise timers wake within ~0.1 ms.
+    const followingTick = (): number => dueAt(nextOperation + 1);
     const tick = (): void => {
       const nowMs = performance.now();
       while (dueAt(nextOperation) <= nowMs && dueAt(nextOperation) < recorder.windowEndMs) dispatch(dueAt(nextOperation++));
       if (dueAt(nextOperation) < recorder.windowEndMs) {
-        preciseTimers.set(tick, Math.max(0, dueAt(nextOperation) - nowMs));
+        preciseTimers.setAt(tick, dueAt(nextOperation), followingTick);
         return;
       }
       scheduling = false;

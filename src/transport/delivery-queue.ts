@@ -30,6 +30,19 @@ export class DeliveryQueue<T> {
     return this.heap.length === 0 ? Infinity : this.heap[0].atMs;
   }
 
+  /** The earliest item, or undefined when empty. */
+  get head(): T | undefined {
+    return this.heap[0]?.item;
+  }
+
+  /** The due time of the item that leaves after the head (Infinity when there is none). */
+  get secondAtMs(): number {
+    const heap = this.heap;
+    if (heap.length < 2) return Infinity;
+    // The second earliest is one of the head's two children.
+    return heap.length === 2 || precedes(heap[1], heap[2]) ? heap[1].atMs : heap[2].atMs;
+  }
+
   /** Queues `item` at `atMs`, which must be finite (Infinity stands for an empty queue). */
   push(atMs: number, item: T): void {
     if (!Number.isFinite(atMs)) throw new RangeError(`due time must be finite, got ${atMs}`);

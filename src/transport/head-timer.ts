@@ -8,21 +8,27 @@ import { preciseTimers } from './precise-timer.js';
 /** Time and timers, injectable so tests can run a queue on simulated time. */
 export interface TimerClock {
   nowMs(): number;
-  /** Calls `callback` once, never before `delayMs` (a fraction of a millisecond counts) from now. */
-  setTimer(callback: () => void, delayMs: number): unknown;
+  /**
+   * Calls `callback` once, never before nowMs() reaches `atMs` (a fraction of a millisecond
+   * counts). `following` says when (on nowMs()) the callback will likely set the next timer: a
+   * hint a clock may use to prepare that one, or ignore.
+   */
+  setTimerAt(callback: () => void, atMs: number, following?: () => number): unknown;
   clearTimer(handle: unknown): void;
 }
 
 /** Real time: performance.now() and this thread's precise timers (never early, rarely late). */
 export const preciseClock: TimerClock = {
   nowMs: () => performance.now(),
-  setTimer: (callback, delayMs) => preciseTimers.set(callback, delayMs),
+  setTimerAt: (callback, atMs, following) => preciseTimers.setAt(callback, atMs, following),
   clearTimer: (handle) => preciseTimers.clear(handle),
 };
 
 export interface HeadTimerQueue {
   /** When the timer must fire for the head of the queue; Infinity when nothing waits. */
   fireAtMs(): number;
+  /** When the timer will fire after the next drain if nothing is pushed meanwhile (Infinity: never); a hint. */
+  followingFireAtMs(): number;
   /** Hands on every item due at `nowMs`; the timer is re-armed for the rest afterwards, even after a throw. */
   drainDue(nowMs: number): void;
 }
@@ -33,6 +39,8 @@ export class HeadTimer {
   private armedAtMs = Infinity;
   /** Inside drainDue, after which the timer is re-armed for whatever is left. */
   private draining = false;
+  private readonly fireHandler = (): void => this.fire();
+  private readonly followingFireAtMs = (): number => this.queue.followingFireAtMs();
 
   constructor(
     private readonly queue: HeadTimerQueue,
@@ -47,7 +55,7 @@ export class HeadTimer {
     if (atMs >= this.armedAtMs) return;
     this.disarm();
     this.armedAtMs = atMs;
-    this.handle = this.clock.setTimer(() => this.fire(), Math.max(0, atMs - this.clock.nowMs()));
+    this.handle = this.clock.setTimerAt(this.fireHandler, atMs, this.followingFireAtMs);
   }
 
   /** Call when the queue is emptied by other means than a drain (cleared, cut, closed). */

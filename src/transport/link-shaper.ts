@@ -57,7 +57,14 @@ export class ShapedLink<T> {
     if (!(this.leadMs >= 0 && Number.isFinite(this.leadMs))) throw new RangeError(`a link's lead must be a finite number of ms >= 0, got ${this.leadMs}`);
     this.clock = options.clock ?? preciseClock;
     // The timer fires `leadMs` before the head's arrival time, when it may be handed on.
-    this.timer = new HeadTimer({ fireAtMs: () => this.queue.headAtMs - this.leadMs, drainDue: (nowMs) => this.deliverDue(nowMs) }, this.clock);
+    this.timer = new HeadTimer(
+      {
+        fireAtMs: () => this.queue.headAtMs - this.leadMs,
+        followingFireAtMs: () => this.queue.secondAtMs - this.leadMs,
+        drainDue: (nowMs) => this.deliverDue(nowMs),
+      },
+      this.clock,
+    );
     this.passThrough = isPassThrough(this.scheduler.config);
   }
 

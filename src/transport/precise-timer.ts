@@ -14,6 +14,10 @@
 // timers come often and never spin: a thread spins at most SPIN_LEAD_MS per COLD_AFTER_MS.
 // Such a thread's CPU caches are cold too, so its owner can give the spin some work first that
 // brings the coming callback's code back into them (onRestedSpin).
+// A thread whose timers come in a chain (a link's messages a millisecond apart) also tells the
+// metronome the deadline after the next one, and the metronome goes on to it by itself after
+// beating: re-arming for a deadline it already sleeps toward needs no wake-up of the metronome,
+// so such a timer costs two thread wakes (the metronome's, then this thread's), not three.
 // A coarse Node timer backs the metronome up (a thread that fails or is still starting costs
 // precision, never a timer) and keeps the event loop alive.
 
@@ -28,19 +32,34 @@ const SPIN_LEAD_MS = 0.2;
 const COLD_AFTER_MS = 2;
 /** One timer per shaped link, delay line or open loop is the use, so clearing by a linear scan is cheap; a thousand means a leak. */
 const TIMERS_MAX = 1024;
-/** Int32 slots of the shared control block, then one Float64: the deadline on hrtime. */
+/**
+ * Int32 slots of the shared control block, then two Float64s: the deadline to beat for and the
+ * one after it, on hrtime. The request slot counts the writes of the two deadlines: odd while
+ * this thread writes them (the metronome reads them again then), even when they are whole.
+ */
 const REQUEST_SLOT = 0;
 const FIRED_SLOT = 1;
 /** The metronome's timer slack in ns once it has set it; -1 until then, or if the kernel would not. */
 const SLACK_SLOT = 2;
+/**
+ * What the metronome sleeps toward: the request count (even) it read plus 0 for the first
+ * deadline or 1 for the second (both masked to stay positive), or IDLE_TAG when it sleeps until
+ * asked. Written before each of its sleeps, so that a request can tell whether a wake is needed.
+ */
+const WAIT_TAG_SLOT = 3;
+const IDLE_TAG = -1;
+const TAG_MASK = 0x7ffffffe;
 const CONTROL_SLOTS = 4;
 const DEADLINE_BYTE_OFFSET = 16;
-const SHARED_BYTES = 24;
+const DEADLINES = 2;
+const SHARED_BYTES = DEADLINE_BYTE_OFFSET + DEADLINES * 8;
 
 export interface PreciseTimerStats {
   fired: number;
   /** Times the metronome woke this thread. */
   metronomeWakes: number;
+  /** Requests that had to wake the metronome; a request for what it already sleeps toward does not. */
+  metronomeNotifies: number;
   /** Times a coarse Node timer woke this thread. */
   coarseWakes: number;
   /**
@@ -72,11 +91,26 @@ export interface PreciseTimerOptions {
 /** A timer's handle: its own object, so that `clear` finds exactly this timer. */
 interface PendingTimer {
   callback: () => void;
+  /** When the callback will likely set the next timer for (performance.now() ms; see `set`). */
+  following: (() => number) | undefined;
+}
+
+/** Two deadlines handed to the metronome, on this thread's clock and on hrtime. */
+interface Published {
+  /** The request count once they were written (even). */
+  request: number;
+  atMs: [number, number];
+  hrMs: [number, number];
 }
 
 interface Metronome {
   control: Int32Array;
-  deadlineHrMs: Float64Array;
+  deadlinesHrMs: Float64Array;
+  /** The deadlines written last, and those written before them (which it may still sleep toward). */
+  published: Published;
+  previous: Published;
+  /** Beats this thread has taken notice of: a beat after them wakes it. */
+  beatsSeen: number;
   listening: boolean;
   failed: boolean;
 }
@@ -90,7 +124,7 @@ export class PreciseTimers {
   /** Inside wake(), which arms for whatever is left when it is done. */
   private waking = false;
   private metronome: Metronome | null = null;
-  private readonly counts = { fired: 0, metronomeWakes: 0, coarseWakes: 0, firedByBackstop: 0, spins: 0, spinMs: 0, spinWorks: 0 };
+  private readonly counts = { fired: 0, metronomeWakes: 0, metronomeNotifies: 0, coarseWakes: 0, firedByBackstop: 0, spins: 0, spinMs: 0, spinWorks: 0 };
   /** What a rested spin does first (see onRestedSpin), in the order registered. */
   private readonly spinWork: (() => void)[] = [];
   /** When timers last fired on this thread (-Infinity: never, so the first deadline is a rested one). */
@@ -135,9 +169,20 @@ export class PreciseTimers {
   /** Runs `callback` once, no earlier than `delayMs` from now; returns a handle for `clear`. */
   set(callback: () => void, delayMs: number): unknown {
     if (!Number.isFinite(delayMs)) throw new RangeError(`bad timer delay ${delayMs}`);
+    return this.setAt(callback, performance.now() + Math.max(0, delayMs));
+  }
+
+  /**
+   * Runs `callback` once, no earlier than performance.now() reaches `atMs` (a past one: soon);
+   * returns a handle for `clear`. `following`, if given, says when (on the same clock, exactly)
+   * the callback will likely set its next timer, as a queue's head timer knows from the item
+   * behind the head: the metronome then goes on to that deadline by itself. A wrong guess costs
+   * a needless wake-up, never a timer.
+   */
+  setAt(callback: () => void, atMs: number, following?: () => number): unknown {
+    if (!Number.isFinite(atMs)) throw new RangeError(`bad timer deadline ${atMs}`);
     if (this.pending.isFull) throw new Error(`more than ${TIMERS_MAX} precise timers pending`);
-    const timer: PendingTimer = { callback };
-    const atMs = performance.now() + Math.max(0, delayMs);
+    const timer: PendingTimer = { callback, following };
     this.pending.push(atMs, timer);
     if (!this.waking && atMs < this.armedAtMs) this.arm(atMs);
     return timer;
@@ -160,47 +205,96 @@ export class PreciseTimers {
     this.coarse = null;
     this.armedAtMs = atMs;
     if (atMs === Infinity) {
-      this.requestMetronome(Infinity);
+      this.requestMetronome(Infinity, Infinity);
       return;
     }
     // Started with the first deadline, so that it is up (it takes ~30 ms) when that one is near.
     this.startedMetronome();
     const remainingMs = atMs - performance.now();
     if (remainingMs > COARSE_LEAD_MS) {
+      // Deadlines given to the metronome earlier are not wanted now: it is not to beat for them.
+      const published = this.metronome?.published;
+      if (published !== undefined && (published.atMs[0] !== Infinity || published.atMs[1] !== Infinity)) this.requestMetronome(Infinity, Infinity);
       this.coarse = setTimeout(() => this.wake(false), Math.floor(remainingMs - COARSE_LEAD_MS));
       return;
     }
     const rested = atMs - this.lastFiredAtMs >= this.coldAfterMs;
     this.spinForMs = rested ? atMs : Number.NaN;
-    this.requestMetronome(rested ? atMs - this.spinLeadMs : atMs);
+    this.requestMetronome(rested ? atMs - this.spinLeadMs : atMs, this.followingDeadline(atMs));
     this.coarse = setTimeout(() => this.wake(false), Math.ceil(remainingMs) + 1);
   }
 
-  private requestMetronome(atMs: number): void {
-    const metronome = atMs === Infinity ? this.metronome : this.startedMetronome();
-    if (metronome === null || metronome.failed) return;
-    if (atMs === Infinity && !(metronome.deadlineHrMs[0]! > hrNowMs())) {
-      // No beat is pending (none asked for, or it has beaten and the thread sleeps until asked
-      // again): there is nothing to cancel, so the thread is not woken to learn it.
-      metronome.deadlineHrMs[0] = Infinity;
-      return;
+  /**
+   * The deadline after `headAtMs` that the metronome may go on to by itself: the next pending
+   * timer's, or the one the head's owner said it will set, whichever is first. Only a near one
+   * (a rested deadline is woken for early, and a far one is approached by a coarse timer).
+   */
+  private followingDeadline(headAtMs: number): number {
+    let nextAtMs = Infinity;
+    const secondAtMs = this.pending.secondAtMs;
+    if (secondAtMs > headAtMs) nextAtMs = secondAtMs;
+    const following = this.pending.head?.following;
+    if (following !== undefined) {
+      const hintedAtMs = following();
+      if (hintedAtMs > headAtMs && hintedAtMs < nextAtMs) nextAtMs = hintedAtMs;
     }
-    // Read before the request is seen: a near deadline can be beaten for at once, before this
-    // thread gets to listen, and a wait for the beat after that one would be left to the backstop.
-    const beatsBeforeRequest = Atomics.load(metronome.control, FIRED_SLOT);
-    metronome.deadlineHrMs[0] = atMs === Infinity ? Infinity : atMs - performance.now() + hrNowMs();
-    Atomics.add(metronome.control, REQUEST_SLOT, 1);
-    Atomics.notify(metronome.control, REQUEST_SLOT);
-    if (atMs !== Infinity) this.listen(metronome, beatsBeforeRequest);
+    return nextAtMs - headAtMs < Math.min(this.coldAfterMs, COARSE_LEAD_MS) ? nextAtMs : Infinity;
   }
 
   /**
-   * Waits (without blocking) for the first beat after `beatsBefore` beats; one wait at a time (a
-   * wait under way ends at the next beat, which is no later than the one asked for).
+   * Hands the metronome the deadline to beat for and the one after it (Infinity: none), and
+   * wakes it only if it sleeps toward something else: a chain of timers whose next deadline it
+   * was already given re-arms without waking it.
    */
-  private listen(metronome: Metronome, beatsBefore: number): void {
+  private requestMetronome(atMs: number, thenAtMs: number): void {
+    const metronome = atMs === Infinity ? this.metronome : this.startedMetronome();
+    if (metronome === null || metronome.failed) return;
+    const { control, deadlinesHrMs } = metronome;
+    // The hrtime of a deadline given before is reused, so that the metronome recognises it.
+    const last = metronome.previous;
+    const published = metronome.published;
+    metronome.previous = published;
+    metronome.published = last;
+    let offsetMs = Number.NaN;
+    for (let i = 0; i < DEADLINES; i++) {
+      const deadlineMs = i === 0 ? atMs : thenAtMs;
+      let hrMs = deadlineMs;
+      if (deadlineMs === published.atMs[0]) hrMs = published.hrMs[0];
+      else if (deadlineMs === published.atMs[1]) hrMs = published.hrMs[1];
+      else if (deadlineMs !== Infinity) {
+        if (Number.isNaN(offsetMs)) offsetMs = hrNowMs() - performance.now();
+        hrMs = deadlineMs + offsetMs;
+      }
+      last.atMs[i] = deadlineMs;
+      last.hrMs[i] = hrMs;
+    }
+    Atomics.add(control, REQUEST_SLOT, 1);
+    deadlinesHrMs[0] = last.hrMs[0];
+    deadlinesHrMs[1] = last.hrMs[1];
+    last.request = (Atomics.add(control, REQUEST_SLOT, 1) + 1) | 0;
+    // Read after the request is seen: a sleep that began before it is the one this tag describes.
+    const tag = Atomics.load(control, WAIT_TAG_SLOT);
+    let asleepTowardHrMs: number;
+    if (tag === IDLE_TAG) asleepTowardHrMs = Infinity;
+    else if ((tag & TAG_MASK) === (last.request & TAG_MASK)) asleepTowardHrMs = last.hrMs[0];
+    else if ((tag & TAG_MASK) === (published.request & TAG_MASK)) asleepTowardHrMs = published.hrMs[tag & 1]!;
+    else asleepTowardHrMs = Number.NaN;
+    // Waking it for a deadline it already sleeps toward would cost a wake-up and gain nothing;
+    // once it beats, it reads the deadlines afresh and goes on to the next one.
+    if (asleepTowardHrMs !== last.hrMs[0] && (tag & TAG_MASK) !== (last.request & TAG_MASK)) {
+      this.counts.metronomeNotifies++;
+      Atomics.notify(control, REQUEST_SLOT);
+    }
+    if (atMs !== Infinity) this.listen(metronome);
+  }
+
+  /**
+   * Waits (without blocking) for the first beat this thread has not yet taken notice of; one wait
+   * at a time (a wait under way ends at the next beat, which is no later than the one asked for).
+   */
+  private listen(metronome: Metronome): void {
     if (metronome.listening) return;
-    const beat = Atomics.waitAsync(metronome.control, FIRED_SLOT, beatsBefore);
+    const beat = Atomics.waitAsync(metronome.control, FIRED_SLOT, metronome.beatsSeen);
     if (!beat.async) {
       // It has beaten since: perhaps for this very deadline. If not, wake() asks again.
       queueMicrotask(() => this.wake(true));
@@ -216,20 +310,25 @@ export class PreciseTimers {
   private startedMetronome(): Metronome {
     if (this.metronome !== null) return this.metronome;
     const shared = new SharedArrayBuffer(SHARED_BYTES);
+    const nothing = (): Published => ({ request: 0, atMs: [Infinity, Infinity], hrMs: [Infinity, Infinity] });
     const metronome: Metronome = {
       control: new Int32Array(shared, 0, CONTROL_SLOTS),
-      deadlineHrMs: new Float64Array(shared, DEADLINE_BYTE_OFFSET, 1),
+      deadlinesHrMs: new Float64Array(shared, DEADLINE_BYTE_OFFSET, DEADLINES),
+      published: nothing(),
+      previous: nothing(),
+      beatsSeen: 0,
       listening: false,
       failed: false,
     };
-    metronome.deadlineHrMs[0] = Infinity;
+    metronome.deadlinesHrMs.fill(Infinity);
     metronome.control[SLACK_SLOT] = -1;
+    metronome.control[WAIT_TAG_SLOT] = IDLE_TAG;
     // An eval'd script needs no module resolution, so it starts the same under tsc and tsx.
     const source =
       `const shared = require('node:worker_threads').workerData;` +
       `const control = new Int32Array(shared, 0, ${CONTROL_SLOTS});` +
       `(${lowerOwnTimerSlack.toString()})(require('node:fs'), control, ${SLACK_SLOT});` +
-      `(${beatMetronome.toString()})(control, new Float64Array(shared, ${DEADLINE_BYTE_OFFSET}, 1));`;
+      `(${beatMetronome.toString()})(control, new Float64Array(shared, ${DEADLINE_BYTE_OFFSET}, ${DEADLINES}));`;
     const worker = new Worker(source, {
       eval: true,
       workerData: shared,
@@ -248,6 +347,8 @@ export class PreciseTimers {
   private wake(byMetronome: boolean): void {
     if (byMetronome) this.counts.metronomeWakes++;
     else this.counts.coarseWakes++;
+    // Every timer due by now runs in this wake: the beats so far need no further one.
+    if (this.metronome !== null) this.metronome.beatsSeen = Atomics.load(this.metronome.control, FIRED_SLOT);
     this.waking = true;
     try {
       this.spinToNearDeadline();
@@ -351,22 +452,45 @@ function lowerOwnTimerSlack(fs: typeof import('node:fs'), control: Int32Array, s
 }
 
 /**
- * The metronome thread's whole life: sleep until the requested deadline (or a new request),
- * then beat once for it. It runs as source text in its own thread, so it must use nothing but
- * globals and declare no inner functions (a transpiler could wrap those in helpers it lacks).
+ * The metronome thread's whole life: sleep until the first requested deadline (or a new
+ * request), beat once for it, then sleep until the second and beat once for that. A request
+ * whose first deadline is the one it beat for last goes straight on to its second. It runs as
+ * source text in its own thread, so it must use nothing but globals and declare no inner
+ * functions (a transpiler could wrap those in helpers it lacks). Slots as in the constants above.
  */
-function beatMetronome(control: Int32Array, deadlineHrMs: Float64Array): void {
+function beatMetronome(control: Int32Array, deadlinesHrMs: Float64Array): void {
+  let readRequest = -1;
+  /** Which of the two deadlines is next: 0, 1, or 2 (both beaten). */
+  let step = 0;
   let beatForHrMs = NaN;
   for (;;) {
     const request = Atomics.load(control, 0);
-    const atHrMs = deadlineHrMs[0]!;
+    if ((request & 1) === 1) {
+      // The deadlines are being written, which takes nanoseconds unless that thread is preempted.
+      Atomics.wait(control, 0, request, 0.01);
+      continue;
+    }
+    const firstHrMs = deadlinesHrMs[0]!;
+    const secondHrMs = deadlinesHrMs[1]!;
+    if (Atomics.load(control, 0) !== request) continue;
+    if (request !== readRequest) {
+      readRequest = request;
+      step = firstHrMs === beatForHrMs ? 1 : 0;
+    }
+    const atHrMs = step === 0 ? firstHrMs : step === 1 ? secondHrMs : Infinity;
     const remainingMs = atHrMs - Number(process.hrtime.bigint()) / 1e6;
-    if (atHrMs === Infinity || atHrMs === beatForHrMs) {
+    if (atHrMs === Infinity) {
+      Atomics.store(control, 3, -1);
       Atomics.wait(control, 0, request);
     } else if (remainingMs > 0) {
+      Atomics.store(control, 3, (request & 0x7ffffffe) | step);
       Atomics.wait(control, 0, request, remainingMs);
     } else {
       beatForHrMs = atHrMs;
+      step++;
+      // Said before the beat: the woken thread may run before this one sleeps again, and must
+      // not wake it for the deadline it is going on to.
+      Atomics.store(control, 3, step === 1 && secondHrMs !== Infinity ? (request & 0x7ffffffe) | 1 : -1);
       Atomics.add(control, 1, 1);
       Atomics.notify(control, 1);
     }

@@ -1,6 +1,7 @@
 // The delivery-time heap (also the simulator's agenda): items leave earliest first, equal times
 // in push order, also when pushes and pops interleave; removing an item from anywhere keeps that
-// order for the rest; a full queue refuses a push, and a time that is not finite is refused.
+// order for the rest; the head and the time after it are known without a pop; a full queue
+// refuses a push, and a time that is not finite is refused.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,6 +25,8 @@ test('items leave earliest first, equal times in the order they were pushed', ()
   assert.equal(queue.size, 5, 'looking at the head removes nothing');
   assert.deepStrictEqual(drain(queue), ['a', 'b', 'c', 'middle', 'late']);
   assert.equal(queue.headAtMs, Infinity);
+  assert.equal(queue.head, undefined);
+  assert.equal(queue.secondAtMs, Infinity);
   assert.throws(() => queue.pop(), /empty/);
 });
 
@@ -60,8 +63,11 @@ test('with pushes and pops interleaved, items leave by (time, push order), each 
   const popped: number[] = [];
   const popHead = (): number => {
     const headAtMs = queue.headAtMs;
+    const [head, secondAtMs] = [queue.head, queue.secondAtMs];
     const order = queue.pop();
     assert.equal(headAtMs, pushedAtMs[order], `item ${order} left at another time than its own`);
+    assert.equal(head, order, 'the head is the item that leaves next');
+    assert.equal(queue.headAtMs, secondAtMs, 'the second time is the head time once the head has left');
     popped.push(order);
     return headAtMs;
   };

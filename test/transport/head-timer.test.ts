@@ -15,6 +15,7 @@ function timedQueue(onItem: (item: string, nowMs: number) => void = () => {}) {
   const timer = new HeadTimer(
     {
       fireAtMs: () => queue.headAtMs,
+      followingFireAtMs: () => queue.secondAtMs,
       drainDue: (nowMs) => {
         while (queue.headAtMs <= nowMs) {
           const item = queue.pop();
@@ -50,6 +51,18 @@ test('one timer serves the queue: moved earlier for a sooner head, re-armed for 
   assert.deepStrictEqual(handed.at(-1), { item: 'c', atMs: 20 });
   assert.equal(clock.pendingCount, 0);
   assert.equal(clock.pendingMax, 1);
+});
+
+test('each timer carries the hint of when the next one will be due: the item behind the head, read when asked', () => {
+  const { clock, push } = timedQueue();
+  push(10, 'a');
+  const following = clock.lastFollowing!;
+  assert.equal(following(), Infinity, 'nothing behind the head yet');
+  push(30, 'c');
+  push(20, 'b');
+  assert.equal(following(), 20, 'read when asked, not when the timer was set');
+  clock.advanceTo(10);
+  assert.equal(clock.lastFollowing!(), 30, 're-armed for b, with c behind it');
 });
 
 test('items due at the same time leave in one drain, on one timer', () => {
@@ -94,6 +107,6 @@ test('disarm clears the timer; a NaN due time is refused', () => {
   queue.clear();
   timer.disarm();
   assert.equal(clock.pendingCount, 0);
-  const broken = new HeadTimer({ fireAtMs: () => Number.NaN, drainDue: () => {} }, clock);
+  const broken = new HeadTimer({ fireAtMs: () => Number.NaN, followingFireAtMs: () => Infinity, drainDue: () => {} }, clock);
   assert.throws(() => broken.update(), /NaN/);
 });

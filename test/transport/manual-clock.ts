@@ -22,8 +22,12 @@ export class ManualClock implements TimerClock {
     return this.currentMs;
   }
 
-  setTimer(callback: () => void, delayMs: number): unknown {
-    const timer = { atMs: this.currentMs + delayMs, callback };
+  /** The hint given with the timer set last: when its callback will likely set the next one. */
+  lastFollowing: (() => number) | undefined;
+
+  setTimerAt(callback: () => void, atMs: number, following?: () => number): unknown {
+    this.lastFollowing = following;
+    const timer = { atMs: Math.max(atMs, this.currentMs), callback };
     this.pending.add(timer);
     this.timersSet++;
     this.pendingMax = Math.max(this.pendingMax, this.pending.size);

@@ -58,6 +58,67 @@ test('near deadlines set right after a beat are served by the metronome, not the
   assert.ok(firedByBackstop <= rounds / 20, `${firedByBackstop} of ${rounds} timers waited for the backstop`);
 });
 
+/**
+ * Runs `rounds` timers due `periodMs` apart, each set from the callback of the one before; with
+ * `hinted`, each says when the one after it is due (or, with `hintOffMs`, a wrong time). Resolves
+ * with their lateness.
+ */
+function scheduledChain(timers: PreciseTimers, rounds: number, periodMs: number, hinted: boolean, hintOffMs = 0): Promise<number[]> {
+  const firstDueMs = performance.now() + 5;
+  const dueAt = (round: number): number => firstDueMs + round * periodMs;
+  const latenessMs: number[] = [];
+  return new Promise((done) => {
+    const arm = (round: number): void => {
+      const following = hinted ? () => dueAt(round + 1) + hintOffMs : undefined;
+      timers.setAt(
+        () => {
+          latenessMs.push(performance.now() - dueAt(round));
+          if (round + 1 === rounds) done(latenessMs);
+          else arm(round + 1);
+        },
+        dueAt(round),
+        following,
+      );
+    };
+    arm(0);
+  });
+}
+
+test('a chain of timers that says when the next is due re-arms without waking the metronome, and keeps every deadline', async () => {
+  const timers = new PreciseTimers();
+  await measureLateness(timers, [40], 0);
+  const rounds = 200;
+  const before = timers.stats;
+  const latenessMs = await scheduledChain(timers, rounds, 0.7, true);
+  const notifies = timers.stats.metronomeNotifies - before.metronomeNotifies;
+  const backstop = timers.stats.firedByBackstop - before.firedByBackstop;
+  console.log(`precise timers, hinted chain: ${notifies} notifies for ${rounds} timers; ${JSON.stringify(timers.stats)}`);
+  assert.ok(Math.min(...latenessMs) >= 0, `a timer fired ${-Math.min(...latenessMs)} ms early`);
+  // Unhinted, every one of these timers wakes the metronome (the next test shows it); hinted,
+  // only those whose deadline had passed before the metronome went on (a preempted thread).
+  assert.ok(notifies <= rounds / 4, `${notifies} of ${rounds} re-arms woke the metronome: ${JSON.stringify(timers.stats)}`);
+  assert.ok(backstop <= rounds / 20, `${backstop} of ${rounds} timers waited for the backstop`);
+
+  const unhinted = timers.stats.metronomeNotifies;
+  await scheduledChain(timers, rounds, 0.7, false);
+  assert.ok(timers.stats.metronomeNotifies - unhinted >= rounds / 2, `unhinted: ${timers.stats.metronomeNotifies - unhinted} notifies for ${rounds} timers`);
+});
+
+test('a wrong hint costs wake-ups, never a deadline: timers hinted a little late or early still fire on time', async () => {
+  const timers = new PreciseTimers();
+  await measureLateness(timers, [40], 0);
+  for (const hintOffMs of [0.3, -0.3]) {
+    const before = timers.stats;
+    const latenessMs = await scheduledChain(timers, 100, 1, true, hintOffMs);
+    const backstop = timers.stats.firedByBackstop - before.firedByBackstop;
+    const p50Ms = percentile([...latenessMs].sort((a, b) => a - b), 0.5);
+    console.log(`precise timers, hint off by ${hintOffMs} ms: lateness p50 ${p50Ms.toFixed(3)} ms; ${JSON.stringify(timers.stats)}`);
+    assert.ok(Math.min(...latenessMs) >= 0, `a timer fired ${-Math.min(...latenessMs)} ms early`);
+    assert.ok(backstop <= 5, `${backstop} of 100 timers waited for the backstop`);
+    assert.ok(p50Ms < 5, `median lateness ${p50Ms} ms`);
+  }
+});
+
 /** Runs `rounds` timers one after another, each set `delayMs` after the one before fired; resolves with their lateness. */
 function chain(timers: PreciseTimers, rounds: number, delayMs: number): Promise<number[]> {
   const latenessMs: number[] = [];
@@ -159,6 +220,7 @@ test('bad delays are refused', () => {
   const timers = new PreciseTimers();
   assert.throws(() => timers.set(() => {}, Number.NaN), RangeError);
   assert.throws(() => timers.set(() => {}, Infinity), RangeError);
+  assert.throws(() => timers.setAt(() => {}, Number.NaN), RangeError);
 });
 
 test('the metronome runs with a timer slack of 1 ns where Linux lets a thread set it, and the process keeps its own', async () => {
