@@ -213,8 +213,7 @@ export class PreciseTimers {
     const remainingMs = atMs - performance.now();
     if (remainingMs > COARSE_LEAD_MS) {
       // Deadlines given to the metronome earlier are not wanted now: it is not to beat for them.
-      const published = this.metronome?.published;
-      if (published !== undefined && (published.atMs[0] !== Infinity || published.atMs[1] !== Infinity)) this.requestMetronome(Infinity, Infinity);
+      this.requestMetronome(Infinity, Infinity);
       this.coarse = setTimeout(() => this.wake(false), Math.floor(remainingMs - COARSE_LEAD_MS));
       return;
     }
@@ -244,15 +243,20 @@ export class PreciseTimers {
   /**
    * Hands the metronome the deadline to beat for and the one after it (Infinity: none), and
    * wakes it only if it sleeps toward something else: a chain of timers whose next deadline it
-   * was already given re-arms without waking it.
+   * was already given re-arms without waking it. The very deadlines given last are not written
+   * again (cancelling when nothing was asked for costs nothing).
    */
   private requestMetronome(atMs: number, thenAtMs: number): void {
     const metronome = atMs === Infinity ? this.metronome : this.startedMetronome();
     if (metronome === null || metronome.failed) return;
+    const published = metronome.published;
+    if (atMs === published.atMs[0] && thenAtMs === published.atMs[1]) {
+      if (atMs !== Infinity) this.listen(metronome);
+      return;
+    }
     const { control, deadlinesHrMs } = metronome;
     // The hrtime of a deadline given before is reused, so that the metronome recognises it.
     const last = metronome.previous;
-    const published = metronome.published;
     metronome.previous = published;
     metronome.published = last;
     let offsetMs = Number.NaN;
