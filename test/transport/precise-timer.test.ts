@@ -145,8 +145,11 @@ test('a thread whose timers rested is woken early and spins to the deadline, nev
   console.log(`rested timers: ${spins} of 30 spun, ${(spinMs / Math.max(1, spins)).toFixed(3)} ms each; lateness p50 ${percentile([...latenessMs].sort((a, b) => a - b), 0.5).toFixed(4)} ms`);
   assert.ok(Math.min(...latenessMs) >= 0, `a timer fired ${-Math.min(...latenessMs)} ms early`);
   assert.ok(spins >= 10, `only ${spins} of 30 rested timers were woken early: ${JSON.stringify(timers.stats)}`);
-  // A spin starts at most the lead before its deadline and ends on the first clock read after it.
-  assert.ok(spinMs <= spins * 1.1, `${spins} spins took ${spinMs} ms`);
+  // A spin starts at most the lead before its deadline and ends on the first clock read after it;
+  // a spinning thread can still be preempted on a loaded machine (one CI run: 28 spins took
+  // 30.84 ms, 2.8 ms more than 28 whole leads), so the sum gets a few milliseconds besides.
+  // Spins that started early as a rule would still exceed it.
+  assert.ok(spinMs <= spins * 1.1 + 10, `${spins} spins took ${spinMs} ms`);
 });
 
 test('a busy thread, whose timers fire less than the rest apart, never spins', async () => {
