@@ -32,6 +32,15 @@ export class StoreNode implements TtlEntry {
     return new StoreNode(path, name, null, index, index, expireTimeMs, '', new Map());
   }
 
+  /** Makes a file what a new file of `value`, written at `index`, would be (etcd's set over a file). */
+  rewrite(value: string, index: number, expireTimeMs: number | null): void {
+    if (this.children !== null) throw new Error(`cannot rewrite the directory ${this.path} as a file`);
+    this.value = value;
+    this.createdIndex = index;
+    this.modifiedIndex = index;
+    this.expireTimeMs = expireTimeMs;
+  }
+
   isDir(): boolean {
     return this.children !== null;
   }

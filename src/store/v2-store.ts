@@ -322,15 +322,26 @@ export class V2Store {
       if (existing.isDir()) return newV2Error(ErrorCode.NotFile, path, currIndex);
       prevNode = viewOfNode(existing, false, false);
     }
-    const node = spec.dir
-      ? StoreNode.newDir(path, name, nextIndex, expireTimeMs)
-      : StoreNode.newFile(path, name, spec.value, nextIndex, expireTimeMs);
-    if (existing === undefined) {
-      parent.addChild(node);
-    } else {
-      // A file is replaced where it stands, in one map write (a removal and an addition were three).
+    let node: StoreNode;
+    if (existing !== undefined && !spec.dir) {
+      // A file set over a file is rewritten where it stands, as etcd's new node would read. The
+      // tree then keeps the node and its key it already had: a new node and key per write would
+      // outlive the young generation (the key is set again within seconds) and be copied and
+      // promoted by the collector of every member, a pause on the commit path.
       this.ttlHeap.remove(existing);
-      parent.replaceChild(existing, node);
+      existing.rewrite(spec.value, nextIndex, expireTimeMs);
+      node = existing;
+    } else {
+      node = spec.dir
+        ? StoreNode.newDir(path, name, nextIndex, expireTimeMs)
+        : StoreNode.newFile(path, name, spec.value, nextIndex, expireTimeMs);
+      if (existing === undefined) {
+        parent.addChild(node);
+      } else {
+        // A directory replaces a file where it stands, in one map write (a removal and an addition were three).
+        this.ttlHeap.remove(existing);
+        parent.replaceChild(existing, node);
+      }
     }
     if (expireTimeMs !== null) this.ttlHeap.push(node);
     this.currentIndex = nextIndex;

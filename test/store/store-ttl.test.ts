@@ -78,6 +78,24 @@ test('a write without a TTL clears it; a write with one moves it', () => {
   assert.equal(store.hasTtlKeys(), false, 'replacing a key drops the old TTL');
 });
 
+test('a set over a file rewrites it: the new TTL counts, not the old one, and earlier events keep what they showed', () => {
+  const store = new V2Store();
+  const first = expectEvent(store.set('/k', false, 'v', expiresAt(T0_MS + 1000)));
+  const second = expectEvent(store.set('/k', false, 'w', expiresAt(T0_MS + 5000)));
+  assert.deepEqual([first.node.value, first.node.expirationMs, first.node.createdIndex], ['v', T0_MS + 1000, 1]);
+  assert.deepEqual([second.prevNode?.value, second.prevNode?.expirationMs, second.node.createdIndex], ['v', T0_MS + 1000, 2]);
+  assert.deepEqual(store.deleteExpiredKeys(T0_MS + 2000), [], 'the old expiration no longer applies');
+  const [expired, ...rest] = store.deleteExpiredKeys(T0_MS + 5000);
+  assert.equal(rest.length, 0);
+  assert.deepEqual([expired?.node.key, expired?.node.createdIndex, expired?.prevNode?.value], ['/k', 2, 'w']);
+  // A directory set over a file with a TTL replaces it, and the file's TTL goes with it.
+  expectEvent(store.set('/f', false, 'x', expiresAt(T0_MS + 1000)));
+  const dir = expectEvent(store.set('/f', true, '', NO_TTL));
+  assert.deepEqual([dir.node.dir, dir.prevNode?.value], [true, 'x']);
+  assert.equal(store.hasTtlKeys(), false);
+  expectEvent(store.set('/f/inner', false, 'y', NO_TTL));
+});
+
 test('a refresh keeps the value, moves the expiration and is marked as a refresh', () => {
   const store = new V2Store();
   expectEvent(store.set('/r', false, 'keep', expiresAt(T0_MS + 1000)));
