@@ -114,7 +114,11 @@ test('a wrong hint costs wake-ups, never a deadline: timers hinted a little late
     const p50Ms = percentile([...latenessMs].sort((a, b) => a - b), 0.5);
     console.log(`precise timers, hint off by ${hintOffMs} ms: lateness p50 ${p50Ms.toFixed(3)} ms; ${JSON.stringify(timers.stats)}`);
     assert.ok(Math.min(...latenessMs) >= 0, `a timer fired ${-Math.min(...latenessMs)} ms early`);
-    assert.ok(backstop <= 5, `${backstop} of 100 timers waited for the backstop`);
+    // A wake skipped wrongly would leave every timer of the chain to the backstop. On a loaded
+    // machine a few fire by it rightly: a thread kept off the CPU for a millisecond past a deadline
+    // finds the backstop's timer due with the beat, and Node's timers phase comes first (6 of 100
+    // in one CI run, whose median lateness was 0.17 ms against 0.05 ms here).
+    assert.ok(backstop <= 20, `${backstop} of 100 timers waited for the backstop`);
     assert.ok(p50Ms < 5, `median lateness ${p50Ms} ms`);
   }
 });
