@@ -70,7 +70,7 @@ test('sorted listings are in key order; unsorted ones in creation order, a repla
   assert.deepEqual(listed?.map((n) => [n.key, n.value]), [['/l/c', 'new'], ['/l/b', ''], ['/l/a', 'again']]);
 });
 
-test('a replaced key is detached: its old TTL, a later delete and a snapshot see only the new node', () => {
+test('a key set again keeps none of its old self: its old TTL, a later delete and a snapshot see only the new value', () => {
   const store = new V2Store();
   expectEvent(store.set('/r/k', false, 'old', { expireTimeMs: Date.UTC(2030, 0, 1), refresh: false }));
   expectEvent(store.set('/r/k', false, 'new', NO_TTL));
