@@ -4,6 +4,7 @@
 import { LogLinearHistogram, type SerializedHistogram } from './histogram.js';
 import type { CommitFloor } from './bench-target.js';
 import type { PhaseSlice } from './phase-task.js';
+import { combineStalls, type StallSummary } from './stall-watch.js';
 
 export interface LatencySummary {
   count: number;
@@ -39,6 +40,8 @@ export interface Figures {
   histogram: SerializedHistogram;
   counters: Record<string, number>;
   generator: GeneratorLoad;
+  /** Times the machine ran none of this process's threads for a while, inside the measured window. */
+  stalls: StallSummary;
 }
 
 export interface SeriesPoint {
@@ -87,6 +90,7 @@ export interface PhaseMeasurement {
   processCpuMs: number;
   wallMs: number;
   slices: PhaseSlice[];
+  stalls: StallSummary;
 }
 
 /** The observed p50 and p99 next to the floor, as ratios and as milliseconds above it. */
@@ -134,7 +138,7 @@ export function mergePhase(measurement: PhaseMeasurement): PhaseResult {
   return {
     round: measurement.round,
     startedAtEpochMs: measurement.startedAtEpochMs,
-    ...figuresOf(histogram, measurement.measuredMs, slices.reduce((sum, s) => sum + s.completedInWindow, 0), errors, sumRecords(slices.map((s) => s.counters)), generator),
+    ...figuresOf(histogram, measurement.measuredMs, slices.reduce((sum, s) => sum + s.completedInWindow, 0), errors, sumRecords(slices.map((s) => s.counters)), generator, measurement.stalls),
     series: mergeSeries(slices, measurement.intervalMs),
   };
 }
@@ -154,7 +158,8 @@ export function combinePhases(phases: PhaseResult[]): Figures {
     startLagMsMax: Math.max(...phases.map((p) => p.generator.startLagMsMax)),
   };
   const served = phases.reduce((sum, p) => sum + p.servedPerSec * (p.measuredMs / 1000), 0);
-  return figuresOf(histogram, measuredMs, served, sumRecords(phases.map((p) => p.errors)), sumRecords(phases.map((p) => p.counters)), generator);
+  const stalls = combineStalls(phases.map((p) => p.stalls));
+  return figuresOf(histogram, measuredMs, served, sumRecords(phases.map((p) => p.errors)), sumRecords(phases.map((p) => p.counters)), generator, stalls);
 }
 
 function figuresOf(
@@ -164,6 +169,7 @@ function figuresOf(
   errors: Record<string, number>,
   counters: Record<string, number>,
   generator: GeneratorLoad,
+  stalls: StallSummary,
 ): Figures {
   if (!(measuredMs > 0)) throw new Error(`measured time must be positive, got ${measuredMs}`);
   return {
@@ -177,6 +183,7 @@ function figuresOf(
     histogram: histogram.serialize(),
     counters,
     generator,
+    stalls,
   };
 }
 

@@ -1,6 +1,6 @@
 // Plain-language warnings about figures a reader should not trust as they stand: a saturated
-// generator, workers that started late, errors, an open loop the target could not follow, and
-// leadership that moved during the run.
+// generator, workers that started late, errors, an open loop the target could not follow,
+// leadership that moved during the run, and a machine that stalled while a window was measured.
 
 import type { BenchOptions } from './bench-options.js';
 import type { TargetResult } from './bench-result.js';
@@ -22,6 +22,10 @@ export function benchWarnings(options: BenchOptions, targets: TargetResult[]): s
     if (total.errorsTotal > 0) {
       const kinds = Object.entries(total.errors).sort((a, b) => b[1] - a[1]).map(([kind, count]) => `${count} × ${kind}`);
       warnings.push(`${label}: ${total.errorsTotal} errors (${kinds.join(', ')})`);
+    }
+    if (total.stalls.count > 0) {
+      const { count, longestMs } = total.stalls;
+      warnings.push(`${label}: the machine stalled ${count} time${count === 1 ? '' : 's'} in the measured windows (longest ${longestMs.toFixed(1)} ms): every operation in flight waited too, so the tail shows the machine as well as the target`);
     }
     if (total.operations === 0) warnings.push(`${label}: no operation succeeded in the measured window`);
     if (target.leaders !== undefined && target.leaders.length > 1) {

@@ -3,6 +3,7 @@
 // figures, so that a reader can see whether the ratio held steady while the machine's noise varied.
 
 import type { Figures, TargetResult } from './bench-result.js';
+import { STALL_MIN_MS } from './stall-watch.js';
 
 export interface FigureDefinition {
   key: string;
@@ -27,6 +28,8 @@ export const FIGURES: FigureDefinition[] = [
   { key: 'errorsTotal', label: 'errors', better: 'lower', format: 'count', value: (f) => f.errorsTotal },
   { key: 'generatorBusyMax', label: 'generator busy (busiest thread)', better: 'lower', format: 'share', value: (f) => f.generator.eventLoopBusyMax },
   { key: 'processCpuPerWall', label: 'process CPU / wall', better: 'lower', format: 'share', value: (f) => f.generator.processCpuPerWall },
+  { key: 'stalls', label: `machine stalls (≥${STALL_MIN_MS} ms)`, better: 'lower', format: 'count', value: (f) => f.stalls.count },
+  { key: 'stallLongestMs', label: 'longest machine stall (ms)', better: 'lower', format: 'ms', value: (f) => f.stalls.longestMs },
 ];
 
 export interface Comparison {

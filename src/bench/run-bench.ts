@@ -17,6 +17,7 @@ import { benchWarnings } from './bench-warnings.js';
 import { createProgressBuffer, readProgress } from './shared-progress.js';
 import { routePhase, servedPaths } from './phase-routing.js';
 import { startTarget, writeEndpointOf } from './start-target.js';
+import { StallWatch } from './stall-watch.js';
 
 export const BENCH_RESULT_SCHEMA = 'raftyard-bench/1';
 const PROGRESS_EVERY_MS = 250;
@@ -66,6 +67,7 @@ export async function runBench(options: BenchOptions, hooks: BenchHooks = {}): P
   const environment = describeEnvironment();
   const running: RunningTarget[] = [];
   const pool = new GeneratorPool(options.load.workers);
+  const stallWatch = StallWatch.start();
   try {
     for (const spec of options.targets) running.push({ label: spec.label, target: await startTarget(spec, options.targetSettings) });
     await pool.warm();
@@ -74,7 +76,7 @@ export async function runBench(options: BenchOptions, hooks: BenchHooks = {}): P
     const phases: PhaseRun[][] = running.map(() => []);
     for (let round = 1; round <= options.rounds; round++) {
       for (let i = 0; i < running.length; i++) {
-        const run = await runPhase(pool, options, running[i], round, hooks);
+        const run = await runPhase(pool, stallWatch, options, running[i], round, hooks);
         phases[i].push(run);
         await probeDiskAfterPhase(running[i].target, run);
       }
@@ -86,12 +88,13 @@ export async function runBench(options: BenchOptions, hooks: BenchHooks = {}): P
     const config = { ...options, intervalMsEffective: effectiveIntervalMs(options) };
     return { schema: BENCH_RESULT_SCHEMA, startedAt, finishedAt: new Date().toISOString(), config, environment, targets, comparison, warnings: benchWarnings(options, targets) };
   } finally {
+    await stallWatch.stop();
     await pool.close();
     await Promise.allSettled(running.map((r) => r.target.close()));
   }
 }
 
-async function runPhase(pool: GeneratorPool, options: BenchOptions, running: RunningTarget, round: number, hooks: BenchHooks): Promise<PhaseRun> {
+async function runPhase(pool: GeneratorPool, stallWatch: StallWatch, options: BenchOptions, running: RunningTarget, round: number, hooks: BenchHooks): Promise<PhaseRun> {
   const progress = createProgressBuffer(options.load.workers);
   const route = await routePhase(options, running.target);
   const leadMs = START_LEAD_MS + (options.workload.name === 'watch' ? options.workload.watchers * START_LEAD_PER_WATCHER_MS : 0);
@@ -107,6 +110,7 @@ async function runPhase(pool: GeneratorPool, options: BenchOptions, running: Run
   try {
     const slices = await pool.runPhase(tasks);
     const cpu = process.cpuUsage(cpuBefore);
+    const windowStartEpochMs = startAtEpochMs + tasks[0].warmupMs;
     const phase = mergePhase({
       round,
       startedAtEpochMs: startAtEpochMs,
@@ -115,6 +119,7 @@ async function runPhase(pool: GeneratorPool, options: BenchOptions, running: Run
       processCpuMs: (cpu.user + cpu.system) / 1000,
       wallMs: performance.now() - wallBeforeMs,
       slices,
+      stalls: stallWatch.summarize(windowStartEpochMs, windowStartEpochMs + tasks[0].durationMs),
     });
     // Leadership may have moved while the phase ran: the floor must describe whoever served it.
     const served = measuresFloor(options, running.target) ? servedPaths(route, await writeEndpointOf(running.target)) : [];

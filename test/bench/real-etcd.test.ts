@@ -66,6 +66,10 @@ test('closed loop, 4 clients: JSON and HTML with sane figures', async () => {
   assert.ok(total.generator.eventLoopBusyMax > 0 && total.generator.eventLoopBusyMax <= 1);
   assert.ok(result.targets[0].phases[0].series.length >= 5, 'one point per 250 ms');
   assert.match(table, /throughput \(ops\/s\)/);
+  assert.match(table, /machine stalls \(≥5 ms\)/);
+  // A stall is counted with its length: none, or some with a longest of at least the threshold.
+  const { stalls } = total;
+  assert.ok(stalls.count === 0 ? stalls.longestMs === 0 && stalls.totalMs === 0 : stalls.longestMs >= 5 && stalls.totalMs >= stalls.longestMs, JSON.stringify(stalls));
   assertSelfContainedHtml(html);
 });
 
