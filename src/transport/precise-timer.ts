@@ -333,9 +333,12 @@ export class PreciseTimers {
       `const control = new Int32Array(shared, 0, ${CONTROL_SLOTS});` +
       `(${lowerOwnTimerSlack.toString()})(require('node:fs'), control, ${SLACK_SLOT});` +
       `(${beatMetronome.toString()})(control, new Float64Array(shared, ${DEADLINE_BYTE_OFFSET}, ${DEADLINES}));`;
+    // No inherited Node options: the script is CommonJS even under --input-type=module, and a
+    // loader such as tsx's has nothing to do for it.
     const worker = new Worker(source, {
       eval: true,
       workerData: shared,
+      execArgv: [],
     });
     // Coarse timers alone still keep every deadline (less precisely) if the thread is gone.
     worker.on('error', () => {});

@@ -5,7 +5,9 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PreciseTimers } from '../../src/transport/precise-timer.js';
 import { percentileOfSorted as percentile } from '../../src/bench/median.js';
 import { measureLateness as measureSetLateness } from '../../src/bench/timer-lateness.js';
@@ -245,4 +247,16 @@ test('the metronome runs with a timer slack of 1 ns where Linux lets a thread se
   assert.equal(timers.stats.metronomeSlackNs, canSetSlack ? 1 : null);
   // Only the metronome's thread changed: this thread (the process's main one here) did not.
   if (canSetSlack) assert.equal(readFileSync(slackFile, 'utf8').trim(), processSlack);
+});
+
+test('the metronome starts in a process whose Node options make eval\'d code a module (--input-type=module)', () => {
+  const moduleUrl = pathToFileURL(fileURLToPath(new URL('../../src/transport/precise-timer.js', import.meta.url))).href;
+  // Twenty chained 1 ms timers, then the stats: the metronome must have woken the thread.
+  const source =
+    `import { preciseTimers } from ${JSON.stringify(moduleUrl)};` +
+    `let left = 20; const next = () => preciseTimers.set(() => (--left > 0 ? next() : console.log(JSON.stringify(preciseTimers.stats))), 1);` +
+    `setTimeout(next, 100);`;
+  const stats = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', source], { encoding: 'utf8', timeout: 20_000 })) as { fired: number; metronomeWakes: number };
+  assert.equal(stats.fired, 20);
+  assert.ok(stats.metronomeWakes > 0, `no metronome wake: ${JSON.stringify(stats)}`);
 });
