@@ -9,7 +9,8 @@
 // of runs), so it naps 10 ms. A stall at least NAP_MS long always covers a wake and is seen, as at
 // least its length less one nap; a shorter one may be missed.
 
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startSourceThread } from '../util/source-thread.js';
 
 /** How long the watch sleeps between looks at the clock. */
 export const NAP_MS = 10;
@@ -73,13 +74,10 @@ export class StallWatch {
     const shared = new SharedArrayBuffer(STALLS_BYTE_OFFSET + STALLS_KEPT_MAX * 2 * 8);
     this.control = new Int32Array(shared, 0, 2);
     this.kept = new Float64Array(shared, STALLS_BYTE_OFFSET, STALLS_KEPT_MAX * 2);
-    // An eval'd script needs no module resolution, so it starts the same under tsc and tsx.
-    const source =
-      `const shared = require('node:worker_threads').workerData;` +
-      `(${watchForStalls.toString()})(new Int32Array(shared, 0, 2), new Float64Array(shared, ${STALLS_BYTE_OFFSET}, ${STALLS_KEPT_MAX * 2}), ${NAP_MS}, ${STALL_MIN_MS});`;
-    // No inherited Node options: the script is CommonJS even under --input-type=module.
-    this.worker = new Worker(source, { eval: true, workerData: shared, execArgv: [] });
-    this.worker.unref();
+    this.worker = startSourceThread(
+      `(${watchForStalls.toString()})(new Int32Array(shared, 0, 2), new Float64Array(shared, ${STALLS_BYTE_OFFSET}, ${STALLS_KEPT_MAX * 2}), ${NAP_MS}, ${STALL_MIN_MS});`,
+      shared,
+    );
     this.worker.on('error', (error) => (this.failure = error));
     this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
     this.online = new Promise((resolve) => this.worker.once('online', resolve));

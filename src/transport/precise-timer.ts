@@ -21,7 +21,7 @@
 // A coarse Node timer backs the metronome up (a thread that fails or is still starting costs
 // precision, never a timer) and keeps the event loop alive.
 
-import { Worker } from 'node:worker_threads';
+import { startSourceThread } from '../util/source-thread.js';
 import { DeliveryQueue } from './delivery-queue.js';
 
 /** A deadline further off than this is first approached by a coarse timer, then handed on. */
@@ -327,25 +327,17 @@ export class PreciseTimers {
     metronome.deadlinesHrMs.fill(Infinity);
     metronome.control[SLACK_SLOT] = -1;
     metronome.control[WAIT_TAG_SLOT] = IDLE_TAG;
-    // An eval'd script needs no module resolution, so it starts the same under tsc and tsx.
-    const source =
-      `const shared = require('node:worker_threads').workerData;` +
+    const worker = startSourceThread(
       `const control = new Int32Array(shared, 0, ${CONTROL_SLOTS});` +
-      `(${lowerOwnTimerSlack.toString()})(require('node:fs'), control, ${SLACK_SLOT});` +
-      `(${beatMetronome.toString()})(control, new Float64Array(shared, ${DEADLINE_BYTE_OFFSET}, ${DEADLINES}));`;
-    // No inherited Node options: the script is CommonJS even under --input-type=module, and a
-    // loader such as tsx's has nothing to do for it.
-    const worker = new Worker(source, {
-      eval: true,
-      workerData: shared,
-      execArgv: [],
-    });
+        `(${lowerOwnTimerSlack.toString()})(require('node:fs'), control, ${SLACK_SLOT});` +
+        `(${beatMetronome.toString()})(control, new Float64Array(shared, ${DEADLINE_BYTE_OFFSET}, ${DEADLINES}));`,
+      shared,
+    );
     // Coarse timers alone still keep every deadline (less precisely) if the thread is gone.
     worker.on('error', () => {});
     worker.on('exit', () => {
       metronome.failed = true;
     });
-    worker.unref();
     this.metronome = metronome;
     warmSpin();
     return metronome;
