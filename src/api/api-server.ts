@@ -78,7 +78,7 @@ export async function startApiServer(backend: ApiBackend, options: ApiServerOpti
   // 30 s by default): without a shorter interval a slow client outlives its deadline by up to 30 s.
   const connectionsCheckingInterval = Math.max(TIMEOUT_CHECK_INTERVAL_MS_MIN, Math.min(TIMEOUT_CHECK_INTERVAL_MS_MAX, Math.floor(headersTimeoutMs / 4)));
   const server = createServer({ maxHeaderSize: HEADER_BYTES_MAX, keepAlive: true, connectionsCheckingInterval }, (req, res) => {
-    handleRequest(ctx, req, res, () => readBody(req, bodyBytesMax)).catch((error: unknown) => answerFailure(res, error));
+    answeringFailures(res, () => handleRequest(ctx, req, res, () => readBody(req, bodyBytesMax)));
   });
   server.headersTimeout = headersTimeoutMs;
   server.requestTimeout = options.bodyTimeoutMs ?? 30_000;
@@ -136,7 +136,11 @@ function takeConnectionListener(server: Server): (this: Server, socket: Socket) 
 /** The body of a PUT or POST: read from node's request, or already parsed by the fast lane. */
 type BodySource = string | (() => Promise<BodyOutcome>);
 
-async function handleRequest(ctx: ApiContext, req: ApiRequest, res: ApiResponse, bodySource: BodySource): Promise<void> {
+/**
+ * Routes one request and serves it. Resolves (or returns, if it was answered at once) when it
+ * has been answered; rejects, or throws, only on a bug, which the caller answers.
+ */
+function handleRequest(ctx: ApiContext, req: ApiRequest, res: ApiResponse, bodySource: BodySource): void | Promise<void> {
   const target = parseRequestTarget(req.url ?? '');
   if (target === null) return sendBadRequestTarget(res);
   if (req.method === 'OPTIONS') return sendBody(res, 200, {}, '');
@@ -144,19 +148,24 @@ async function handleRequest(ctx: ApiContext, req: ApiRequest, res: ApiResponse,
   if (cleanPath !== target.path) return redirect(req, res, cleanPath, target.rawQuery);
   const handler = routeOf(cleanPath);
   if (handler === null) return sendNotFound(res);
-  let body = '';
-  if (req.method === 'PUT' || req.method === 'POST') {
-    if (typeof bodySource === 'string') {
-      body = bodySource;
-    } else {
-      const outcome = await bodySource();
-      if (outcome.kind === 'aborted') return;
-      if (outcome.kind === 'too-large') return refuseTooLarge(res, cleanPath);
-      body = outcome.text;
-    }
-  }
   // A path that was not clean has been redirected: the target's path is the clean one.
-  await handler(ctx, { req, res, target, body });
+  if (req.method !== 'PUT' && req.method !== 'POST') return handler(ctx, { req, res, target, body: '' });
+  if (typeof bodySource === 'string') return handler(ctx, { req, res, target, body: bodySource });
+  return bodySource().then((outcome) => {
+    if (outcome.kind === 'aborted') return;
+    if (outcome.kind === 'too-large') return refuseTooLarge(res, cleanPath);
+    return handler(ctx, { req, res, target, body: outcome.text });
+  });
+}
+
+/** Runs `serve` and answers a bug it throws or rejects with, at once or when it settles. */
+function answeringFailures(res: ApiResponse, serve: () => void | Promise<void>): void {
+  try {
+    const served = serve();
+    if (served !== undefined) served.catch((error: unknown) => answerFailure(res, error));
+  } catch (error) {
+    answerFailure(res, error);
+  }
 }
 
 type Handler = (ctx: ApiContext, exchange: Exchange) => void | Promise<void>;

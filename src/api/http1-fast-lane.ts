@@ -18,8 +18,11 @@ export interface FastLaneOptions {
   readonly keepAliveTimeoutMs: number;
   /** A new connection that sends no request within this time is closed (node's headers timeout). */
   readonly firstRequestTimeoutMs: number;
-  /** Serves one request; rejects only on a bug, which `fail` answers. */
-  readonly serve: (req: ApiRequest, res: ApiResponse, body: string) => Promise<void>;
+  /**
+   * Serves one request: returns once it is answered, or a promise that settles when it is.
+   * Throws or rejects only on a bug, which `fail` answers.
+   */
+  readonly serve: (req: ApiRequest, res: ApiResponse, body: string) => void | Promise<void>;
   readonly fail: (res: ApiResponse, error: unknown) => void;
   /** Gives a connection to node:http, which reads everything from it from then on. */
   readonly handOver: (socket: Socket) => void;
@@ -86,6 +89,11 @@ class FastConnection {
   /** Reads into the lane's buffer, or null when they come as 'data' events. */
   private readonly bufferedReads: BufferedReads | null;
   private reading = true;
+  /** The answer to the request being served, and that request, until its handler settles. */
+  private serving: FastAnswer | null = null;
+  private servingWhat: PlainRequest | null = null;
+  /** Whether the answer written to the request in flight closes the connection. */
+  private closeAfterAnswer = false;
 
   constructor(
     readonly socket: Socket,
@@ -102,15 +110,9 @@ class FastConnection {
     return !this.inFlight && this.unparsed === null && this.lastActiveMs < sinceMs;
   }
 
-  /** The answer to the request in flight has been written; the next one may be parsed. */
+  /** The answer to the request in flight has been written; once its handler settles, the next may be parsed. */
   answered(closeAfter: boolean): void {
-    this.inFlight = false;
-    this.hasServed = true;
-    this.lastActiveMs = performance.now();
-    if (!closeAfter) return this.pump();
-    this.stopReading();
-    this.unparsed = null;
-    this.socket.end();
+    this.closeAfterAnswer = closeAfter;
   }
 
   private readonly onRead = (bytesRead: number, buffer: Buffer): void => {
@@ -181,22 +183,55 @@ class FastConnection {
     });
   }
 
-  /** Runs synchronously up to the handler's first wait, so a local read is answered at once. */
-  private async serve(request: PlainRequest): Promise<void> {
+  /**
+   * Runs synchronously up to the handler's first wait, so a local read is answered at once. One
+   * request is in flight at a time, from its parse until its handler settles (after answering):
+   * it is kept here, and the connection's own two callbacks see it settle, so no closures or
+   * async frame per request wait with it. Only then is the next request parsed.
+   */
+  private serve(request: PlainRequest): void {
     this.inFlight = true;
     const answer = new FastAnswer(this, request.method === 'HEAD', request.closeAfter);
+    this.serving = answer;
+    this.servingWhat = request;
     const req: ApiRequest = { method: request.method, url: request.url, headers: request.headers, socket: this.socket };
+    let served: void | Promise<void>;
     try {
-      await this.lane.options.serve(req, answer, request.body);
+      served = this.lane.options.serve(req, answer, request.body);
     } catch (error) {
-      this.lane.options.fail(answer, error);
+      return this.onServeFailed(error);
     }
-    // A handler that returns without answering would stall the connection: close it.
-    if (!answer.headersSent && !this.socket.destroyed) {
-      process.emitWarning(`raftyard API: ${request.method} ${request.url} ended without an answer`);
-      this.socket.destroy();
-    }
+    if (served === undefined) this.onServed();
+    else served.then(this.onServed, this.onServeFailed);
   }
+
+  private readonly onServed = (): void => {
+    const answer = this.serving;
+    const request = this.servingWhat;
+    this.serving = null;
+    this.servingWhat = null;
+    if (answer === null || request === null) throw new Error('a request settled that this connection was not serving');
+    // A handler that returns without answering would stall the connection: close it.
+    if (!answer.headersSent) {
+      if (!this.socket.destroyed) {
+        process.emitWarning(`raftyard API: ${request.method} ${request.url} ended without an answer`);
+        this.socket.destroy();
+      }
+      return;
+    }
+    this.inFlight = false;
+    this.hasServed = true;
+    this.lastActiveMs = performance.now();
+    if (!this.closeAfterAnswer) return this.pump();
+    this.stopReading();
+    this.unparsed = null;
+    this.socket.end();
+  };
+
+  private readonly onServeFailed = (error: unknown): void => {
+    if (this.serving !== null) this.lane.options.fail(this.serving, error);
+    this.onServed();
+  };
 
   private handOver(): void {
     const { socket } = this;

@@ -5,7 +5,7 @@
 // may be stale). Answers carry etcd's headers.
 
 import { ServerResponse } from 'node:http';
-import { ErrorCode, isV2Error, newV2Error, renderEventBody, eventHttpStatus, type V2Error, type V2Event } from '../store/index.js';
+import { ErrorCode, isV2Error, newV2Error, renderEventBody, eventHttpStatus, type ApplyResult, type V2Error, type V2Event } from '../store/index.js';
 import type { ApiContext, Exchange } from './api-context.js';
 import { failureCause } from './backend-call.js';
 import { FORM_TYPE, mergeForms, parseMediaType, parseQuery, type ParsedForm } from './go-form.js';
@@ -16,8 +16,15 @@ import { serveWatch } from './key-watch.js';
 
 export const KEYS_PREFIX = '/v2/keys';
 const KEY_METHODS: readonly KeyMethod[] = ['HEAD', 'GET', 'PUT', 'POST', 'DELETE'];
+/** A write's apply gave no event (a SYNC's answer): a bug, answered as error 300. */
+const ANSWERED_AS_SYNC = 'the member answered a key request as if it were a SYNC';
 
-export async function serveKeys(ctx: ApiContext, exchange: Exchange): Promise<void> {
+/**
+ * Serves one /v2/keys request. A write or quorum read resolves when it has been answered; no
+ * async frames wait for it meanwhile (a request spends a round trip in flight, and what waits
+ * for it survives the young generation's collections, which copy every byte of it).
+ */
+export function serveKeys(ctx: ApiContext, exchange: Exchange): void | Promise<void> {
   const { req, res, target } = exchange;
   const method = req.method as KeyMethod;
   if (!KEY_METHODS.includes(method)) return sendMethodNotAllowed(res, KEY_METHODS);
@@ -27,14 +34,18 @@ export async function serveKeys(ctx: ApiContext, exchange: Exchange): Promise<vo
   if (isV2Error(parsed)) return sendV2Error(res, parsed, headers);
   const { backend } = ctx;
   if (parsed.method === 'GET' && parsed.wait && !parsed.quorum) return startWatch(ctx, exchange, parsed, headers);
-  let result: V2Event | V2Error;
   if ((parsed.method === 'GET' && !parsed.quorum) || parsed.method === 'HEAD') {
-    result = backend.store.get(parsed.key, parsed.recursive, parsed.sorted);
-  } else {
-    const answer = parsed.method === 'GET' ? await quorumGetOrFail(ctx, parsed) : await proposeOrFail(ctx, parsed);
-    if (res.destroyed) return;
-    result = answer;
+    return answerKeyRequest(ctx, res, parsed, headers, backend.store.get(parsed.key, parsed.recursive, parsed.sorted));
   }
+  const answered = (result: ApplyResult): void => {
+    if (!res.destroyed) answerKeyRequest(ctx, res, parsed, headers, result ?? newV2Error(ErrorCode.RaftInternal, ANSWERED_AS_SYNC, 0));
+  };
+  const failed = (error: unknown): void => answered(newV2Error(ErrorCode.RaftInternal, failureCause(error), 0));
+  if (parsed.method === 'GET') return quorumGet(ctx, parsed).then(answered, failed);
+  return propose(ctx, parsed).then(answered, failed);
+}
+
+function answerKeyRequest(ctx: ApiContext, res: Exchange['res'], parsed: KeyRequest, headers: Headers, result: V2Event | V2Error): void {
   if (isV2Error(result)) return sendV2Error(res, result, headers);
   // `headers` is this request's own object: the answer's headers are added to it, not copied.
   addRaftHeaders(ctx, headers);
@@ -65,14 +76,13 @@ function keyForm(method: string, rawQuery: string, contentType: string | undefin
   return { values, error: error ?? queryForm.error };
 }
 
-async function proposeOrFail(ctx: ApiContext, request: KeyRequest): Promise<V2Event | V2Error> {
+/** Proposes a write; rejects (error 300 to the client) if it cannot be committed and applied. */
+function propose(ctx: ApiContext, request: KeyRequest): Promise<ApplyResult> {
   const { backend } = ctx;
   try {
-    const result = await backend.propose(keyRequestToV2(request, backend.nowMs()), ctx.requestTimeoutMs);
-    if (result === null) throw new Error('the member answered a key request as if it were a SYNC');
-    return result;
+    return backend.propose(keyRequestToV2(request, backend.nowMs()), ctx.requestTimeoutMs);
   } catch (error) {
-    return newV2Error(ErrorCode.RaftInternal, failureCause(error), 0);
+    return Promise.reject(error);
   }
 }
 
@@ -81,13 +91,12 @@ async function proposeOrFail(ctx: ApiContext, request: KeyRequest): Promise<V2Ev
  * before the request, then the local store answers (no log entry, unlike etcd's QGET, with
  * the same answer).
  */
-async function quorumGetOrFail(ctx: ApiContext, request: KeyRequest): Promise<V2Event | V2Error> {
+function quorumGet(ctx: ApiContext, request: KeyRequest): Promise<V2Event | V2Error> {
   try {
-    await ctx.backend.linearizableRead(ctx.requestTimeoutMs);
+    return ctx.backend.linearizableRead(ctx.requestTimeoutMs).then(() => ctx.backend.store.get(request.key, request.recursive, request.sorted));
   } catch (error) {
-    return newV2Error(ErrorCode.RaftInternal, failureCause(error), 0);
+    return Promise.reject(error);
   }
-  return ctx.backend.store.get(request.key, request.recursive, request.sorted);
 }
 
 function startWatch(ctx: ApiContext, exchange: Exchange, request: KeyRequest, headers: Headers): void {
