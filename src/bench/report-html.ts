@@ -26,7 +26,7 @@ export function renderHtmlReport(result: BenchResult): string {
   const body = [
     `<h1>${escapeXml(title)}</h1>`,
     `<p>${escapeXml(describeWorkload(result.config))}<br>${escapeXml(describeLoad(result.config))}</p>`,
-    `<p class="muted">${escapeXml(`${result.startedAt} · Node ${result.environment.node} · ${result.environment.cpus} CPUs (${result.environment.cpuModel}) · load ${result.environment.loadAverage.map((l) => l.toFixed(2)).join(' ')}${nodeFlagsText(result.environment.nodeFlags)}`)}</p>`,
+    `<p class="muted">${escapeXml(`${result.startedAt} · Node ${result.environment.node} · ${result.environment.cpus} CPUs (${result.environment.cpuModel}) · thread round trip ${result.environment.threadRoundTripUs.toFixed(0)} µs · load ${result.environment.loadAverage.map((l) => l.toFixed(2)).join(' ')}${nodeFlagsText(result.environment.nodeFlags)}`)}</p>`,
     warningsBlock(result.warnings),
     `<h2>Summary</h2>`,
     summaryTable(result),

@@ -18,11 +18,17 @@ export function formatTable(result: BenchResult): string {
     if (comparison) row.push(formatRatio(comparison.ratios[figure.key]));
     return row;
   });
-  const lines = [`${describeWorkload(result.config)}`, `${describeLoad(result.config)}`, '', ...alignColumns([header, ...rows])];
+  const lines = [`${describeWorkload(result.config)}`, `${describeLoad(result.config)}`, describeMachine(result), '', ...alignColumns([header, ...rows])];
   if (comparison) lines.push('', ...roundLines(comparison));
   for (const target of targets) lines.push(...detailLines(target, targets.length));
   if (result.warnings.length > 0) lines.push('', ...result.warnings.map((w) => `warning: ${w}`));
   return `${lines.join('\n')}\n`;
+}
+
+/** The machine's speed at waking threads, which an embedded cluster's figures follow from day to day. */
+function describeMachine(result: BenchResult): string {
+  const { cpus, threadRoundTripUs } = result.environment;
+  return `machine: ${cpus} CPUs, thread round trip ${threadRoundTripUs.toFixed(0)} µs (median at the start)`;
 }
 
 function roundLines(comparison: Comparison): string[] {

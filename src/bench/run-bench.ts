@@ -18,6 +18,7 @@ import { createProgressBuffer, readProgress } from './shared-progress.js';
 import { routePhase, servedPaths } from './phase-routing.js';
 import { startTarget, writeEndpointOf } from './start-target.js';
 import { StallWatch } from './stall-watch.js';
+import { measureThreadRoundTripUs } from './wake-probe.js';
 
 export const BENCH_RESULT_SCHEMA = 'raftyard-bench/1';
 const PROGRESS_EVERY_MS = 250;
@@ -44,7 +45,16 @@ export interface BenchResult {
   startedAt: string;
   finishedAt: string;
   config: BenchOptions & { intervalMsEffective: number };
-  environment: { node: string; nodeFlags: string[]; platform: string; cpus: number; cpuModel: string; loadAverage: number[] };
+  environment: {
+    node: string;
+    nodeFlags: string[];
+    platform: string;
+    cpus: number;
+    cpuModel: string;
+    loadAverage: number[];
+    /** The median round trip of a message to a helper thread at the start, in µs (see wake-probe.ts). */
+    threadRoundTripUs: number;
+  };
   targets: TargetResult[];
   comparison?: Comparison;
   warnings: string[];
@@ -64,7 +74,7 @@ interface PhaseRun {
 export async function runBench(options: BenchOptions, hooks: BenchHooks = {}): Promise<BenchResult> {
   validateBenchOptions(options);
   const startedAt = new Date().toISOString();
-  const environment = describeEnvironment();
+  const environment = await describeEnvironment();
   const running: RunningTarget[] = [];
   const pool = new GeneratorPool(options.load.workers);
   const stallWatch = StallWatch.start();
@@ -161,7 +171,9 @@ async function floorComparison(target: BenchTarget, total: Figures, served: Serv
   return compareWithFloor(floor, total.latency);
 }
 
-function describeEnvironment(): BenchResult['environment'] {
+async function describeEnvironment(): Promise<BenchResult['environment']> {
+  // Measured first, on a machine the bench has not loaded yet.
+  const threadRoundTripUs = await measureThreadRoundTripUs();
   return {
     node: process.version,
     nodeFlags: [...process.execArgv],
@@ -169,5 +181,6 @@ function describeEnvironment(): BenchResult['environment'] {
     cpus: availableParallelism(),
     cpuModel: cpus()[0]?.model ?? 'unknown',
     loadAverage: loadavg(),
+    threadRoundTripUs,
   };
 }

@@ -67,6 +67,10 @@ test('closed loop, 4 clients: JSON and HTML with sane figures', async () => {
   assert.ok(result.targets[0].phases[0].series.length >= 5, 'one point per 250 ms');
   assert.match(table, /throughput \(ops\/s\)/);
   assert.match(table, /machine stalls \(≥5 ms\)/);
+  const { threadRoundTripUs } = result.environment;
+  assert.ok(threadRoundTripUs > 1 && threadRoundTripUs < 50_000, `thread round trip ${threadRoundTripUs} µs`);
+  assert.ok(table.includes(`thread round trip ${threadRoundTripUs.toFixed(0)} µs`), table);
+  assert.ok(html.includes(`thread round trip ${threadRoundTripUs.toFixed(0)} µs`), 'the HTML names the machine\'s round trip');
   // A stall is counted with its length: none, or some with a longest of at least the threshold.
   const { stalls } = total;
   assert.ok(stalls.count === 0 ? stalls.longestMs === 0 && stalls.totalMs === 0 : stalls.longestMs >= 5 && stalls.totalMs >= stalls.longestMs, JSON.stringify(stalls));

@@ -1,0 +1,38 @@
+// How long this machine takes to wake a sleeping thread, measured when a bench starts: the
+// median round trip of a small message between this thread and a helper thread, each waiting
+// for the other. An embedded cluster's write costs a dozen such wakes, so its figures follow
+// this one from day to day: on the development VM it was 49–53 µs on some days and 96–102 µs
+// on others, and the same build's single-client writes/s moved with it. The report gives it
+// beside the results, so figures from different days can be told apart from a changed build.
+
+import { Worker } from 'node:worker_threads';
+
+/** Round trips measured (after as many to warm up): about 0.1 s at 50 µs each. */
+const ROUND_TRIPS = 1000;
+const ECHO = `require('node:worker_threads').parentPort.on('message', (m) => require('node:worker_threads').parentPort.postMessage(m));`;
+
+/** The median postMessage round trip to a helper thread, in µs. */
+export async function measureThreadRoundTripUs(roundTrips = ROUND_TRIPS): Promise<number> {
+  if (!Number.isInteger(roundTrips) || roundTrips < 1) throw new RangeError(`bad round-trip count ${roundTrips}`);
+  const worker = new Worker(ECHO, { eval: true, execArgv: [] });
+  try {
+    const timesUs = new Float64Array(roundTrips);
+    await new Promise<void>((resolve, reject) => {
+      let done = -roundTrips;
+      let sentAtMs = 0;
+      worker.once('error', reject);
+      worker.on('message', () => {
+        if (done >= 0) timesUs[done] = (performance.now() - sentAtMs) * 1000;
+        if (++done === roundTrips) return resolve();
+        sentAtMs = performance.now();
+        worker.postMessage(0);
+      });
+      sentAtMs = performance.now();
+      worker.postMessage(0);
+    });
+    timesUs.sort();
+    return timesUs[roundTrips >> 1]!;
+  } finally {
+    await worker.terminate();
+  }
+}
