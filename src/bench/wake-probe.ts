@@ -6,23 +6,25 @@
 // beside the results, so figures from different days can be told apart from a changed build.
 
 import { Worker } from 'node:worker_threads';
+import { median } from './median.js';
 
 /** Round trips measured (after as many to warm up): about 0.1 s at 50 µs each. */
 const ROUND_TRIPS = 1000;
-const ECHO = `require('node:worker_threads').parentPort.on('message', (m) => require('node:worker_threads').parentPort.postMessage(m));`;
+const ECHO = `const { parentPort } = require('node:worker_threads'); parentPort.on('message', (m) => parentPort.postMessage(m));`;
 
 /** The median postMessage round trip to a helper thread, in µs. */
 export async function measureThreadRoundTripUs(roundTrips = ROUND_TRIPS): Promise<number> {
   if (!Number.isInteger(roundTrips) || roundTrips < 1) throw new RangeError(`bad round-trip count ${roundTrips}`);
   const worker = new Worker(ECHO, { eval: true, execArgv: [] });
   try {
-    const timesUs = new Float64Array(roundTrips);
+    const timesUs: number[] = [];
     await new Promise<void>((resolve, reject) => {
       let done = -roundTrips;
       let sentAtMs = 0;
       worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`the echo thread exited (code ${code}) before ${roundTrips} round trips`)));
       worker.on('message', () => {
-        if (done >= 0) timesUs[done] = (performance.now() - sentAtMs) * 1000;
+        if (done >= 0) timesUs.push((performance.now() - sentAtMs) * 1000);
         if (++done === roundTrips) return resolve();
         sentAtMs = performance.now();
         worker.postMessage(0);
@@ -30,8 +32,7 @@ export async function measureThreadRoundTripUs(roundTrips = ROUND_TRIPS): Promis
       sentAtMs = performance.now();
       worker.postMessage(0);
     });
-    timesUs.sort();
-    return timesUs[roundTrips >> 1]!;
+    return median(timesUs);
   } finally {
     await worker.terminate();
   }

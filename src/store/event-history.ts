@@ -15,9 +15,8 @@ import { ErrorCode, newV2Error, type V2Error } from './v2-error.js';
 
 export const HISTORY_CAPACITY_DEFAULT = 1000;
 
-/** Actions a packed event may have, by code; code 0 marks a slot that holds its event as an object. */
+/** The actions a packed event may have; a packed slot keeps its action's position plus one. */
 const PACKED_ACTIONS: readonly EventAction[] = ['get', 'create', 'set', 'update', 'delete', 'compareAndSwap', 'compareAndDelete', 'expire'];
-const AS_OBJECT = 0;
 /** Flags of a packed event. */
 const HAS_PREV = 1;
 const REFRESH = 2;
@@ -34,14 +33,14 @@ const N_PREV_CREATED = 6;
 const N_PREV_EXPIRATION = 7;
 
 export class EventHistory {
-  /** Per slot: the packed event's action code plus one, or AS_OBJECT. */
+  /** Per packed slot: its action's position in PACKED_ACTIONS plus one. */
   private readonly actions: Uint8Array;
   private readonly flags: Uint8Array;
   private readonly numbers: Float64Array;
   private readonly keys: (string | undefined)[];
   private readonly values: (string | null)[];
   private readonly prevValues: (string | null)[];
-  /** Events kept as they are (AS_OBJECT slots); undefined in packed slots. */
+  /** Events kept as they are; undefined in packed slots. */
   private readonly objects: (V2Event | undefined)[];
   private front = 0;
   private size = 0;
@@ -105,7 +104,6 @@ export class EventHistory {
     const code = PACKED_ACTIONS.indexOf(event.action) + 1;
     const packable = code > 0 && isPlainFile(node) && (prevNode === null || (isPlainFile(prevNode) && prevNode.key === node.key));
     if (!packable) {
-      this.actions[slot] = AS_OBJECT;
       this.objects[slot] = event;
       this.keys[slot] = undefined;
       this.values[slot] = null;
