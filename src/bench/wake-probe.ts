@@ -5,7 +5,7 @@
 // on others, and the same build's single-client writes/s moved with it. The report gives it
 // beside the results, so figures from different days can be told apart from a changed build.
 
-import { Worker } from 'node:worker_threads';
+import { startSourceThread } from '../util/source-thread.js';
 import { median } from './median.js';
 
 /** Round trips measured (after as many to warm up): about 0.1 s at 50 µs each. */
@@ -15,7 +15,9 @@ const ECHO = `const { parentPort } = require('node:worker_threads'); parentPort.
 /** The median postMessage round trip to a helper thread, in µs. */
 export async function measureThreadRoundTripUs(roundTrips = ROUND_TRIPS): Promise<number> {
   if (!Number.isInteger(roundTrips) || roundTrips < 1) throw new RangeError(`bad round-trip count ${roundTrips}`);
-  const worker = new Worker(ECHO, { eval: true, execArgv: [] });
+  const worker = startSourceThread(ECHO);
+  // The round trips are what the caller waits for: the process must live through them.
+  worker.ref();
   try {
     const timesUs: number[] = [];
     await new Promise<void>((resolve, reject) => {
