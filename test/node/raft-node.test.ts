@@ -1,6 +1,6 @@
 // A member's Raft loop on a real WAL, driven by hand as a follower: when its fdatasync runs on its
-// own thread, it sends the acknowledgement of an append before it applies the commands the same
-// append committed (they wait for the sync, not the sync for them), and applies every committed
+// own thread, the acknowledgement of an append leaves the node before it applies the commands the
+// same append committed (they wait for the sync, not the sync for them), and applies every committed
 // command exactly once, in order, whatever the sync mode. Its appliedIndex (which reads, snapshots
 // and status go by) counts only what was applied. A node rehearses the apply of its oldest pending
 // proposal (the warm-up of a rested leader) on its state machine's scratch state, and nothing else;
@@ -27,17 +27,18 @@ const TERM = 1;
 /** What the follower did, in order: sends to the leader and commands applied. */
 type Event = { kind: 'ack'; index: number } | { kind: 'apply'; index: number };
 
-/** Records every message the node sends instead of delivering it. */
+/** Records every acknowledgement when it leaves the node (its batch is sent), instead of delivering it. */
 class RecordingTransport extends PeerTransport {
   constructor(private readonly events: Event[]) {
     super(FOLLOWER, [LEADER], 1);
   }
 
-  override send(message: Message): void {
-    if (message.type === MessageType.AppendResponse && !message.reject) this.events.push({ kind: 'ack', index: message.index });
+  protected sendBatch(_peer: string, batch: OutgoingBatch): void {
+    for (const message of batch.messages) {
+      if (message.type === MessageType.AppendResponse && !message.reject) this.events.push({ kind: 'ack', index: message.index });
+    }
   }
 
-  protected sendBatch(_peer: string, _batch: OutgoingBatch): void {}
   protected closeChannels(): void {}
 }
 
