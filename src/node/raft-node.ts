@@ -412,9 +412,9 @@ export class RaftNode<Result> {
     sync.then(
       (durableSeq) => {
         this.releaseDuties(durableSeq);
-        // The acknowledgements the sync released leave now, not after the held-back applies:
-        // the leader's commit waits for them (a follower's ack left 16 µs later otherwise).
-        if (this.entriesAfterSync.length > 0) this.options.transport.flush();
+        // What the sync released (a follower's acknowledgements) leaves now, not after the
+        // held-back applies: the leader's commit waits for it (an ack left 16 µs later otherwise).
+        this.options.transport.flush();
         this.applyHeldBack();
         this.schedule();
       },
