@@ -28,6 +28,12 @@ export interface ApiBackend {
    * within `timeoutMs` (no quorum, no leader): the member owns the one deadline of a request.
    */
   propose(request: V2Request, timeoutMs: number): Promise<ApplyResult>;
+  /**
+   * propose() for a caller that answers at once: `applied` runs as the request is applied, in
+   * the same turn, and `failed` gets what propose() would reject with (possibly before this
+   * returns). Neither should throw: the member logs what they throw and goes on.
+   */
+  proposeThen(request: V2Request, timeoutMs: number, applied: (result: ApplyResult) => void, failed: (error: Error) => void): void;
   /** Resolves once this member has applied everything committed before the call, or rejects as propose does. */
   linearizableRead(timeoutMs: number): Promise<void>;
   /** Wall-clock now in ms; the member turns `ttl` into an absolute expiration with it. */

@@ -42,7 +42,7 @@ export function serveKeys(ctx: ApiContext, exchange: Exchange): void | Promise<v
   };
   const failed = (error: unknown): void => answered(newV2Error(ErrorCode.RaftInternal, failureCause(error), 0));
   if (parsed.method === 'GET') return quorumGet(ctx, parsed).then(answered, failed);
-  return propose(ctx, parsed).then(answered, failed);
+  return proposeAndAnswer(ctx, parsed, answered, failed);
 }
 
 function answerKeyRequest(ctx: ApiContext, res: Exchange['res'], parsed: KeyRequest, headers: Headers, result: V2Event | V2Error): void {
@@ -76,14 +76,36 @@ function keyForm(method: string, rawQuery: string, contentType: string | undefin
   return { values, error: error ?? queryForm.error };
 }
 
-/** Proposes a write; rejects (error 300 to the client) if it cannot be committed and applied. */
-function propose(ctx: ApiContext, request: KeyRequest): Promise<ApplyResult> {
-  const { backend } = ctx;
-  try {
-    return backend.propose(keyRequestToV2(request, backend.nowMs()), ctx.requestTimeoutMs);
-  } catch (error) {
-    return Promise.reject(error);
-  }
+/**
+ * Proposes a write and answers it from the apply itself (ApiBackend.proposeThen), or with error
+ * 300 if it cannot be committed and applied. Resolves once answered; rejects with what answering
+ * threw (a bug, which the caller answers).
+ */
+function proposeAndAnswer(ctx: ApiContext, request: KeyRequest, answered: (result: ApplyResult) => void, failed: (error: unknown) => void): Promise<void> {
+  return new Promise<void>((done, broke) => {
+    const onApplied = (result: ApplyResult): void => {
+      try {
+        answered(result);
+        done();
+      } catch (error) {
+        broke(error);
+      }
+    };
+    const onFailed = (error: unknown): void => {
+      try {
+        failed(error);
+        done();
+      } catch (answerError) {
+        broke(answerError);
+      }
+    };
+    const { backend } = ctx;
+    try {
+      backend.proposeThen(keyRequestToV2(request, backend.nowMs()), ctx.requestTimeoutMs, onApplied, onFailed);
+    } catch (error) {
+      onFailed(error);
+    }
+  });
 }
 
 /**

@@ -64,6 +64,10 @@ export class MemberBackend implements ApiBackend {
     return this.node.propose(encodeV2Request, request, timeoutMs);
   }
 
+  proposeThen(request: V2Request, timeoutMs: number, applied: (result: ApplyResult) => void, failed: (error: Error) => void): void {
+    this.node.proposeThen(encodeV2Request, request, timeoutMs, applied, failed);
+  }
+
   linearizableRead(timeoutMs: number): Promise<void> {
     return this.node.linearizableRead(timeoutMs);
   }

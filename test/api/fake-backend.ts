@@ -45,6 +45,10 @@ export class FakeBackend implements ApiBackend {
     return Promise.resolve(applyRequest(this.store, request));
   }
 
+  proposeThen(request: V2Request, timeoutMs: number, applied: (result: ApplyResult) => void, failed: (error: Error) => void): void {
+    this.propose(request, timeoutMs).then(applied, failed);
+  }
+
   linearizableRead(timeoutMs: number): Promise<void> {
     return this.hasQuorum ? Promise.resolve() : timeoutAfter(timeoutMs);
   }

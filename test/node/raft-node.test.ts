@@ -195,3 +195,84 @@ test('a rehearsal that throws never reaches the caller, and ends rehearsals', as
     }
   });
 });
+
+/** A transport for a one-member cluster: there is nobody to send to. */
+class SoloTransport extends PeerTransport {
+  constructor() {
+    super(LEADER, [], 1);
+  }
+
+  protected sendBatch(): void {}
+
+  protected closeChannels(): void {}
+}
+
+test('proposeThen answers each proposal from the apply loop, right after its apply, and a throwing answer harms nothing', async () => {
+  await withTempDir(async (dir) => {
+    const { wal } = await WriteAheadLog.open(dir, { syncMode: 'sync' });
+    const log: string[] = [];
+    const machine = new (class extends RecordingMachine {
+      override apply(command: Uint8Array, index: number): number {
+        log.push(`apply ${index}`);
+        return super.apply(command, index);
+      }
+    })([]);
+    const node = new RaftNode<number>({
+      core: new RaftCore(defaultRaftConfig(LEADER, [LEADER])),
+      wal,
+      transport: new SoloTransport(),
+      stateMachine: machine,
+      tickMs: 60_000,
+      snapshotEveryEntries: 1_000_000,
+      logger: await createNodeLogger(LEADER, 'silent'),
+    });
+    node.start();
+    try {
+      node.campaign();
+      // The new leader's empty entry: once it is applied, proposals go straight into the log.
+      await node.linearizableRead(10_000);
+      log.length = 0;
+      const failures: Error[] = [];
+      const answered = new Promise<void>((resolve) => {
+        node.proposeThen(encodeText, 'set a', 10_000, (result) => log.push(`answer ${result}`), (error) => failures.push(error));
+        node.proposeThen(encodeText, 'set b', 10_000, () => {
+          log.push('answer that throws');
+          throw new Error('a broken answer');
+        }, (error) => failures.push(error));
+        node.proposeThen(encodeText, 'set c', 10_000, (result) => {
+          log.push(`answer ${result}`);
+          resolve();
+        }, (error) => failures.push(error));
+      });
+      await answered;
+      // The three share one Ready. Promises would answer after the whole apply loop: apply, apply, apply, answer...
+      const first = Number(log[0]!.split(' ')[1]);
+      assert.deepEqual(log, [`apply ${first}`, `answer ${first}`, `apply ${first + 1}`, 'answer that throws', `apply ${first + 2}`, `answer ${first + 2}`]);
+      assert.deepEqual(failures, []);
+      // The node goes on: a later proposal commits and is answered as usual.
+      assert.equal(await node.propose(encodeText, 'set d', 10_000), first + 3);
+    } finally {
+      node.stop();
+      await wal.close();
+    }
+  });
+});
+
+test('proposeThen reports a stopped node through its failure callback', async () => {
+  await withTempDir(async (dir) => {
+    const { wal } = await WriteAheadLog.open(dir, { syncMode: 'sync' });
+    const node = await followerNode(wal, new RecordingMachine([]), []);
+    try {
+      const outcomes: string[] = [];
+      // A follower without a leader keeps it pending until stopped.
+      node.proposeThen(encodeText, 'set early', 60_000, () => outcomes.push('applied'), (error) => outcomes.push(`failed: ${error.message}`));
+      assert.equal(outcomes.length, 0, 'pending until stopped');
+      node.stop();
+      node.proposeThen(encodeText, 'set late', 60_000, () => outcomes.push('applied'), (error) => outcomes.push(`failed: ${error.message}`));
+      assert.deepEqual(outcomes, ['failed: node stopped', 'failed: node stopped']);
+    } finally {
+      node.stop();
+      await wal.close();
+    }
+  });
+});
