@@ -412,12 +412,14 @@ export class RaftNode<Result> {
       index: rd.persistedTo.index,
       term: rd.persistedTo.term,
     });
-    if (mustSync) this.requestSync();
+    let syncPending = false;
+    if (mustSync) syncPending = !this.requestSync();
     else this.releaseDuties(this.options.wal.durableSeq);
-    if (mustSync && rd.committedEntries.length > 0 && this.lastRole !== Role.Leader && this.options.wal.syncBlocksThread) {
-      // This Ready's fdatasync runs on this thread once the turn ends, and the leader waits for
-      // the acknowledgement it releases; the commands the leader has already committed can wait
-      // for the sync instead (requestSync's callback applies them after sending the acks).
+    if (syncPending && rd.committedEntries.length > 0 && this.lastRole !== Role.Leader && this.options.wal.syncBlocksThread) {
+      // This Ready's fdatasync runs on this thread in a later turn (it could not run at once: a
+      // segment to cut first, or a flush under way), and the leader waits for the acknowledgement
+      // it releases; the commands the leader has already committed can wait for the sync instead
+      // (requestSync's callback applies them after sending the acks).
       this.entriesAfterSync.push(rd.committedEntries);
     } else {
       this.applyHeldBack();
@@ -430,10 +432,22 @@ export class RaftNode<Result> {
   /**
    * Asks the WAL to make every write so far durable. Its group commit runs one flush at a time and
    * gives every request that the same flush serves the same promise: one callback per flush.
+   * Returns true if the flush was over before the WAL returned (its fdatasync blocks this thread,
+   * see WalDiskIo.flushNow): what it released has then left already.
    */
-  private requestSync(): void {
-    const sync = this.options.wal.sync();
-    if (sync === this.awaitedSync) return;
+  private requestSync(): boolean {
+    // A leader's Ready may hold commands to apply and answer: they do not wait for its sync. A
+    // follower sends its acknowledgement first, so its flush is done at once where it can be.
+    const sync = this.options.wal.sync(this.lastRole !== Role.Leader);
+    if (this.options.wal.durableSeq >= this.lastSyncedWriteSeq) {
+      // A follower's acknowledgement leaves now, not after the promise hops of a flush that ends
+      // in a later turn (stamped behind 40 ms links: 0.04 ms from the write to the fdatasync, 0.02
+      // ms from its end to the release).
+      this.releaseDuties(this.options.wal.durableSeq);
+      this.options.transport.flush();
+      return true;
+    }
+    if (sync === this.awaitedSync) return false;
     this.awaitedSync = sync;
     sync.then(
       (durableSeq) => {
@@ -446,6 +460,7 @@ export class RaftNode<Result> {
       },
       (error: Error) => this.fail(error),
     );
+    return false;
   }
 
   /**

@@ -5,7 +5,8 @@
 /** One flush, begun synchronously: it covers every sequence number up to `coveredSeq`. */
 export interface FlushJob {
   coveredSeq: number;
-  done: Promise<void>;
+  /** Settles when the flush is over; null: it was over when beginFlush returned. */
+  done: Promise<void> | null;
 }
 
 interface Deferred {
@@ -32,8 +33,11 @@ export class GroupCommit {
   private next: Deferred | null = null;
   private failure: Error | null = null;
 
-  /** `beginFlush` takes everything appended so far and starts writing and syncing it. */
-  constructor(private readonly beginFlush: () => FlushJob) {}
+  /**
+   * `beginFlush` takes everything appended so far and starts writing and syncing it; with
+   * `atOnce` it may finish the flush before returning (then `done` is null).
+   */
+  constructor(private readonly beginFlush: (atOnce: boolean) => FlushJob) {}
 
   /** Highest sequence number whose flush has returned. */
   get durableSeq(): number {
@@ -49,14 +53,17 @@ export class GroupCommit {
     return this.inFlight !== null || this.next !== null;
   }
 
-  /** Resolves with the durable sequence number once it is at least `targetSeq`. */
-  request(targetSeq: number): Promise<number> {
+  /**
+   * Resolves with the durable sequence number once it is at least `targetSeq`. With `atOnce`, a
+   * flush that starts now may be done before this returns (durableSeq tells).
+   */
+  request(targetSeq: number, atOnce = false): Promise<number> {
     if (this.failure) return Promise.reject(this.failure);
     if (targetSeq <= this.durable) return Promise.resolve(this.durable);
     if (this.inFlight && this.inFlight.coveredSeq >= targetSeq) return this.inFlight.waiters.promise;
     this.next ??= deferred();
     const waiting = this.next.promise;
-    if (!this.inFlight) this.startNext();
+    if (!this.inFlight) this.startNext(atOnce);
     return waiting;
   }
 
@@ -65,19 +72,21 @@ export class GroupCommit {
     while (this.inFlight) await this.inFlight.waiters.promise.catch(() => undefined);
   }
 
-  private startNext(): void {
+  private startNext(atOnce: boolean): void {
     const waiters = this.next;
     if (!waiters) throw new Error('startNext() without waiters');
     this.next = null;
     let job: FlushJob;
     try {
-      job = this.beginFlush();
+      job = this.beginFlush(atOnce);
     } catch (error) {
       this.fail(error as Error, waiters);
       return;
     }
     if (job.coveredSeq <= this.durable) throw new Error(`flush covers ${job.coveredSeq}, already durable ${this.durable}`);
     this.inFlight = { coveredSeq: job.coveredSeq, waiters };
+    // Flushed at once: durable before request() returns, so its caller can go on in this turn.
+    if (job.done === null) return this.finish(job.coveredSeq, waiters);
     job.done.then(
       () => this.finish(job.coveredSeq, waiters),
       (error: Error) => this.fail(error, waiters),
@@ -88,7 +97,7 @@ export class GroupCommit {
     this.durable = coveredSeq;
     this.inFlight = null;
     waiters.resolve(coveredSeq);
-    if (this.next) this.startNext();
+    if (this.next) this.startNext(false);
   }
 
   /** Records a fatal failure found outside a flush: every waiting and later request rejects. */

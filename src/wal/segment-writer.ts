@@ -127,9 +127,33 @@ export class SegmentWriter {
       await this.cut();
     }
     await this.config.io.writeAt(this.fd(), batch, this.offset);
-    this.offset += batch.length;
-    this.stats.bytesWritten += batch.length;
+    this.batchWritten(batch.length);
     await this.syncFile(this.fd());
+    this.batchSynced(stateAfter);
+  }
+
+  /**
+   * writeBatch, done before returning on this thread where the io can (WalDiskIo.flushNow) and
+   * the batch fits the active segment; returns false, having done nothing, otherwise.
+   */
+  writeBatchNow(batch: Buffer, stateAfter: LogHeadState): boolean {
+    if (batch.length === 0) throw new Error('writeBatchNow() with an empty batch');
+    const io = this.config.io;
+    if (io.flushNow === undefined || this.handle === null) return false;
+    if (this.offset + batch.length > this.config.segmentSizeBytes && this.offset > this.headerEndOffset) return false;
+    if (!io.flushNow(this.handle.fd, batch, this.offset)) return false;
+    this.batchWritten(batch.length);
+    this.stats.datasyncs++;
+    this.batchSynced(stateAfter);
+    return true;
+  }
+
+  private batchWritten(bytes: number): void {
+    this.offset += bytes;
+    this.stats.bytesWritten += bytes;
+  }
+
+  private batchSynced(stateAfter: LogHeadState): void {
     this.markSynced();
     this.written = stateAfter;
     if (this.offset >= this.config.segmentSizeBytes / 2) this.preparer.start();

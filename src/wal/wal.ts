@@ -86,7 +86,7 @@ export class WriteAheadLog {
     this.snapshotTerm = snapshotMeta.term;
     this.hardState = restored.hardState;
     this.pending = new PendingBuffer(Math.min(PENDING_INITIAL_BYTES, config.pendingSizeBytesMax), config.pendingSizeBytesMax);
-    this.commit = new GroupCommit(() => this.beginFlush());
+    this.commit = new GroupCommit((atOnce) => this.beginFlush(atOnce));
   }
 
   /** Opens (or creates) the WAL in `dir` and returns the state it holds. */
@@ -204,14 +204,20 @@ export class WriteAheadLog {
     return true;
   }
 
-  /** Makes everything appended so far durable; resolves with the durable sequence number. */
-  sync(): Promise<number> {
+  /**
+   * Makes everything appended so far durable; resolves with the durable sequence number. The
+   * flush starts now and ends in a later turn, so that the syncs asked for in this turn share it.
+   * With `atOnce`, a flush that can run wholly on this thread (nothing under way, a blocking
+   * fdatasync: WalDiskIo.flushNow, room in the segment) is done before this returns, and
+   * durableSeq says so at once: for a caller with one sync per turn whose answer waits for it.
+   */
+  sync(atOnce = false): Promise<number> {
     try {
       this.assertUsable();
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.commit.request(this.appendedSeq);
+    return this.commit.request(this.appendedSeq, atOnce);
   }
 
   /**
@@ -327,10 +333,14 @@ export class WriteAheadLog {
     };
   }
 
-  private beginFlush(): FlushJob {
+  private beginFlush(atOnce: boolean): FlushJob {
     const batch = this.pending.take();
     const coveredSeq = this.appendedSeq;
     this.flushCount++;
+    if (atOnce && this.writer.writeBatchNow(batch, this.headState())) {
+      this.pending.release();
+      return { coveredSeq, done: null };
+    }
     const done = this.writer.writeBatch(batch, this.headState()).then(() => this.pending.release());
     return { coveredSeq, done };
   }

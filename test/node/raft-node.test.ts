@@ -77,11 +77,11 @@ function append(index: number, commit: number): Message {
 }
 
 /** A follower of a three-member cluster on `wal`, recording what it sends into `events`; ticks a minute apart. */
-async function followerNode(wal: WriteAheadLog, stateMachine: StateMachine<number>, events: Event[]): Promise<RaftNode<number>> {
+async function followerNode(wal: WriteAheadLog, stateMachine: StateMachine<number>, events: Event[], transport = new RecordingTransport(events)): Promise<RaftNode<number>> {
   return new RaftNode<number>({
     core: new RaftCore(defaultRaftConfig(FOLLOWER, [LEADER, FOLLOWER, 'n3'])),
     wal,
-    transport: new RecordingTransport(events),
+    transport,
     stateMachine,
     tickMs: 60_000,
     snapshotEveryEntries: 1_000_000,
@@ -123,6 +123,31 @@ test('a follower syncing on its own thread acknowledges an append before applyin
   }
   assert.deepEqual(events.filter((e) => e.kind === 'apply').map((e) => e.index), [1, 2, 3, 4, 5], 'each committed command once, in order');
   assert.equal(appliedIndex, appends - 1);
+});
+
+test('a follower whose fdatasync blocks its thread acknowledges an append within the turn that handles it', async () => {
+  await withTempDir(async (dir) => {
+    const { wal } = await WriteAheadLog.open(dir, { syncMode: 'sync' });
+    const events: Event[] = [];
+    const transport = new RecordingTransport(events);
+    const node = await followerNode(wal, new RecordingMachine(events), events, transport);
+    node.start();
+    try {
+      for (let index = 1; index <= 3; index++) {
+        const datasyncsBefore = wal.stats.datasyncs;
+        node.step(append(index, index - 1), 0);
+        // As when a held frame is handed over on its precise timer: the node drives at once.
+        transport.onHeldFrameDelivered();
+        // Written, synced and acknowledged before the drive returned: no later turn or microtask.
+        assert.ok(events.some((e) => e.kind === 'ack' && e.index === index), `the append of ${index} was not acknowledged in its turn: ${JSON.stringify(events)}`);
+        assert.equal(wal.stats.datasyncs, datasyncsBefore + 1, 'one fdatasync for the append');
+      }
+      assert.deepEqual(events.filter((e) => e.kind === 'apply').map((e) => e.index), [1, 2], 'the commands it committed were applied after');
+    } finally {
+      node.stop();
+      await wal.close();
+    }
+  });
 });
 
 for (const syncMode of ['async', 'auto'] as const) {

@@ -27,6 +27,41 @@ for (const syncMode of ['async', 'sync', 'auto'] as const) {
   });
 }
 
+test('sync(true) is done before it returns where the fdatasync blocks this thread, and is an ordinary flush otherwise', async () => {
+  for (const syncMode of ['sync', 'auto', 'async'] as const) {
+    await withTempDir(async (dir) => {
+      const { wal } = await WriteAheadLog.open(dir, { syncMode });
+      const prng = new Prng(43);
+      const atOnce = syncMode !== 'async';
+      const before = wal.stats;
+      const seqA = wal.append(makeEntries(prng, 1, 2, 1), null);
+      const syncA = wal.sync(true);
+      assert.equal(wal.durableSeq, atOnce ? seqA : 0, `${syncMode}: durable when sync(true) returned`);
+      assert.equal(wal.stats.datasyncs - before.datasyncs, atOnce ? 1 : 0, `${syncMode}: fdatasyncs when sync(true) returned`);
+      assert.equal(await syncA, seqA);
+
+      // A flush under way (begun by sync(), which waits for the turn to end) is not overtaken.
+      const seqB = wal.append(makeEntries(prng, 3, 1, 1), null);
+      const syncB = wal.sync();
+      const seqC = wal.append(makeEntries(prng, 4, 1, 1), null);
+      const syncC = wal.sync(true);
+      assert.equal(wal.durableSeq, seqA, `${syncMode}: nothing after A was durable yet`);
+      assert.ok((await syncB) >= seqB);
+      assert.equal(await syncC, seqC);
+
+      if (syncMode === 'auto') {
+        // A leader's 'auto' WAL syncs on the pool: then nothing is done at once.
+        wal.syncOffThread(true);
+        const seqD = wal.append(makeEntries(prng, 5, 1, 1), null);
+        const syncD = wal.sync(true);
+        assert.equal(wal.durableSeq, seqC, 'auto with the sync off the thread: not at once');
+        assert.equal(await syncD, seqD);
+      }
+      await wal.close();
+    });
+  }
+});
+
 test('a sync resolves only after the fdatasync that covers its data returned', async () => {
   await withTempDir(async (dir) => {
     const io = new ControlledDiskIo();
