@@ -399,6 +399,10 @@ export class RaftNode<Result> {
   private handleReady(rd: Ready): void {
     if (rd.softState) this.noteRole(rd.softState.role, rd.softState.leader);
     const { mustSync } = rd;
+    // A Ready that makes nothing durable (a commit index moved, at most) applies first: a
+    // leader's answers then leave before its hard state is encoded for the next flush and its
+    // messages are sent (behind 40 ms links, 0.03 ms of each write's answer).
+    if (!mustSync) this.applyCommitted(rd.committedEntries);
     if (rd.entries.length > 0 || rd.hardState !== null) {
       const seq = this.options.wal.append(rd.entries, rd.hardState);
       if (mustSync) this.lastSyncedWriteSeq = seq;
@@ -421,9 +425,8 @@ export class RaftNode<Result> {
       // it releases; the commands the leader has already committed can wait for the sync instead
       // (requestSync's callback applies them after sending the acks).
       this.entriesAfterSync.push(rd.committedEntries);
-    } else {
-      this.applyHeldBack();
-      this.apply(rd.committedEntries);
+    } else if (mustSync) {
+      this.applyCommitted(rd.committedEntries);
     }
     for (const rs of rd.readStates) this.onReadState(rs);
     this.maybeSnapshot();
@@ -483,6 +486,12 @@ export class RaftNode<Result> {
   private send(message: Message): void {
     this.options.observer?.sent(message);
     this.options.transport.send(message);
+  }
+
+  /** Applies what was held back for a sync, then `entries`. */
+  private applyCommitted(entries: Entry[]): void {
+    this.applyHeldBack();
+    this.apply(entries);
   }
 
   /** Applies the entries held back for a sync (see handleReady), oldest first. */

@@ -283,6 +283,35 @@ test('proposeThen answers each proposal from the apply loop, right after its app
   });
 });
 
+test('a commit that makes nothing durable is applied and answered before its hard state is appended', async () => {
+  await withTempDir(async (dir) => {
+    const { wal } = await WriteAheadLog.open(dir, { syncMode: 'sync' });
+    const node = new RaftNode<number>({
+      core: new RaftCore(defaultRaftConfig(LEADER, [LEADER])),
+      wal,
+      transport: new SoloTransport(),
+      stateMachine: new RecordingMachine([]),
+      tickMs: 60_000,
+      snapshotEveryEntries: 1_000_000,
+      logger: await createNodeLogger(LEADER, 'silent'),
+    });
+    node.start();
+    try {
+      node.campaign();
+      await node.linearizableRead(10_000);
+      const appendsBefore = wal.stats.appends;
+      const appendsAtAnswer = await new Promise<number>((resolve, reject) => node.proposeThen(encodeText, 'set k', 10_000, () => resolve(wal.stats.appends), reject));
+      // The entry (with its term and vote) was appended and synced; the commit that followed it
+      // is appended (for the next flush) only after the answer.
+      assert.equal(appendsAtAnswer, appendsBefore + 1, 'only the entry was appended when the answer was given');
+      await waitUntil(() => wal.stats.appends === appendsBefore + 2, 'the commit index is appended after the answer');
+    } finally {
+      node.stop();
+      await wal.close();
+    }
+  });
+});
+
 test('proposeThen reports a stopped node through its failure callback', async () => {
   await withTempDir(async (dir) => {
     const { wal } = await WriteAheadLog.open(dir, { syncMode: 'sync' });
