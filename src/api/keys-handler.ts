@@ -42,7 +42,7 @@ export function serveKeys(ctx: ApiContext, exchange: Exchange): void | Promise<v
   };
   const failed = (error: unknown): void => answered(newV2Error(ErrorCode.RaftInternal, failureCause(error), 0));
   if (parsed.method === 'GET') return quorumGet(ctx, parsed).then(answered, failed);
-  return proposeAndAnswer(ctx, parsed, answered, failed);
+  return proposeAndAnswer(ctx, parsed, answered);
 }
 
 function answerKeyRequest(ctx: ApiContext, res: Exchange['res'], parsed: KeyRequest, headers: Headers, result: V2Event | V2Error): void {
@@ -81,7 +81,7 @@ function keyForm(method: string, rawQuery: string, contentType: string | undefin
  * 300 if it cannot be committed and applied. Resolves once answered; rejects with what answering
  * threw (a bug, which the caller answers).
  */
-function proposeAndAnswer(ctx: ApiContext, request: KeyRequest, answered: (result: ApplyResult) => void, failed: (error: unknown) => void): Promise<void> {
+function proposeAndAnswer(ctx: ApiContext, request: KeyRequest, answered: (result: ApplyResult) => void): Promise<void> {
   return new Promise<void>((done, broke) => {
     const onApplied = (result: ApplyResult): void => {
       try {
@@ -91,14 +91,7 @@ function proposeAndAnswer(ctx: ApiContext, request: KeyRequest, answered: (resul
         broke(error);
       }
     };
-    const onFailed = (error: unknown): void => {
-      try {
-        failed(error);
-        done();
-      } catch (answerError) {
-        broke(answerError);
-      }
-    };
+    const onFailed = (error: unknown): void => onApplied(newV2Error(ErrorCode.RaftInternal, failureCause(error), 0));
     const { backend } = ctx;
     try {
       backend.proposeThen(keyRequestToV2(request, backend.nowMs()), ctx.requestTimeoutMs, onApplied, onFailed);

@@ -232,6 +232,23 @@ class SoloTransport extends PeerTransport {
   protected closeChannels(): void {}
 }
 
+/** The started leader of a one-member cluster, once its own empty entry is applied (proposals then go straight into the log). */
+async function soloLeader(wal: WriteAheadLog, stateMachine: StateMachine<number>): Promise<RaftNode<number>> {
+  const node = new RaftNode<number>({
+    core: new RaftCore(defaultRaftConfig(LEADER, [LEADER])),
+    wal,
+    transport: new SoloTransport(),
+    stateMachine,
+    tickMs: 60_000,
+    snapshotEveryEntries: 1_000_000,
+    logger: await createNodeLogger(LEADER, 'silent'),
+  });
+  node.start();
+  node.campaign();
+  await node.linearizableRead(10_000);
+  return node;
+}
+
 test('proposeThen answers each proposal from the apply loop, right after its apply, and a throwing answer harms nothing', async () => {
   await withTempDir(async (dir) => {
     const { wal } = await WriteAheadLog.open(dir, { syncMode: 'sync' });
@@ -242,20 +259,8 @@ test('proposeThen answers each proposal from the apply loop, right after its app
         return super.apply(command, index);
       }
     })([]);
-    const node = new RaftNode<number>({
-      core: new RaftCore(defaultRaftConfig(LEADER, [LEADER])),
-      wal,
-      transport: new SoloTransport(),
-      stateMachine: machine,
-      tickMs: 60_000,
-      snapshotEveryEntries: 1_000_000,
-      logger: await createNodeLogger(LEADER, 'silent'),
-    });
-    node.start();
+    const node = await soloLeader(wal, machine);
     try {
-      node.campaign();
-      // The new leader's empty entry: once it is applied, proposals go straight into the log.
-      await node.linearizableRead(10_000);
       log.length = 0;
       const failures: Error[] = [];
       const answered = new Promise<void>((resolve) => {
@@ -286,19 +291,8 @@ test('proposeThen answers each proposal from the apply loop, right after its app
 test('a commit that makes nothing durable is applied and answered before its hard state is appended', async () => {
   await withTempDir(async (dir) => {
     const { wal } = await WriteAheadLog.open(dir, { syncMode: 'sync' });
-    const node = new RaftNode<number>({
-      core: new RaftCore(defaultRaftConfig(LEADER, [LEADER])),
-      wal,
-      transport: new SoloTransport(),
-      stateMachine: new RecordingMachine([]),
-      tickMs: 60_000,
-      snapshotEveryEntries: 1_000_000,
-      logger: await createNodeLogger(LEADER, 'silent'),
-    });
-    node.start();
+    const node = await soloLeader(wal, new RecordingMachine([]));
     try {
-      node.campaign();
-      await node.linearizableRead(10_000);
       const appendsBefore = wal.stats.appends;
       const appendsAtAnswer = await new Promise<number>((resolve, reject) => node.proposeThen(encodeText, 'set k', 10_000, () => resolve(wal.stats.appends), reject));
       // The entry (with its term and vote) was appended and synced; the commit that followed it
