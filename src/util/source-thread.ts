@@ -8,10 +8,11 @@ import { Worker } from 'node:worker_threads';
 
 /**
  * Starts a thread running `body`, a CommonJS script that finds the shared memory (if given) in
- * the constant `shared` and may `require` Node's built-in modules. The thread keeps no process
- * alive until its owner calls `ref()` on it.
+ * the constant `shared` and may `require` Node's built-in modules. `shared` may also be plain
+ * data, which the thread gets a copy of. The thread keeps no process alive until its owner calls
+ * `ref()` on it.
  */
-export function startSourceThread(body: string, shared?: SharedArrayBuffer): Worker {
+export function startSourceThread(body: string, shared?: SharedArrayBuffer | Record<string, number | string>): Worker {
   const worker = new Worker(`const shared = require('node:worker_threads').workerData;${body}`, { eval: true, workerData: shared, execArgv: [] });
   worker.unref();
   return worker;
