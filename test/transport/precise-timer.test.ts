@@ -203,25 +203,31 @@ test('the rested-spin work runs once per spin, before the timer and not early, o
 test('the lead grows to fit rested-spin work longer than it, so its timers stop being late, and eases back once the work is quick', async () => {
   const timers = new PreciseTimers({ spinLeadMs: 0.2, coldAfterMs: 5 });
   await chain(timers, 1, 20);
-  let workMs = 0.5;
+  let workMs = 0.3;
   timers.onRestedSpin(() => {
     const untilMs = performance.now() + workMs;
     while (performance.now() < untilMs);
   });
   const slowLatenessMs = await chain(timers, 20, 10);
   const grownLeadMs = timers.stats.restedLeadMs;
-  // With the lead fixed at 0.2 ms, 0.5 ms of work would make every timer at least 0.3 ms late.
+  // With the lead fixed at 0.2 ms, 0.3 ms of work would make every timer at least 0.1 ms late.
+  // Grown, the lead leaves a late wake-up 0.65 ms (the 1 ms cap less the work and the spare).
   const lastP50Ms = percentile(slowLatenessMs.slice(-10).sort((a, b) => a - b), 0.5);
   console.log(`slow spin work: lead ${grownLeadMs.toFixed(3)} ms, lateness of the last 10 p50 ${lastP50Ms.toFixed(3)} ms; ${JSON.stringify(timers.stats)}`);
   assert.ok(Math.min(...slowLatenessMs) >= 0, `a timer fired ${-Math.min(...slowLatenessMs)} ms early`);
-  assert.ok(grownLeadMs >= 0.5 && grownLeadMs <= 1, `lead ${grownLeadMs} ms for 0.5 ms of work`);
-  assert.ok(lastP50Ms < 0.25, `median lateness ${lastP50Ms} ms after the lead had grown`);
+  assert.ok(lastP50Ms < 0.08, `median lateness ${lastP50Ms} ms after the lead had grown`);
+  assert.ok(grownLeadMs >= 0.35 && grownLeadMs <= 1, `lead ${grownLeadMs} ms for 0.3 ms of work`);
 
   workMs = 0;
-  await chain(timers, 40, 10);
-  // Each rested wake with time to spare gives back an eighth of the excess.
-  assert.ok(timers.stats.restedLeadMs < grownLeadMs, `lead ${timers.stats.restedLeadMs} ms after quick work, ${grownLeadMs} ms before`);
-  assert.ok(timers.stats.restedLeadMs >= 0.2);
+  // Each rested wake with time to spare gives back an eighth of the excess; a late wake-up (a
+  // loaded machine) takes it up again, so the lowest lead seen along the way is what counts.
+  const easedLeadsMs: number[] = [];
+  for (let part = 0; part < 4; part++) {
+    await chain(timers, 10, 10);
+    easedLeadsMs.push(timers.stats.restedLeadMs);
+  }
+  assert.ok(Math.min(...easedLeadsMs) < grownLeadMs, `leads ${easedLeadsMs.join(', ')} ms after quick work, ${grownLeadMs} ms before`);
+  assert.ok(Math.min(...easedLeadsMs) >= 0.2);
 });
 
 test('a spin lead must be shorter than the coarse lead', () => {
