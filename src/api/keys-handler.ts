@@ -40,9 +40,13 @@ export function serveKeys(ctx: ApiContext, exchange: Exchange): void | Promise<v
   const answered = (result: ApplyResult): void => {
     if (!res.destroyed) answerKeyRequest(ctx, res, parsed, headers, result ?? newV2Error(ErrorCode.RaftInternal, ANSWERED_AS_SYNC, 0));
   };
-  const failed = (error: unknown): void => answered(newV2Error(ErrorCode.RaftInternal, failureCause(error), 0));
-  if (parsed.method === 'GET') return quorumGet(ctx, parsed).then(answered, failed);
+  if (parsed.method === 'GET') return quorumGet(ctx, parsed).then(answered, (error: unknown) => answered(raftFailure(error)));
   return proposeAndAnswer(ctx, parsed, answered);
+}
+
+/** Error 300 for a write or quorum read that could not be committed (or read) in time. */
+function raftFailure(error: unknown): V2Error {
+  return newV2Error(ErrorCode.RaftInternal, failureCause(error), 0);
 }
 
 function answerKeyRequest(ctx: ApiContext, res: Exchange['res'], parsed: KeyRequest, headers: Headers, result: V2Event | V2Error): void {
@@ -91,7 +95,7 @@ function proposeAndAnswer(ctx: ApiContext, request: KeyRequest, answered: (resul
         broke(error);
       }
     };
-    const onFailed = (error: unknown): void => onApplied(newV2Error(ErrorCode.RaftInternal, failureCause(error), 0));
+    const onFailed = (error: unknown): void => onApplied(raftFailure(error));
     const { backend } = ctx;
     try {
       backend.proposeThen(keyRequestToV2(request, backend.nowMs()), ctx.requestTimeoutMs, onApplied, onFailed);

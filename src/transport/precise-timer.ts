@@ -160,7 +160,7 @@ export class PreciseTimers {
     this.coldAfterMs = options.coldAfterMs ?? COLD_AFTER_MS;
     if (!(this.spinLeadMs >= 0 && this.spinLeadMs < COARSE_LEAD_MS)) throw new RangeError(`spin lead must be in [0, ${COARSE_LEAD_MS}) ms, got ${this.spinLeadMs}`);
     if (!(this.coldAfterMs >= 0)) throw new RangeError(`bad rest before a spin ${this.coldAfterMs}`);
-    this.spinLeadMaxMs = this.spinLeadMs === 0 ? 0 : Math.max(this.spinLeadMs, SPIN_LEAD_MAX_MS);
+    this.spinLeadMaxMs = Math.max(this.spinLeadMs, SPIN_LEAD_MAX_MS);
     this.restedLeadMs = this.spinLeadMs;
   }
 

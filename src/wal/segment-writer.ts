@@ -123,9 +123,7 @@ export class SegmentWriter {
   /** Writes one batch of framed records with one write and one fdatasync. */
   async writeBatch(batch: Buffer, stateAfter: LogHeadState): Promise<void> {
     if (batch.length === 0) throw new Error('writeBatch() with an empty batch');
-    if (this.offset + batch.length > this.config.segmentSizeBytes && this.offset > this.headerEndOffset) {
-      await this.cut();
-    }
+    if (this.needsCut(batch.length)) await this.cut();
     await this.config.io.writeAt(this.fd(), batch, this.offset);
     this.batchWritten(batch.length);
     await this.syncFile(this.fd());
@@ -140,12 +138,17 @@ export class SegmentWriter {
     if (batch.length === 0) throw new Error('writeBatchNow() with an empty batch');
     const io = this.config.io;
     if (io.flushNow === undefined || this.handle === null) return false;
-    if (this.offset + batch.length > this.config.segmentSizeBytes && this.offset > this.headerEndOffset) return false;
+    if (this.needsCut(batch.length)) return false;
     if (!io.flushNow(this.handle.fd, batch, this.offset)) return false;
     this.batchWritten(batch.length);
     this.stats.datasyncs++;
     this.batchSynced(stateAfter);
     return true;
+  }
+
+  /** A batch of `bytes` does not fit the active segment, which holds batches already. */
+  private needsCut(bytes: number): boolean {
+    return this.offset + bytes > this.config.segmentSizeBytes && this.offset > this.headerEndOffset;
   }
 
   private batchWritten(bytes: number): void {
