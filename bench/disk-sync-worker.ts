@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { timeSyncMs } from '../src/bench/fsync-floor.js';
-import { LogLinearHistogram } from '../src/bench/histogram.js';
+import { LogLinearHistogram } from '../src/util/log-linear-histogram.js';
 
 export interface DiskSyncWorkerData {
   /** A file from openSyncFile, `blocks` blocks long. */

@@ -13,7 +13,7 @@ import { Prng } from '../src/util/prng.js';
 import { diskIoFor, type SyncMode } from '../src/wal/disk-io.js';
 import { WriteAheadLog } from '../src/wal/wal.js';
 import { openSyncFile, SYNC_BLOCK_BYTES } from '../src/bench/fsync-floor.js';
-import { LogLinearHistogram, type SerializedHistogram } from '../src/bench/histogram.js';
+import { LogLinearHistogram, type SerializedHistogram } from '../src/util/log-linear-histogram.js';
 import { median } from '../src/bench/median.js';
 import { completedResult } from './tinybench-table.js';
 import type { DiskSyncWorkerData } from './disk-sync-worker.js';

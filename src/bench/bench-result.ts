@@ -1,7 +1,7 @@
 // The figures a benchmark produces and how they are put together: worker slices merge into one
 // phase (one target, one round); the phases of a target combine into its totals.
 
-import { LogLinearHistogram, type SerializedHistogram } from './histogram.js';
+import { LogLinearHistogram, type SerializedHistogram } from '../util/log-linear-histogram.js';
 import type { CommitFloor } from './bench-target.js';
 import type { PhaseSlice } from './phase-task.js';
 import { combineStalls, type StallSummary } from './stall-watch.js';

@@ -3,6 +3,7 @@
 // embedded raftyard cluster, or anything else that serves the v2 API, plugs in.
 
 import type { TargetSettings } from './bench-options.js';
+import type { LogLinearHistogram, SerializedHistogram } from '../util/log-linear-histogram.js';
 
 /** The lower bound on commit latency a target can promise, and what it is made of. */
 export interface CommitFloor {
@@ -17,6 +18,13 @@ export interface CommitFloor {
   fsyncRestMs?: number;
   /** Present when the fsync part is the median of the syncs probed after each phase of a run. */
   fsyncPooled?: { syncs: number; probes: number };
+  /**
+   * Present when the fsync part is the median of the members' own WAL flushes (write and
+   * fdatasync) in the runs' measured windows: how many, whose (the followers on the paths
+   * served), and the probe's figure that would have priced it otherwise, for comparison with a
+   * target whose WAL reports nothing.
+   */
+  fsyncWal?: { flushes: number; members: string[]; probeMs: number };
 }
 
 /** One way a run's writes travelled: the member that led and the member a client sent to. */
@@ -42,9 +50,18 @@ export interface BenchTarget {
    * Without paths: for the current leader, with the client talking to it. The fsync is the one
    * a disk pays after resting as long as it did in a run whose writes came every `writeGapMs`
    * on average (see TargetLayout.diskRestMs); without it, back to back. It is the median of
-   * every sync probeDiskAfterPhase timed at that rest, when it timed some.
+   * every sync probeDiskAfterPhase timed at that rest, when it timed some. Given the WAL flushes
+   * each member made in the measured windows (`walFlushes`, by client URL, from walFlushes), the
+   * fsync is instead their median over the followers of the paths served: the syncs a commit
+   * really waited for, at the moment it waited (see CommitFloor.fsyncWal).
    */
-  floorMs?(served?: ServedPath[], writeGapMs?: number): Promise<CommitFloor>;
+  floorMs?(served?: ServedPath[], writeGapMs?: number, walFlushes?: ReadonlyMap<string, LogLinearHistogram>): Promise<CommitFloor>;
+  /**
+   * Every running member's WAL flush durations since it started (µs), by client URL: running
+   * totals that a bench cuts into a phase's window (LogLinearHistogram.since). Only targets
+   * whose WALs report them (the embedded cluster); a member that does not answer is left out.
+   */
+  walFlushes?(): Promise<Map<string, SerializedHistogram>>;
   /**
    * Probes the disk after a phase whose writes took `served` and came every `writeGapMs` on
    * average, resting as they did; a later floor at that rest uses these syncs (see floorMs).

@@ -2,7 +2,8 @@
 // this process with the options the command line gives (nodes, transport, a geo preset or one
 // delay on every link, seed, and the spec-local `heartbeatMs`, `electionMs`, `syncMode`), with
 // leadership moved where --leader-region says, and stopped after the run. It knows where its
-// members sit, so it can place the client (--client-region) and work out the commit floor.
+// members sit, so it can place the client (--client-region) and work out the commit floor, and
+// its members' WALs time their own flushes, which price that floor's fsync.
 
 import { Cluster } from '../cluster/cluster.js';
 import type { ClusterOptions } from '../cluster/cluster-options.js';
@@ -18,6 +19,7 @@ import { probeFsyncSamples } from './fsync-floor.js';
 import { placeLeader } from './leader-placement.js';
 import { geoSites, membersIn, requirePlacement, uniformDelaySites, type MemberSites } from './member-sites.js';
 import { planLayout } from './target-layout.js';
+import type { SerializedHistogram } from '../util/log-linear-histogram.js';
 
 export const EMBEDDED_TARGET = 'embedded';
 const SETTING_KEYS = ['heartbeatMs', 'electionMs', 'syncMode'] as const;
@@ -45,6 +47,7 @@ export async function startEmbeddedTarget(options: TargetOptions): Promise<Bench
       endpoints: cluster.endpoints,
       leaderEndpoint,
       ...layoutParts,
+      walFlushes: () => walFlushesByEndpoint(cluster),
       ...(linksShaped(options) ? { unshaped: (work) => withLinksUnshaped(cluster, work) } : {}),
       close: () => cluster.stop(),
     };
@@ -52,6 +55,16 @@ export async function startEmbeddedTarget(options: TargetOptions): Promise<Bench
     await cluster.stop();
     throw error;
   }
+}
+
+/** Each running member's WAL flush durations so far, by its client URL; members down are left out. */
+async function walFlushesByEndpoint(cluster: Cluster): Promise<Map<string, SerializedHistogram>> {
+  const reports = await Promise.all(cluster.ids.map((id) => cluster.walReport(id).catch(() => null)));
+  const byEndpoint = new Map<string, SerializedHistogram>();
+  reports.forEach((report, i) => {
+    if (report !== null) byEndpoint.set(cluster.endpoint(cluster.ids[i]), report.flushDurationsUs);
+  });
+  return byEndpoint;
 }
 
 /**

@@ -7,7 +7,7 @@ export { parseBenchArgs, parseTargetSpec, benchUsage, BenchUsageError } from './
 export { defaultBenchOptions, validateBenchOptions, type BenchOptions, type TargetSpec, type WorkloadOptions, type LoadOptions } from './bench-options.js';
 export { registerTarget, registeredTargetNames, type BenchTarget, type TargetFactory, type TargetOptions, type CommitFloor, type ServedPath } from './bench-target.js';
 export { endpointsTarget } from './endpoints-target.js';
-export { LogLinearHistogram, type SerializedHistogram } from './histogram.js';
+export { LogLinearHistogram, type SerializedHistogram } from '../util/log-linear-histogram.js';
 export { formatTable } from './report-table.js';
 export { renderHtmlReport } from './report-html.js';
 export { writeReportFiles } from './report-files.js';

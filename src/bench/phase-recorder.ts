@@ -3,7 +3,7 @@
 // interval for the throughput chart, and a coarse histogram per interval for the latency chart.
 // Times are performance.now() milliseconds of the recording thread.
 
-import { LogLinearHistogram, type SerializedHistogram } from './histogram.js';
+import { LogLinearHistogram, type SerializedHistogram } from '../util/log-linear-histogram.js';
 import type { OperationOutcome } from './workload.js';
 
 /** Interval histograms only feed a chart, so 1/16 relative precision is plenty. */

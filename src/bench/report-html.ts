@@ -5,7 +5,7 @@
 import { FIGURES } from './comparison.js';
 import { formatFigure, formatMs, formatRatio } from './figure-format.js';
 import { floorPartsText, floorPathText, formatOverMs } from './floor-text.js';
-import { LogLinearHistogram } from './histogram.js';
+import { LogLinearHistogram } from '../util/log-linear-histogram.js';
 import type { TargetResult } from './bench-result.js';
 import type { BenchResult } from './run-bench.js';
 import { describeLoad, describeWorkload } from './run-description.js';

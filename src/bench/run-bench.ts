@@ -1,7 +1,8 @@
 // runBench: starts the targets, warms the generator threads, preloads keys, gives targets with
 // shaped links a hot start, then runs the phases - one per target per round, alternating A B A B
 // so that slow drifts of the machine hit both targets alike, each followed by a disk probe for the
-// floor - and assembles every figure with the configuration that made it.
+// floor, and each reading the members' WAL flush timings around its measured window where the
+// target reports them - and assembles every figure with the configuration that made it.
 
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -19,6 +20,7 @@ import { routePhase, servedPaths } from './phase-routing.js';
 import { startTarget, writeEndpointOf } from './start-target.js';
 import { StallWatch } from './stall-watch.js';
 import { measureThreadRoundTripUs } from './wake-probe.js';
+import { LogLinearHistogram, type SerializedHistogram } from '../util/log-linear-histogram.js';
 
 export const BENCH_RESULT_SCHEMA = 'raftyard-bench/1';
 const PROGRESS_EVERY_MS = 250;
@@ -69,6 +71,8 @@ interface RunningTarget {
 interface PhaseRun {
   phase: PhaseResult;
   served: ServedPath[];
+  /** Each member's WAL flushes from the measured window's start to the phase's end, by client URL. */
+  walFlushes: Map<string, LogLinearHistogram>;
 }
 
 export async function runBench(options: BenchOptions, hooks: BenchHooks = {}): Promise<BenchResult> {
@@ -117,10 +121,11 @@ async function runPhase(pool: GeneratorPool, stallWatch: StallWatch, options: Be
   const report = (): void =>
     hooks.onProgress?.({ target: running.label, round, rounds: options.rounds, elapsedMs: Math.max(0, performance.now() - startMs), phaseMs, ...readProgress(progress) });
   const timer = hooks.onProgress ? setInterval(report, PROGRESS_EVERY_MS) : undefined;
+  const windowStartEpochMs = startAtEpochMs + tasks[0].warmupMs;
+  const flushesAtWindowStart = walFlushesAt(running.target, options, windowStartEpochMs);
   try {
     const slices = await pool.runPhase(tasks);
     const cpu = process.cpuUsage(cpuBefore);
-    const windowStartEpochMs = startAtEpochMs + tasks[0].warmupMs;
     const phase = mergePhase({
       round,
       startedAtEpochMs: startAtEpochMs,
@@ -133,10 +138,38 @@ async function runPhase(pool: GeneratorPool, stallWatch: StallWatch, options: Be
     });
     // Leadership may have moved while the phase ran: the floor must describe whoever served it.
     const served = measuresFloor(options, running.target) ? servedPaths(route, await writeEndpointOf(running.target)) : [];
-    return { phase, served };
+    return { phase, served, walFlushes: flushWindows(await flushesAtWindowStart, await walFlushesNow(running.target)) };
   } finally {
     clearInterval(timer);
   }
+}
+
+/**
+ * The target's WAL flush totals as the measured window opens (read by a timer then, so that the
+ * warm-up's flushes stay out), when it reports them and a floor will be worked out; else none.
+ */
+function walFlushesAt(target: BenchTarget, options: BenchOptions, atEpochMs: number): Promise<Map<string, SerializedHistogram>> {
+  if (!measuresFloor(options, target) || target.walFlushes === undefined) return Promise.resolve(new Map());
+  return new Promise((resolve) => setTimeout(() => resolve(walFlushesNow(target)), Math.max(0, atEpochMs - Date.now())));
+}
+
+function walFlushesNow(target: BenchTarget): Promise<Map<string, SerializedHistogram>> {
+  return target.walFlushes === undefined ? Promise.resolve(new Map()) : target.walFlushes().catch(() => new Map());
+}
+
+/** Each member's flushes between two readings; a member missing from either, or restarted in between, is left out. */
+function flushWindows(before: Map<string, SerializedHistogram>, after: Map<string, SerializedHistogram>): Map<string, LogLinearHistogram> {
+  const windows = new Map<string, LogLinearHistogram>();
+  for (const [endpoint, later] of after) {
+    const earlier = before.get(endpoint);
+    if (earlier === undefined || earlier.count > later.count) continue;
+    try {
+      windows.set(endpoint, LogLinearHistogram.since(later, earlier));
+    } catch {
+      // Restarted in between: its totals began again, so no window can be cut from them.
+    }
+  }
+  return windows;
 }
 
 /** Between phases, so that the floor's fsync describes the disk over the whole run, not at its end. */
@@ -155,18 +188,31 @@ async function targetResult(running: RunningTarget, runs: PhaseRun[], options: B
   const total = combinePhases(phases);
   const served = runs.flatMap((r) => r.served);
   const leaders = [...new Set(served.map((path) => path.leaderEndpoint))];
-  const floor = measuresFloor(options, running.target) ? await floorComparison(running.target, total, served) : undefined;
+  const floor = measuresFloor(options, running.target) ? await floorComparison(running.target, total, served, mergedFlushes(runs)) : undefined;
   const result: TargetResult = { label: running.label, endpoints: running.target.endpoints, phases, total };
   if (floor) result.floor = floor;
   if (leaders.length > 0) result.leaders = leaders;
   return result;
 }
 
-async function floorComparison(target: BenchTarget, total: Figures, served: ServedPath[]): Promise<FloorComparison | undefined> {
+/** Every phase's WAL flush windows, merged per member (none when the target reports none). */
+function mergedFlushes(runs: readonly PhaseRun[]): Map<string, LogLinearHistogram> | undefined {
+  const merged = new Map<string, LogLinearHistogram>();
+  for (const run of runs) {
+    for (const [endpoint, window] of run.walFlushes) {
+      const total = merged.get(endpoint);
+      if (total === undefined) merged.set(endpoint, window);
+      else total.mergeSerialized(window.serialize());
+    }
+  }
+  return merged.size > 0 ? merged : undefined;
+}
+
+async function floorComparison(target: BenchTarget, total: Figures, served: ServedPath[], walFlushes: Map<string, LogLinearHistogram> | undefined): Promise<FloorComparison | undefined> {
   if (!target.floorMs) return undefined;
   // The disk rested between writes as long as the run's pace let it.
   const writeGapMs = total.throughputPerSec > 0 ? 1000 / total.throughputPerSec : undefined;
-  const floor = await target.floorMs(served, writeGapMs);
+  const floor = await target.floorMs(served, writeGapMs, walFlushes);
   if (!(floor.floorMs > 0)) throw new Error(`target ${target.name} reported a floor of ${floor.floorMs} ms; a floor must be positive`);
   return compareWithFloor(floor, total.latency);
 }

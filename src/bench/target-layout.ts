@@ -5,10 +5,13 @@
 // disk after every phase, and the floor takes the median of all those syncs: the disk's speed
 // drifts over seconds, and one probe at the end would describe the end, not the run. Without
 // such probes (a floor asked for outside a bench run), a back-to-back fsync is the lower of two
-// probes, one when the target is up and one when the floor is first asked for.
+// probes, one when the target is up and one when the floor is first asked for. A target whose
+// WALs time their own flushes (the embedded cluster) does better still: the fsync is the median of
+// the flushes its followers made in the measured windows, the very syncs commits waited for.
 
 import type { NodeId } from '../raft/types.js';
 import type { CommitFloor, ServedPath } from './bench-target.js';
+import { LogLinearHistogram } from '../util/log-linear-histogram.js';
 import { commitFloor, lowestFloor, quorumRttMs } from './commit-floor.js';
 import { probedRestMs } from './fsync-floor.js';
 import { median } from './median.js';
@@ -22,6 +25,8 @@ type FsyncProbe = (restMs: number, budgetMs?: number) => Promise<number[]>;
 
 /** A rested probe after a phase takes about this long: three rounds at 40 ms rests pool 75 syncs. */
 const PHASE_PROBE_BUDGET_MS = 1_000;
+/** Fewer followers' WAL flushes than this in the measured windows, and the probe prices the fsync. */
+const WAL_FLUSHES_MIN = 20;
 
 export class TargetLayout {
   private readonly memberByOrigin = new Map<string, NodeId>();
@@ -103,7 +108,7 @@ export class TargetLayout {
 interface LayoutParts {
   /** Present only when the client was placed (--client-region). */
   clientRttMs?(endpoint: string): number;
-  floorMs(served?: ServedPath[], writeGapMs?: number): Promise<CommitFloor>;
+  floorMs(served?: ServedPath[], writeGapMs?: number, walFlushes?: ReadonlyMap<string, LogLinearHistogram>): Promise<CommitFloor>;
   probeDiskAfterPhase(served: ServedPath[], writeGapMs: number): Promise<void>;
 }
 
@@ -144,12 +149,18 @@ function layoutParts(layout: TargetLayout, probe: FsyncProbe, leaderEndpoint: ()
   const phaseSyncsByRest = new Map<number, { syncsMs: number[]; probes: number }>();
   const restFor = (paths: readonly ServedPath[], writeGapMs: number | undefined): number =>
     probedRestMs(writeGapMs === undefined ? 0 : layout.diskRestMs(paths, writeGapMs));
-  const floorMs = async (served?: ServedPath[], writeGapMs?: number): Promise<CommitFloor> => {
-    const paths = served !== undefined && served.length > 0 ? served : [await pathAtLeader(leaderEndpoint)];
-    const restMs = restFor(paths, writeGapMs);
+  const probedFloor = async (paths: ServedPath[], restMs: number): Promise<CommitFloor> => {
     const pooled = phaseSyncsByRest.get(restMs);
     if (pooled === undefined) return layout.floorFor(paths, await fsyncMs(restMs), restMs);
     return { ...layout.floorFor(paths, median(pooled.syncsMs), restMs), fsyncPooled: { syncs: pooled.syncsMs.length, probes: pooled.probes } };
+  };
+  const floorMs = async (served?: ServedPath[], writeGapMs?: number, walFlushes?: ReadonlyMap<string, LogLinearHistogram>): Promise<CommitFloor> => {
+    const paths = served !== undefined && served.length > 0 ? served : [await pathAtLeader(leaderEndpoint)];
+    const probed = await probedFloor(paths, restFor(paths, writeGapMs));
+    const followers = walFlushes === undefined ? null : followersOf(layout, paths, walFlushes);
+    if (followers === null || followers.flushes.count < WAL_FLUSHES_MIN) return probed;
+    const floor = layout.floorFor(paths, followers.flushes.percentile(50) / 1000);
+    return { ...floor, fsyncWal: { flushes: followers.flushes.count, members: followers.members, probeMs: probed.parts.fsyncMs } };
   };
   const probeDiskAfterPhase = async (served: ServedPath[], writeGapMs: number): Promise<void> => {
     const restMs = restFor(served, writeGapMs);
@@ -161,6 +172,21 @@ function layoutParts(layout: TargetLayout, probe: FsyncProbe, leaderEndpoint: ()
   };
   const parts = { floorMs, probeDiskAfterPhase };
   return layout.placesClient ? { clientRttMs: (endpoint) => layout.clientRttMs(endpoint), ...parts } : parts;
+}
+
+/** The WAL flushes of every member that followed on some path served, pooled, and who they are. */
+function followersOf(layout: TargetLayout, paths: readonly ServedPath[], walFlushes: ReadonlyMap<string, LogLinearHistogram>): { flushes: LogLinearHistogram; members: NodeId[] } | null {
+  const leaders = new Set(paths.map((path) => layout.memberAt(path.leaderEndpoint)));
+  const members: NodeId[] = [];
+  let flushes: LogLinearHistogram | null = null;
+  for (const [endpoint, histogram] of walFlushes) {
+    const member = layout.memberAt(endpoint);
+    if (leaders.has(member) && leaders.size === 1) continue;
+    members.push(member);
+    flushes ??= new LogLinearHistogram(histogram.precisionBits);
+    flushes.mergeSerialized(histogram.serialize());
+  }
+  return flushes === null ? null : { flushes, members: members.sort() };
 }
 
 async function pathAtLeader(leaderEndpoint: () => Promise<string>): Promise<ServedPath> {

@@ -1,10 +1,13 @@
 // The supervisor's admin HTTP API (loopback by default): the embedded API's operations for the
-// shell and for other languages — cluster state, node faults, link shaping, partitions.
+// shell and for other languages — cluster state, node faults, link shaping, partitions, and a
+// member's WAL figures (how long its flushes take).
 // Every error answers JSON `{"message": …}` with a 4xx/5xx status.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Cluster } from './cluster.js';
 import { PASS_THROUGH_LINK, type LinkConfig } from '../transport/link-config.js';
+import type { WalReport } from '../node/control-protocol.js';
+import { LogLinearHistogram } from '../util/log-linear-histogram.js';
 
 const BODY_BYTES_MAX = 64 * 1024;
 /** Every setting a link has, named once in link-config.ts. */
@@ -85,6 +88,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   const method = req.method ?? 'GET';
   if (parts[0] !== 'v1') throw new HttpError(404, `no such endpoint: ${path || '/'}`);
   if (method === 'GET' && path === '/v1/cluster') return reply(res, 200, await clusterReport(cluster));
+  if (method === 'GET' && parts[1] === 'nodes' && parts.length === 4 && parts[3] === 'wal') return walReport(cluster, parts[2]!, res);
   if (method === 'POST' && parts[1] === 'nodes' && parts.length === 4) return nodeAction(cluster, parts[2]!, parts[3]!, req, res);
   if (method === 'PUT' && parts[1] === 'links' && parts.length === 4) return setLink(cluster, parts[2]!, parts[3]!, req, res);
   if (method === 'DELETE' && path === '/v1/links') {
@@ -133,6 +137,25 @@ async function nodeAction(cluster: Cluster, id: string, action: string, req: Inc
     throw new HttpError(409, (error as Error).message);
   }
   reply(res, 200, { node: id, action, state: cluster.nodeState(id) });
+}
+
+/**
+ * A member's WAL since it started: its counts, its flush durations' percentiles in ms, and the
+ * histogram itself (`flushDurationsUs`), which a client cuts into windows by subtracting an
+ * earlier one bucket by bucket.
+ */
+async function walReport(cluster: Cluster, id: string, res: ServerResponse): Promise<void> {
+  if (!cluster.ids.includes(id)) throw new HttpError(404, `no node ${id} (nodes: ${cluster.ids.join(', ')})`);
+  let report: WalReport;
+  try {
+    report = await cluster.walReport(id);
+  } catch (error) {
+    throw new HttpError(409, (error as Error).message);
+  }
+  const flushes = LogLinearHistogram.fromSerialized(report.flushDurationsUs);
+  const ms = (us: number): number => Math.round(us) / 1000;
+  const flushDurationsMs = { count: flushes.count, p50: ms(flushes.percentile(50)), p90: ms(flushes.percentile(90)), p99: ms(flushes.percentile(99)), max: ms(flushes.max) };
+  reply(res, 200, { node: id, ...report, flushDurationsMs });
 }
 
 async function setLink(cluster: Cluster, from: string, to: string, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -12,7 +12,7 @@ import type { NodeId } from '../raft/types.js';
 import { mergeLinkConfig, PASS_THROUGH_LINK, type LinkConfig } from '../transport/link-config.js';
 import { allLinks, linkKey, partitionCuts } from '../transport/partitions.js';
 import { createSabLinkPair, type SabLinkBuffers } from '../transport/sab-transport.js';
-import type { MemberInfo, NodeStatusReport, NodeWorkerConfig } from '../node/control-protocol.js';
+import type { MemberInfo, NodeStatusReport, NodeWorkerConfig, WalReport } from '../node/control-protocol.js';
 import { freePort } from './free-port.js';
 import { NodeHandle, type NodeState } from './node-handle.js';
 import { resolveClusterOptions, sharedMemberConfig, NODES_MAX, type ClusterOptions, type ResolvedClusterOptions } from './cluster-options.js';
@@ -438,6 +438,14 @@ export class Cluster extends EventEmitter<ClusterEvents> {
         };
       }),
     );
+  }
+
+  /**
+   * A running member's WAL counts and flush durations since it started (see WalReport); a
+   * reader cuts windows out of two reports with LogLinearHistogram.since.
+   */
+  walReport(id: NodeId): Promise<WalReport> {
+    return this.handle(id).walReport();
   }
 
   /** Stops every member; removes the data directory if the cluster created it. */

@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { NodeId } from '../raft/types.js';
 import { PAUSE_FLAG_BYTES, PAUSE_FROZEN_SLOT, PAUSE_WANTED_SLOT } from '../node/control-protocol.js';
-import type { ControlCommand, NodeStatusReport, NodeWorkerConfig, WorkerEvent } from '../node/control-protocol.js';
+import type { ControlCommand, NodeStatusReport, NodeWorkerConfig, WalReport, WorkerEvent } from '../node/control-protocol.js';
 import { WriteAheadLog } from '../wal/wal.js';
 import { SYNCED_POSITION_SLOTS } from '../wal/power-cut.js';
 import { applyMemberHeapFlags } from './member-heap-flags.js';
@@ -144,6 +144,10 @@ export class NodeHandle extends EventEmitter<NodeHandleEvents> {
 
   status(): Promise<NodeStatusReport> {
     return this.request((requestId) => ({ type: 'status', requestId }));
+  }
+
+  walReport(): Promise<WalReport> {
+    return this.request((requestId) => ({ type: 'wal', requestId }));
   }
 
   /**

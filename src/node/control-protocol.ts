@@ -6,6 +6,8 @@ import type { NodeId } from '../raft/types.js';
 import type { LinkConfig } from '../transport/link-config.js';
 import type { TransportKind } from '../transport/peer-transport.js';
 import type { SyncMode } from '../wal/disk-io.js';
+import type { WalStats } from '../wal/wal.js';
+import type { SegmentWriterTimings } from '../wal/segment-writer.js';
 import type { SabLinkBuffers } from '../transport/sab-transport.js';
 
 export interface MemberInfo {
@@ -63,6 +65,7 @@ export type ControlCommand =
   | { type: 'attach-peer'; peer: NodeId; port?: MessagePort; rings?: SabLinkBuffers }
   | { type: 'members'; members: MemberInfo[] }
   | { type: 'status'; requestId: number }
+  | { type: 'wal'; requestId: number }
   | { type: 'barrier'; requestId: number; timeoutMs: number }
   | { type: 'transfer-leader'; requestId: number; to: NodeId }
   | { type: 'campaign' }
@@ -84,6 +87,9 @@ export interface NodeStatusReport {
   clientUrl: string;
   links: { to: NodeId; config: LinkConfig; stats: { sent: number; delivered: number; dropped: number } }[];
 }
+
+/** A member's WAL counts and flush durations, all since the member started. */
+export type WalReport = WalStats & SegmentWriterTimings;
 
 export type WorkerEvent =
   | { type: 'listening'; clientUrl: string; peerUrl: string }

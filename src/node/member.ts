@@ -16,7 +16,7 @@ import { StoreStateMachine } from './store-state-machine.js';
 import { MemberBackend } from './member-backend.js';
 import { MemberStats } from './member-stats.js';
 import { PAUSE_FROZEN_SLOT, PAUSE_WANTED_SLOT } from './control-protocol.js';
-import type { ControlCommand, MemberInfo, NodeStatusReport, NodeWorkerConfig, WorkerEvent } from './control-protocol.js';
+import type { ControlCommand, MemberInfo, NodeStatusReport, NodeWorkerConfig, WalReport, WorkerEvent } from './control-protocol.js';
 import { SabTransport, type SabLinkBuffers } from '../transport/sab-transport.js';
 import { preciseTimers } from '../transport/precise-timer.js';
 
@@ -136,6 +136,11 @@ export class Member {
       case 'status':
         this.post({ type: 'reply', requestId: command.requestId, ok: true, value: this.status() });
         return;
+      case 'wal': {
+        const report: WalReport = { ...this.wal.stats, ...this.wal.timings };
+        this.post({ type: 'reply', requestId: command.requestId, ok: true, value: report });
+        return;
+      }
       case 'barrier':
         this.node.linearizableRead(command.timeoutMs).then(
           () => this.post({ type: 'reply', requestId: command.requestId, ok: true }),

@@ -2,6 +2,7 @@
 // one fdatasync), cuts to a new preallocated segment when the batch does not fit, and removes old
 // segments a snapshot has made redundant. Every segment starts with the state of the log before it.
 // Between batches it can rewrite the zeros where the next one goes, to warm the write path.
+// It times each batch's write and fdatasync, for whoever prices a commit with the disk's speed.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { HardState } from '../raft/types.js';
@@ -18,6 +19,10 @@ import {
   hardStateFrameBytes,
 } from './record-codec.js';
 import { SegmentPreparer } from './segment-preparer.js';
+import { LogLinearHistogram, type SerializedHistogram } from '../util/log-linear-histogram.js';
+
+/** Flush durations within 2^-7 (0.8%): 3 µs at a 0.4 ms fdatasync, in a 26 KiB histogram. */
+const FLUSH_DURATION_PRECISION_BITS = 7;
 
 /** What warmNextWrite rewrites: about one small batch (a single short entry and a hard state). */
 const WARM_ZEROS = new Uint8Array(128);
@@ -58,6 +63,15 @@ export interface SegmentWriterStats {
   segmentsCreated: number;
 }
 
+export interface SegmentWriterTimings {
+  /**
+   * How long each batch's write and fdatasync took, in µs, since the writer opened: from the
+   * write's start until the batch was durable, as the flush waited for it (an fdatasync on the
+   * thread pool adds the hop back to this thread). Segment cuts are not batches.
+   */
+  flushDurationsUs: SerializedHistogram;
+}
+
 export class SegmentWriter {
   private handle: fs.FileHandle | null = null;
   private offset = 0;
@@ -65,6 +79,7 @@ export class SegmentWriter {
   private synced: SyncedPosition = { segmentSeq: 0, offsetBytes: 0 };
   private readonly preparer: SegmentPreparer;
   readonly stats: SegmentWriterStats = { datasyncs: 0, bytesWritten: 0, segmentsCreated: 0 };
+  private readonly flushDurations = new LogLinearHistogram(FLUSH_DURATION_PRECISION_BITS);
 
   private constructor(
     private readonly config: SegmentWriterConfig,
@@ -116,6 +131,10 @@ export class SegmentWriter {
     return this.synced;
   }
 
+  get timings(): SegmentWriterTimings {
+    return { flushDurationsUs: this.flushDurations.serialize() };
+  }
+
   get segmentCount(): number {
     return this.segments.length;
   }
@@ -124,9 +143,11 @@ export class SegmentWriter {
   async writeBatch(batch: Buffer, stateAfter: LogHeadState): Promise<void> {
     if (batch.length === 0) throw new Error('writeBatch() with an empty batch');
     if (this.needsCut(batch.length)) await this.cut();
+    const startedMs = performance.now();
     await this.config.io.writeAt(this.fd(), batch, this.offset);
     this.batchWritten(batch.length);
     await this.syncFile(this.fd());
+    this.flushDurations.record((performance.now() - startedMs) * 1000);
     this.batchSynced(stateAfter);
   }
 
@@ -139,7 +160,9 @@ export class SegmentWriter {
     const io = this.config.io;
     if (io.flushNow === undefined || this.handle === null) return false;
     if (this.needsCut(batch.length)) return false;
+    const startedMs = performance.now();
     if (!io.flushNow(this.handle.fd, batch, this.offset)) return false;
+    this.flushDurations.record((performance.now() - startedMs) * 1000);
     this.batchWritten(batch.length);
     this.stats.datasyncs++;
     this.batchSynced(stateAfter);

@@ -21,7 +21,7 @@ import {
 } from './record-codec.js';
 import { recoverWal } from './recovery.js';
 import { PendingBuffer } from './pending-buffer.js';
-import { SegmentWriter, type LogHeadState } from './segment-writer.js';
+import { SegmentWriter, type LogHeadState, type SegmentWriterTimings } from './segment-writer.js';
 import { saveSnapshotFile } from './snapshot-file.js';
 import { resolveWalOptions, type WalConfig, type WalOptions } from './wal-options.js';
 
@@ -153,6 +153,11 @@ export class WriteAheadLog {
       segmentCount: this.writer.segmentCount,
       warmWrites: this.warmWriteCount,
     };
+  }
+
+  /** How long its flushes took (see SegmentWriterTimings): a running total, cut into windows by the reader. */
+  get timings(): SegmentWriterTimings {
+    return this.writer.timings;
   }
 
   /**

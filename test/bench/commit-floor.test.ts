@@ -2,7 +2,7 @@
 // the client's round trip, places from a geo preset and from a uniform delay, the lowest over
 // the paths a run took, a fake fsync probe that runs once however often the floor is asked, the
 // rest the disk had before a commit's sync, which the probe copies, and the syncs probed after
-// each phase, pooled per rest.
+// each phase, pooled per rest, and the followers' own WAL flushes when a target reports them.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,6 +11,7 @@ import { floorPartsText } from '../../src/bench/floor-text.js';
 import { geoSites, membersIn, memberRttMs, uniformDelaySites } from '../../src/bench/member-sites.js';
 import { planLayout, TargetLayout } from '../../src/bench/target-layout.js';
 import { geoPreset } from '../../src/transport/geo-presets.js';
+import { LogLinearHistogram } from '../../src/util/log-linear-histogram.js';
 
 const ENDPOINTS = ['http://127.0.0.1:4001', 'http://127.0.0.1:4002', 'http://127.0.0.1:4003'];
 const IDS = ['n1', 'n2', 'n3'];
@@ -191,4 +192,40 @@ test('probes after each phase pool their syncs per rest; a floor at a probed res
   assert.deepEqual(busy.fsyncPooled, { syncs: 2, probes: 1 });
   assert.equal(floorPartsText(busy), 'quorumRttMs 20.0 + fsyncMs 0.200 (median of 2 syncs in 1 probe) + clientRttMs 0');
   assert.equal(calls.length, 5, 'pooled floors probe nothing more');
+});
+
+/** A member's flush window of `count` flushes at each of `durationsUs`, in the WAL's precision. */
+function flushWindow(durationsUs: number[], count = 10): LogLinearHistogram {
+  const histogram = new LogLinearHistogram(7);
+  for (const us of durationsUs) histogram.record(us, count);
+  return histogram;
+}
+
+test('the followers own WAL flushes in the measured windows price the fsync, the leader\'s left out, the probe kept beside them', async () => {
+  const probe = async (restMs: number): Promise<number[]> => (restMs === 0 ? [0.15] : [1.0]);
+  const parts = planLayout(IDS, uniformDelaySites(IDS, 10), undefined)(ENDPOINTS, probe, async () => ENDPOINTS[0]);
+  const atLeader = [{ leaderEndpoint: ENDPOINTS[0], sentToEndpoint: ENDPOINTS[0] }];
+  // The leader n1 flushed slowly (its syncs are not on a commit's path); n2 and n3 at 0.3 and 0.5 ms.
+  const flushes = new Map([
+    [ENDPOINTS[0], flushWindow([5000], 100)],
+    [ENDPOINTS[1], flushWindow([300], 11)],
+    [ENDPOINTS[2], flushWindow([500], 10)],
+  ]);
+  const floor = await parts.floorMs(atLeader, 21, flushes);
+  // 21 flushes pooled: the median (the 11th) is one of n2's.
+  assert.ok(floor.parts.fsyncMs >= 0.3 && floor.parts.fsyncMs <= 0.3 * (1 + 1 / 128), `fsync ${floor.parts.fsyncMs}`);
+  assert.deepEqual(floor.fsyncWal, { flushes: 21, members: ['n2', 'n3'], probeMs: 1.0 });
+  assert.equal(floor.fsyncRestMs, undefined, 'the flushes are the run\'s own: no probe rest');
+  assert.equal(floor.floorMs, 20 + floor.parts.fsyncMs);
+  assert.equal(floorPartsText(floor), `quorumRttMs 20.0 + fsyncMs ${floor.parts.fsyncMs.toFixed(3)} (median of 21 WAL flushes by n2, n3 in the measured windows; probe 1.00) + clientRttMs 0`);
+  // One flush more at n3 moves the median there.
+  flushes.set(ENDPOINTS[2], flushWindow([500], 12));
+  assert.ok((await parts.floorMs(atLeader, 21, flushes)).parts.fsyncMs >= 0.5);
+  // Too few flushes to trust: the probe prices it, as for a target whose WAL reports nothing.
+  const few = await parts.floorMs(atLeader, 21, new Map([[ENDPOINTS[1], flushWindow([300], 19)]]));
+  assert.equal(few.parts.fsyncMs, 1.0);
+  assert.equal(few.fsyncWal, undefined);
+  // Leadership moved during the run: every member followed on some path, so all count.
+  const moved = await parts.floorMs([...atLeader, { leaderEndpoint: ENDPOINTS[1], sentToEndpoint: ENDPOINTS[1] }], 21, flushes);
+  assert.deepEqual(moved.fsyncWal?.members, ['n1', 'n2', 'n3']);
 });

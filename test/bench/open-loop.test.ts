@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defaultBenchOptions, type BenchOptions } from '../../src/bench/bench-options.js';
-import { LogLinearHistogram } from '../../src/bench/histogram.js';
+import { LogLinearHistogram } from '../../src/util/log-linear-histogram.js';
 import { runBench } from '../../src/bench/run-bench.js';
 import { startStallingServer } from './stalling-server.js';
 

@@ -1,6 +1,6 @@
 // The admin HTTP API and the `raftyard up` / `raftyard fault` commands as a shell user drives
 // them: one JSON line when ready, faults through the API, JSON errors, and recovery of the same
-// cluster from its data directory after a SIGKILL.
+// cluster from its data directory after a SIGKILL; a member's WAL report.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { Cluster } from '../../src/cluster/cluster.js';
 import { startAdminServer } from '../../src/cluster/admin-server.js';
+import { LogLinearHistogram } from '../../src/util/log-linear-histogram.js';
 import { eventually, getKey, putKey } from './http-helpers.js';
 import { stopChildProcess } from '../../src/util/stop-child-process.js';
 
@@ -73,6 +74,37 @@ function startUp(dataDir: string): { child: ChildProcess; ready: Promise<Record<
   });
   return { child, ready };
 }
+
+test('a member\'s WAL report counts its flushes and times them, through the embedded API and the admin API', async () => {
+  const cluster = await Cluster.start({ nodes: 3, ...FAST });
+  const admin = await startAdminServer(cluster);
+  try {
+    const leader = await cluster.leader();
+    const follower = cluster.ids.find((id) => id !== leader)!;
+    const before = await cluster.walReport(follower);
+    for (let i = 0; i < 10; i++) await putKey(cluster.endpoint(leader), `wal-${i}`, 'v');
+    // The follower acknowledged each write after its own flush; the last may still be on its way.
+    await eventually(async () => (await cluster.walReport(follower)).flushes - before.flushes >= 10, 5000, 'ten flushes at the follower');
+    const after = await cluster.walReport(follower);
+    const window = LogLinearHistogram.since(after.flushDurationsUs, before.flushDurationsUs);
+    assert.equal(window.count, after.flushes - before.flushes, 'one timing per flush');
+    assert.ok(window.percentile(50) > 0 && window.max < 10_000_000, `median ${window.percentile(50)} µs, max ${window.max} µs`);
+
+    const viaAdmin = await call(`${admin.url}/v1/nodes/${follower}/wal`, 'GET');
+    assert.equal(viaAdmin.status, 200);
+    assert.equal(viaAdmin.json.node, follower);
+    const summary = viaAdmin.json.flushDurationsMs as { count: number; p50: number; p99: number; max: number };
+    assert.ok(summary.count >= after.flushes && summary.count === viaAdmin.json.flushes, `${summary.count} timed, ${String(viaAdmin.json.flushes)} flushes`);
+    assert.ok(summary.p50 > 0 && summary.p50 <= summary.p99 && summary.p99 <= summary.max, JSON.stringify(summary));
+    assert.equal((viaAdmin.json.flushDurationsUs as { count: number }).count, summary.count, 'the histogram itself, for windows');
+    assert.equal((await call(`${admin.url}/v1/nodes/n9/wal`, 'GET')).status, 404);
+    await cluster.kill(follower);
+    assert.equal((await call(`${admin.url}/v1/nodes/${follower}/wal`, 'GET')).status, 409, 'a member that is down has no WAL to report');
+  } finally {
+    await admin.close();
+    await cluster.stop();
+  }
+});
 
 test('raftyard up --json prints one ready line, and after SIGKILL recovers the same cluster from its data directory', async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'raftyard-up-'));

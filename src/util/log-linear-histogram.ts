@@ -1,7 +1,8 @@
 // A compact log-linear latency histogram in the spirit of HdrHistogram: exact below 2^p
 // microseconds, then every power-of-two octave split into 2^p equal sub-buckets, so any
 // recorded value is reported within a relative error of 2^-p. It serializes sparsely so that
-// load-generator threads can ship their histograms to the main thread to be merged.
+// threads can ship their histograms to another to be merged (the bench's load generators), or
+// report a running total that a reader cuts into windows (a WAL's flush durations).
 
 /** Values are whole microseconds; anything above this (about 71 minutes) is clamped. */
 const VALUE_US_MAX = 0xffff_ffff;
@@ -118,6 +119,31 @@ export class LogLinearHistogram {
     const histogram = new LogLinearHistogram(serialized.precisionBits);
     histogram.mergeSerialized(serialized);
     return histogram;
+  }
+
+  /**
+   * The values recorded between two serializations of one histogram that only grew: `later`
+   * minus `earlier`, bucket by bucket. A window keeps no extremes of its own, so its min and max
+   * are its lowest and highest buckets' edges, within the later extremes.
+   */
+  static since(later: SerializedHistogram, earlier: SerializedHistogram): LogLinearHistogram {
+    if (later.precisionBits !== earlier.precisionBits) throw new Error(`cannot subtract a histogram of precision ${earlier.precisionBits} from one of ${later.precisionBits}`);
+    const window = LogLinearHistogram.fromSerialized(later);
+    for (let i = 0; i < earlier.buckets.length; i += 2) {
+      const index = earlier.buckets[i];
+      window.counts[index] -= earlier.buckets[i + 1];
+      if (window.counts[index] < 0) throw new Error(`the earlier histogram holds values the later one lacks (bucket ${index})`);
+    }
+    window.countTotal -= earlier.count;
+    window.sumUs -= earlier.sumUs;
+    window.minUs = Number.POSITIVE_INFINITY;
+    window.maxUs = 0;
+    if (window.countTotal === 0) return window;
+    const first = window.counts.findIndex((count) => count > 0);
+    const last = window.counts.findLastIndex((count) => count > 0);
+    window.minUs = Math.max(later.minUs, first === 0 ? 0 : window.highestEquivalent(first - 1) + 1);
+    window.maxUs = Math.min(later.maxUs, window.highestEquivalent(last));
+    return window;
   }
 
   private indexOf(value: number): number {

@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LogLinearHistogram } from '../../src/bench/histogram.js';
+import { LogLinearHistogram } from '../../src/util/log-linear-histogram.js';
 
 /** The default precision promises values within 2^-10 of the truth, and never below it. */
 const RELATIVE_ERROR_MAX = 1 / 1024;
@@ -79,4 +79,29 @@ test('bad values and mismatched precisions are refused; huge values are clamped'
   histogram.record(1e15);
   assert.equal(histogram.max, 0xffff_ffff);
   assert.equal(new LogLinearHistogram().percentile(50), 0);
+});
+
+test('a window between two serializations holds exactly the values recorded in between', () => {
+  const histogram = new LogLinearHistogram(6);
+  for (let v = 1; v <= 1000; v++) histogram.record(5000 + v);
+  const earlier = histogram.serialize();
+  for (let v = 1; v <= 99; v++) histogram.record(300 + v);
+  const window = LogLinearHistogram.since(histogram.serialize(), earlier);
+  assert.equal(window.count, 99);
+  // Without the subtraction the median would be one of the thousand values above 5000.
+  assert.ok(window.percentile(50) >= 350 && window.percentile(50) <= 350 * (1 + 1 / 64), `median ${window.percentile(50)}`);
+  assert.ok(window.max >= 399 && window.max <= 399 * (1 + 1 / 64), `max ${window.max}`);
+  assert.ok(window.min <= 301 && window.min >= 301 / (1 + 1 / 64), `min ${window.min}`);
+  assert.equal(window.mean, (301 + 399) / 2);
+});
+
+test('an empty window is empty, and a window against a later histogram is refused', () => {
+  const histogram = new LogLinearHistogram(6);
+  histogram.record(700);
+  const once = histogram.serialize();
+  assert.equal(LogLinearHistogram.since(once, once).count, 0);
+  assert.equal(LogLinearHistogram.since(once, once).percentile(50), 0);
+  histogram.record(800);
+  assert.throws(() => LogLinearHistogram.since(once, histogram.serialize()), /lacks/);
+  assert.throws(() => LogLinearHistogram.since(once, new LogLinearHistogram(7).serialize()), /precision/);
 });
