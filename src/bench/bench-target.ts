@@ -19,12 +19,12 @@ export interface CommitFloor {
   /** Present when the fsync part is the median of the syncs probed after each phase of a run. */
   fsyncPooled?: { syncs: number; probes: number };
   /**
-   * Present when the fsync part is the median of the members' own WAL flushes (write and
-   * fdatasync) in the runs' measured windows: how many, whose (the followers on the paths
-   * served), and the probe's figure that would have priced it otherwise, for comparison with a
-   * target whose WAL reports nothing.
+   * Present when the members' WALs timed their own flushes (write and fdatasync) in the runs'
+   * measured windows: how many the followers on the paths served made, who they are, their
+   * median, and the probe's figure. The fsync part is the lower of the two (the probe's rest and
+   * pooling still describe the probe).
    */
-  fsyncWal?: { flushes: number; members: string[]; probeMs: number };
+  fsyncWal?: { flushes: number; members: string[]; medianMs: number; probeMs: number };
 }
 
 /** One way a run's writes travelled: the member that led and the member a client sent to. */
@@ -52,8 +52,8 @@ export interface BenchTarget {
    * on average (see TargetLayout.diskRestMs); without it, back to back. It is the median of
    * every sync probeDiskAfterPhase timed at that rest, when it timed some. Given the WAL flushes
    * each member made in the measured windows (`walFlushes`, by client URL, from walFlushes), the
-   * fsync is instead their median over the followers of the paths served: the syncs a commit
-   * really waited for, at the moment it waited (see CommitFloor.fsyncWal).
+   * fsync is the lower of that and their median over the followers of the paths served: the
+   * syncs commits really waited for, at the moment they waited (see CommitFloor.fsyncWal).
    */
   floorMs?(served?: ServedPath[], writeGapMs?: number, walFlushes?: ReadonlyMap<string, LogLinearHistogram>): Promise<CommitFloor>;
   /**

@@ -8,19 +8,20 @@ import { formatMs, formatRatio } from './figure-format.js';
 /**
  * 'quorumRttMs 80.0 + fsyncMs 0.310 + clientRttMs 0'; 'fsyncMs 0.950 after 40.0 ms rest' when
  * the probe rested; '(median of 75 syncs in 3 probes)' after the fsync when probes were pooled;
- * '(median of 2600 WAL flushes by n2, n3 in the measured windows; probe 0.950)' when the
- * followers' own flushes priced it.
+ * 'fsyncMs 0.412 (the lower of the followers' WAL flushes in the measured windows, median 0.412
+ * of 220 by n2, n3, and the probe, 0.950 after …)' when the members timed their own flushes.
  */
 export function floorPartsText(floor: CommitFloor): string {
   return Object.entries(floor.parts).map(([name, ms]) => `${name} ${formatMs(ms)}${name === 'fsyncMs' ? fsyncSourceText(floor) : ''}`).join(' + ');
 }
 
 function fsyncSourceText(floor: CommitFloor): string {
-  const wal = floor.fsyncWal;
-  if (wal !== undefined) return ` (median of ${wal.flushes} WAL flushes by ${wal.members.join(', ')} in the measured windows; probe ${formatMs(wal.probeMs)})`;
   const rest = floor.fsyncRestMs === undefined ? '' : ` after ${formatMs(floor.fsyncRestMs)} ms rest`;
   const pooled = floor.fsyncPooled === undefined ? '' : ` (median of ${floor.fsyncPooled.syncs} syncs in ${plural(floor.fsyncPooled.probes, 'probe')})`;
-  return rest + pooled;
+  const wal = floor.fsyncWal;
+  if (wal === undefined) return rest + pooled;
+  const flushes = `median ${formatMs(wal.medianMs)} of ${wal.flushes} by ${wal.members.join(', ')}`;
+  return ` (the lower of the followers' WAL flushes in the measured windows, ${flushes}, and the probe, ${formatMs(wal.probeMs)}${rest}${pooled})`;
 }
 
 /** 'leader n1, sent to n2', or '' when the target does not name its members. */

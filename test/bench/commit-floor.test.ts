@@ -201,7 +201,7 @@ function flushWindow(durationsUs: number[], count = 10): LogLinearHistogram {
   return histogram;
 }
 
-test('the followers own WAL flushes in the measured windows price the fsync, the leader\'s left out, the probe kept beside them', async () => {
+test('the followers\' own WAL flushes in the measured windows price the fsync when cheaper than the probe, the leader\'s left out', async () => {
   const probe = async (restMs: number): Promise<number[]> => (restMs === 0 ? [0.15] : [1.0]);
   const parts = planLayout(IDS, uniformDelaySites(IDS, 10), undefined)(ENDPOINTS, probe, async () => ENDPOINTS[0]);
   const atLeader = [{ leaderEndpoint: ENDPOINTS[0], sentToEndpoint: ENDPOINTS[0] }];
@@ -212,16 +212,24 @@ test('the followers own WAL flushes in the measured windows price the fsync, the
     [ENDPOINTS[2], flushWindow([500], 10)],
   ]);
   const floor = await parts.floorMs(atLeader, 21, flushes);
-  // 21 flushes pooled: the median (the 11th) is one of n2's.
-  assert.ok(floor.parts.fsyncMs >= 0.3 && floor.parts.fsyncMs <= 0.3 * (1 + 1 / 128), `fsync ${floor.parts.fsyncMs}`);
-  assert.deepEqual(floor.fsyncWal, { flushes: 21, members: ['n2', 'n3'], probeMs: 1.0 });
-  assert.equal(floor.fsyncRestMs, undefined, 'the flushes are the run\'s own: no probe rest');
-  assert.equal(floor.floorMs, 20 + floor.parts.fsyncMs);
-  assert.equal(floorPartsText(floor), `quorumRttMs 20.0 + fsyncMs ${floor.parts.fsyncMs.toFixed(3)} (median of 21 WAL flushes by n2, n3 in the measured windows; probe 1.00) + clientRttMs 0`);
+  // 21 flushes pooled: the median (the 11th) is one of n2's, below the rested probe's 1.0 ms.
+  const medianMs = floor.parts.fsyncMs;
+  assert.ok(medianMs >= 0.3 && medianMs <= 0.3 * (1 + 1 / 128), `fsync ${medianMs}`);
+  assert.deepEqual(floor.fsyncWal, { flushes: 21, members: ['n2', 'n3'], medianMs, probeMs: 1.0 });
+  assert.equal(floor.fsyncRestMs, 10, 'the probe is still described');
+  assert.equal(floor.floorMs, 20 + medianMs);
+  assert.equal(
+    floorPartsText(floor),
+    `quorumRttMs 20.0 + fsyncMs ${medianMs.toFixed(3)} (the lower of the followers' WAL flushes in the measured windows, median ${medianMs.toFixed(3)} of 21 by n2, n3, and the probe, 1.00 after 10.0 ms rest) + clientRttMs 0`,
+  );
   // One flush more at n3 moves the median there.
   flushes.set(ENDPOINTS[2], flushWindow([500], 12));
   assert.ok((await parts.floorMs(atLeader, 21, flushes)).parts.fsyncMs >= 0.5);
-  // Too few flushes to trust: the probe prices it, as for a target whose WAL reports nothing.
+  // Flushes slower than the probe (a loaded run): the probe's cheaper sync makes the stricter floor.
+  const slow = await parts.floorMs(atLeader, 21, new Map([[ENDPOINTS[1], flushWindow([2000], 30)]]));
+  assert.equal(slow.parts.fsyncMs, 1.0);
+  assert.ok(slow.fsyncWal !== undefined && slow.fsyncWal.medianMs >= 2.0, 'the flushes are reported beside it');
+  // Too few flushes to trust: the probe alone, as for a target whose WAL reports nothing.
   const few = await parts.floorMs(atLeader, 21, new Map([[ENDPOINTS[1], flushWindow([300], 19)]]));
   assert.equal(few.parts.fsyncMs, 1.0);
   assert.equal(few.fsyncWal, undefined);
