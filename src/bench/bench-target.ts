@@ -20,11 +20,18 @@ export interface CommitFloor {
   fsyncPooled?: { syncs: number; probes: number };
   /**
    * Present when the members' WALs timed their own flushes (write and fdatasync) in the runs'
-   * measured windows: how many the followers on the paths served made, who they are, their
-   * median, and the probe's figure. The fsync part is the lower of the two (the probe's rest and
-   * pooling still describe the probe).
+   * measured windows: for each follower on the paths served (fastest first), how many it made
+   * and their median, and the probe's figure. The fsync part is the lower of the fastest
+   * follower's median and the probe (whose rest and pooling the fields above still describe).
    */
-  fsyncWal?: { flushes: number; members: string[]; medianMs: number; probeMs: number };
+  fsyncWal?: { followers: FollowerFlushes[]; probeMs: number };
+}
+
+/** A follower's WAL flushes in a run's measured windows. */
+export interface FollowerFlushes {
+  member: string;
+  flushes: number;
+  medianMs: number;
 }
 
 /** One way a run's writes travelled: the member that led and the member a client sent to. */
@@ -52,8 +59,8 @@ export interface BenchTarget {
    * on average (see TargetLayout.diskRestMs); without it, back to back. It is the median of
    * every sync probeDiskAfterPhase timed at that rest, when it timed some. Given the WAL flushes
    * each member made in the measured windows (`walFlushes`, by client URL, from walFlushes), the
-   * fsync is the lower of that and their median over the followers of the paths served: the
-   * syncs commits really waited for, at the moment they waited (see CommitFloor.fsyncWal).
+   * fsync is the lower of that and the fastest follower's median on the paths served: the syncs
+   * commits really waited for, at the moment they waited (see CommitFloor.fsyncWal).
    */
   floorMs?(served?: ServedPath[], writeGapMs?: number, walFlushes?: ReadonlyMap<string, LogLinearHistogram>): Promise<CommitFloor>;
   /**

@@ -8,8 +8,8 @@ import { formatMs, formatRatio } from './figure-format.js';
 /**
  * 'quorumRttMs 80.0 + fsyncMs 0.310 + clientRttMs 0'; 'fsyncMs 0.950 after 40.0 ms rest' when
  * the probe rested; '(median of 75 syncs in 3 probes)' after the fsync when probes were pooled;
- * 'fsyncMs 0.412 (the lower of the followers' WAL flushes in the measured windows, median 0.412
- * of 220 by n2, n3, and the probe, 0.950 after …)' when the members timed their own flushes.
+ * 'fsyncMs 0.412 (the lower of the fastest follower's WAL flushes in the measured windows (n3
+ * median 0.412 of 110, n2 0.480 of 110) and the probe, 0.950 after …)' when they timed them.
  */
 export function floorPartsText(floor: CommitFloor): string {
   return Object.entries(floor.parts).map(([name, ms]) => `${name} ${formatMs(ms)}${name === 'fsyncMs' ? fsyncSourceText(floor) : ''}`).join(' + ');
@@ -20,8 +20,8 @@ function fsyncSourceText(floor: CommitFloor): string {
   const pooled = floor.fsyncPooled === undefined ? '' : ` (median of ${floor.fsyncPooled.syncs} syncs in ${plural(floor.fsyncPooled.probes, 'probe')})`;
   const wal = floor.fsyncWal;
   if (wal === undefined) return rest + pooled;
-  const flushes = `median ${formatMs(wal.medianMs)} of ${wal.flushes} by ${wal.members.join(', ')}`;
-  return ` (the lower of the followers' WAL flushes in the measured windows, ${flushes}, and the probe, ${formatMs(wal.probeMs)}${rest}${pooled})`;
+  const flushes = wal.followers.map((f, i) => `${f.member}${i === 0 ? ' median' : ''} ${formatMs(f.medianMs)} of ${f.flushes}`).join(', ');
+  return ` (the lower of the fastest follower's WAL flushes in the measured windows (${flushes}) and the probe, ${formatMs(wal.probeMs)}${rest}${pooled})`;
 }
 
 /** 'leader n1, sent to n2', or '' when the target does not name its members. */

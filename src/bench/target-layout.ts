@@ -7,12 +7,12 @@
 // such probes (a floor asked for outside a bench run), a back-to-back fsync is the lower of two
 // probes, one when the target is up and one when the floor is first asked for. A target whose
 // WALs time their own flushes (the embedded cluster) is also priced with the median of the flushes
-// its followers made in the measured windows, the very syncs commits waited for, when that is the
-// cheaper: at the moment of the run the disk may be faster than any probe says (a sequential run),
+// its fastest follower made in the measured windows, the very syncs commits waited for, when that
+// is the cheaper: at the moment of the run the disk may be faster than any probe says (a sequential run),
 // and a loaded thread's flush may wait for a core a probe never waits for (an open-loop run).
 
 import type { NodeId } from '../raft/types.js';
-import type { CommitFloor, ServedPath } from './bench-target.js';
+import type { CommitFloor, FollowerFlushes, ServedPath } from './bench-target.js';
 import { LogLinearHistogram } from '../util/log-linear-histogram.js';
 import { commitFloor, lowestFloor, quorumRttMs } from './commit-floor.js';
 import { probedRestMs } from './fsync-floor.js';
@@ -27,7 +27,7 @@ type FsyncProbe = (restMs: number, budgetMs?: number) => Promise<number[]>;
 
 /** A rested probe after a phase takes about this long: three rounds at 40 ms rests pool 75 syncs. */
 const PHASE_PROBE_BUDGET_MS = 1_000;
-/** Fewer followers' WAL flushes than this in the measured windows, and the probe prices the fsync. */
+/** A follower with fewer WAL flushes than this in the measured windows does not price the fsync. */
 const WAL_FLUSHES_MIN = 20;
 
 export class TargetLayout {
@@ -159,13 +159,14 @@ function layoutParts(layout: TargetLayout, probe: FsyncProbe, leaderEndpoint: ()
   const floorMs = async (served?: ServedPath[], writeGapMs?: number, walFlushes?: ReadonlyMap<string, LogLinearHistogram>): Promise<CommitFloor> => {
     const paths = served !== undefined && served.length > 0 ? served : [await pathAtLeader(leaderEndpoint)];
     const probed = await probedFloor(paths, restFor(paths, writeGapMs));
-    const followers = walFlushes === undefined ? null : followersOf(layout, paths, walFlushes);
-    if (followers === null || followers.flushes.count < WAL_FLUSHES_MIN) return probed;
-    // The cheaper sync makes the stricter floor: neither way of timing it may make the floor easier.
+    const followers = walFlushes === undefined ? [] : followerFlushes(layout, paths, walFlushes);
+    if (followers.length === 0) return probed;
+    // The fastest follower's flushes: a commit waits for its quorum's first syncs, not for all.
+    // And the cheaper sync makes the stricter floor: no way of timing it may make the floor easier.
     const probeMs = probed.parts.fsyncMs;
-    const medianMs = followers.flushes.percentile(50) / 1000;
+    const medianMs = followers[0].medianMs;
     const floor = medianMs < probeMs ? { ...probed, ...layout.floorFor(paths, medianMs) } : probed;
-    return { ...floor, fsyncWal: { flushes: followers.flushes.count, members: followers.members, medianMs, probeMs } };
+    return { ...floor, fsyncWal: { followers, probeMs } };
   };
   const probeDiskAfterPhase = async (served: ServedPath[], writeGapMs: number): Promise<void> => {
     const restMs = restFor(served, writeGapMs);
@@ -179,19 +180,19 @@ function layoutParts(layout: TargetLayout, probe: FsyncProbe, leaderEndpoint: ()
   return layout.placesClient ? { clientRttMs: (endpoint) => layout.clientRttMs(endpoint), ...parts } : parts;
 }
 
-/** The WAL flushes of every member that followed on some path served, pooled, and who they are. */
-function followersOf(layout: TargetLayout, paths: readonly ServedPath[], walFlushes: ReadonlyMap<string, LogLinearHistogram>): { flushes: LogLinearHistogram; members: NodeId[] } | null {
+/**
+ * Each member that followed on some path served, with enough WAL flushes in the windows to
+ * trust: how many and their median, fastest first.
+ */
+function followerFlushes(layout: TargetLayout, paths: readonly ServedPath[], walFlushes: ReadonlyMap<string, LogLinearHistogram>): FollowerFlushes[] {
   const leaders = new Set(paths.map((path) => layout.memberAt(path.leaderEndpoint)));
-  const members: NodeId[] = [];
-  let flushes: LogLinearHistogram | null = null;
-  for (const [endpoint, histogram] of walFlushes) {
+  const followers: FollowerFlushes[] = [];
+  for (const [endpoint, flushes] of walFlushes) {
     const member = layout.memberAt(endpoint);
-    if (leaders.has(member) && leaders.size === 1) continue;
-    members.push(member);
-    flushes ??= new LogLinearHistogram(histogram.precisionBits);
-    flushes.mergeSerialized(histogram.serialize());
+    if ((leaders.has(member) && leaders.size === 1) || flushes.count < WAL_FLUSHES_MIN) continue;
+    followers.push({ member, flushes: flushes.count, medianMs: flushes.percentile(50) / 1000 });
   }
-  return flushes === null ? null : { flushes, members: members.sort() };
+  return followers.sort((a, b) => a.medianMs - b.medianMs || a.member.localeCompare(b.member));
 }
 
 async function pathAtLeader(leaderEndpoint: () => Promise<string>): Promise<ServedPath> {
