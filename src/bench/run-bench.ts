@@ -162,11 +162,11 @@ function flushWindows(before: Map<string, SerializedHistogram>, after: Map<strin
   const windows = new Map<string, LogLinearHistogram>();
   for (const [endpoint, later] of after) {
     const earlier = before.get(endpoint);
-    if (earlier === undefined || earlier.count > later.count) continue;
+    if (earlier === undefined) continue;
     try {
       windows.set(endpoint, LogLinearHistogram.since(later, earlier));
     } catch {
-      // Restarted in between: its totals began again, so no window can be cut from them.
+      // Restarted in between: its totals began again and lack some of the earlier values.
     }
   }
   return windows;
@@ -200,9 +200,9 @@ function mergedFlushes(runs: readonly PhaseRun[]): Map<string, LogLinearHistogra
   const merged = new Map<string, LogLinearHistogram>();
   for (const run of runs) {
     for (const [endpoint, window] of run.walFlushes) {
-      const total = merged.get(endpoint);
-      if (total === undefined) merged.set(endpoint, window);
-      else total.mergeSerialized(window.serialize());
+      let total = merged.get(endpoint);
+      if (total === undefined) merged.set(endpoint, (total = new LogLinearHistogram(window.precisionBits)));
+      total.mergeSerialized(window.serialize());
     }
   }
   return merged.size > 0 ? merged : undefined;
