@@ -185,11 +185,11 @@ function layoutParts(layout: TargetLayout, probe: FsyncProbe, leaderEndpoint: ()
  * trust: how many and their median, fastest first.
  */
 function followerFlushes(layout: TargetLayout, paths: readonly ServedPath[], walFlushes: ReadonlyMap<string, LogLinearHistogram>): FollowerFlushes[] {
-  const leaders = new Set(paths.map((path) => layout.memberAt(path.leaderEndpoint)));
+  const ledEveryPath = (member: NodeId): boolean => paths.every((path) => layout.memberAt(path.leaderEndpoint) === member);
   const followers: FollowerFlushes[] = [];
   for (const [endpoint, flushes] of walFlushes) {
     const member = layout.memberAt(endpoint);
-    if ((leaders.has(member) && leaders.size === 1) || flushes.count < WAL_FLUSHES_MIN) continue;
+    if (ledEveryPath(member) || flushes.count < WAL_FLUSHES_MIN) continue;
     followers.push({ member, flushes: flushes.count, medianMs: flushes.percentile(50) / 1000 });
   }
   return followers.sort((a, b) => a.medianMs - b.medianMs || a.member.localeCompare(b.member));

@@ -147,8 +147,7 @@ export class SegmentWriter {
     await this.config.io.writeAt(this.fd(), batch, this.offset);
     this.batchWritten(batch.length);
     await this.syncFile(this.fd());
-    this.flushDurations.record((performance.now() - startedMs) * 1000);
-    this.batchSynced(stateAfter);
+    this.batchSynced(stateAfter, startedMs);
   }
 
   /**
@@ -162,10 +161,9 @@ export class SegmentWriter {
     if (this.needsCut(batch.length)) return false;
     const startedMs = performance.now();
     if (!io.flushNow(this.handle.fd, batch, this.offset)) return false;
-    this.flushDurations.record((performance.now() - startedMs) * 1000);
     this.batchWritten(batch.length);
     this.stats.datasyncs++;
-    this.batchSynced(stateAfter);
+    this.batchSynced(stateAfter, startedMs);
     return true;
   }
 
@@ -179,7 +177,9 @@ export class SegmentWriter {
     this.stats.bytesWritten += bytes;
   }
 
-  private batchSynced(stateAfter: LogHeadState): void {
+  /** The batch whose write began at `startedMs` (performance.now()) is durable: it is timed. */
+  private batchSynced(stateAfter: LogHeadState, startedMs: number): void {
+    this.flushDurations.record((performance.now() - startedMs) * 1000);
     this.markSynced();
     this.written = stateAfter;
     if (this.offset >= this.config.segmentSizeBytes / 2) this.preparer.start();
