@@ -1,6 +1,7 @@
 // Plain-language warnings about figures a reader should not trust as they stand: a saturated
 // generator, workers that started late, errors, an open loop the target could not follow,
-// leadership that moved during the run, and a machine that stalled while a window was measured.
+// leadership that moved during the run, a machine that stalled while a window was measured, and
+// a p99 that too few operations decide.
 
 import type { BenchOptions } from './bench-options.js';
 import type { TargetResult } from './bench-result.js';
@@ -8,6 +9,13 @@ import type { TargetResult } from './bench-result.js';
 const GENERATOR_BUSY_WARN = 0.9;
 const START_LAG_WARN_MS = 20;
 const RATE_SHORTFALL_WARN = 0.95;
+/**
+ * A p99 is steady when at least this many operations lie beyond it, i.e. over 100 times as many
+ * were measured: from 110 (a sequential client behind 40 ms links for 9 s) it is the second
+ * slowest, and one hiccup of the machine moves it by milliseconds.
+ */
+const P99_OPERATIONS_BEYOND_MIN = 10;
+const P99_OPERATIONS_MIN = P99_OPERATIONS_BEYOND_MIN * 100;
 
 export function benchWarnings(options: BenchOptions, targets: TargetResult[]): string[] {
   const warnings: string[] = [];
@@ -28,6 +36,7 @@ export function benchWarnings(options: BenchOptions, targets: TargetResult[]): s
       warnings.push(`${label}: the machine stalled ${count} time${count === 1 ? '' : 's'} in the measured windows (longest ${longestMs.toFixed(1)} ms): every operation in flight waited too, so the tail shows the machine as well as the target`);
     }
     if (total.operations === 0) warnings.push(`${label}: no operation succeeded in the measured window`);
+    else if (total.operations < P99_OPERATIONS_MIN) warnings.push(thinTailWarning(label, total.operations, options.durationMs));
     if (target.leaders !== undefined && target.leaders.length > 1) {
       warnings.push(`${label}: leadership moved during the run (${target.leaders.join(' → ')}); the floor is the lowest over the leaders that served`);
     }
@@ -50,6 +59,21 @@ function shortfallCause(options: BenchOptions, target: TargetResult): string {
   if (!(fastestMs > 0) || (clients * 1000) / fastestMs >= ratePerSec) return 'the target fell behind';
   const clientsNeeded = Math.ceil((ratePerSec * fastestMs) / 1000);
   return `${clients} clients whose fastest operation took ${fastestMs.toFixed(1)} ms cannot carry more than ${Math.floor((clients * 1000) / fastestMs)}/s: give --clients ${clientsNeeded} or more`;
+}
+
+/** Which operation decides the p99 of `operations`, and how long a run would give a steady one. */
+function thinTailWarning(label: string, operations: number, durationMs: number): string {
+  // The p99 is the operation of rank ceil(0.99 N) from the fastest, as LogLinearHistogram ranks it.
+  const rank = operations - Math.ceil((99 * operations) / 100 - 1e-9) + 1;
+  const slowest = rank === 1 ? 'the slowest' : `the ${ordinal(rank)} slowest`;
+  const durationS = Math.ceil(((durationMs / 1000) * P99_OPERATIONS_MIN) / operations);
+  return `${label}: p99 is ${slowest} of only ${operations} operations, so one hiccup moves it; --duration ${durationS}s or more measures ${P99_OPERATIONS_MIN}`;
+}
+
+function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${n}${suffix}`;
 }
 
 function percent(share: number): string {
