@@ -3,6 +3,7 @@
 // leadership that moved during the run, a machine that stalled while a window was measured, and
 // a p99 that too few operations decide.
 
+import { LogLinearHistogram } from '../util/log-linear-histogram.js';
 import type { BenchOptions } from './bench-options.js';
 import type { TargetResult } from './bench-result.js';
 
@@ -63,9 +64,8 @@ function shortfallCause(options: BenchOptions, target: TargetResult): string {
 
 /** Which operation decides the p99 of `operations`, and how long a run would give a steady one. */
 function thinTailWarning(label: string, operations: number, durationMs: number): string {
-  // The p99 is the operation of rank ceil(0.99 N) from the fastest, as LogLinearHistogram ranks it.
-  const rank = operations - Math.ceil((99 * operations) / 100 - 1e-9) + 1;
-  const slowest = rank === 1 ? 'the slowest' : `the ${ordinal(rank)} slowest`;
+  const rankFromSlowest = operations - LogLinearHistogram.percentileRank(99, operations) + 1;
+  const slowest = rankFromSlowest === 1 ? 'the slowest' : `the ${ordinal(rankFromSlowest)} slowest`;
   const durationS = Math.ceil(((durationMs / 1000) * P99_OPERATIONS_MIN) / operations);
   return `${label}: p99 is ${slowest} of only ${operations} operations, so one hiccup moves it; --duration ${durationS}s or more measures ${P99_OPERATIONS_MIN}`;
 }

@@ -67,14 +67,21 @@ export class LogLinearHistogram {
   }
 
   /**
+   * Which of `count` values, counted from the smallest (1), a percentile reports. Multiplies first
+   * and forgives rounding noise, so that p99.9 of 1000 values is rank 999, not 1000.
+   */
+  static percentileRank(percentile: number, count: number): number {
+    return Math.max(1, Math.ceil((percentile * count) / 100 - 1e-9));
+  }
+
+  /**
    * The smallest recorded-bucket value such that at least `percentile`% of the values are at or
    * below it. Reports the bucket's upper edge (never understating latency), capped by the max.
    */
   percentile(percentile: number): number {
     if (!(percentile >= 0 && percentile <= 100)) throw new RangeError(`percentile must be in [0, 100], got ${percentile}`);
     if (this.countTotal === 0) return 0;
-    // Multiply first and forgive rounding noise, so that p99.9 of 1000 values is rank 999, not 1000.
-    const rank = Math.max(1, Math.ceil((percentile * this.countTotal) / 100 - 1e-9));
+    const rank = LogLinearHistogram.percentileRank(percentile, this.countTotal);
     let seen = 0;
     for (let index = 0; index < this.counts.length; index++) {
       seen += this.counts[index];

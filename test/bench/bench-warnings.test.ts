@@ -1,5 +1,5 @@
 // The bench's plain-language warnings: when a p99 rests on too few operations, the warning names
-// which operation decides it and how long a run would measure enough; busy runs get no such warning.
+// which operation decides it and how long a run would measure enough; longer runs get no such warning.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
