@@ -416,16 +416,15 @@ export class RaftNode<Result> {
       index: rd.persistedTo.index,
       term: rd.persistedTo.term,
     });
-    let syncPending = false;
-    if (mustSync) syncPending = !this.requestSync();
-    else this.releaseDuties(this.options.wal.durableSeq);
-    if (syncPending && rd.committedEntries.length > 0 && this.lastRole !== Role.Leader && this.options.wal.syncBlocksThread) {
+    if (!mustSync) {
+      this.releaseDuties(this.options.wal.durableSeq);
+    } else if (!this.requestSync() && rd.committedEntries.length > 0 && this.lastRole !== Role.Leader && this.options.wal.syncBlocksThread) {
       // This Ready's fdatasync runs on this thread in a later turn (it could not run at once: a
       // segment to cut first, or a flush under way), and the leader waits for the acknowledgement
       // it releases; the commands the leader has already committed can wait for the sync instead
       // (requestSync's callback applies them after sending the acks).
       this.entriesAfterSync.push(rd.committedEntries);
-    } else if (mustSync) {
+    } else {
       this.applyCommitted(rd.committedEntries);
     }
     for (const rs of rd.readStates) this.onReadState(rs);
