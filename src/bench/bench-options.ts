@@ -3,6 +3,7 @@
 // command line and calling runBench from code produce the same checked configuration.
 
 import { availableParallelism } from 'node:os';
+import { parseRegion, parseRegions } from '../transport/geo-presets.js';
 import { LINK_DELAY_MS_MAX } from '../transport/link-config.js';
 import { parseEndpoint } from './endpoints-target.js';
 
@@ -177,6 +178,27 @@ function validateTargetSettings(settings: TargetSettings, targets: TargetSpec[],
   }
   // Watchers would sit with the members while the writer sits far away: the delays would mean nothing.
   if (settings.clientRegion !== undefined && workload.name === 'watch') throw new Error('--client-region does not apply to the watch workload');
+  if (settings.geo !== undefined) validateGeoPlacement(settings.geo, settings.clientRegion, settings.leaderRegion);
+}
+
+/**
+ * A misspelt region is refused before any target starts: every member's region must be known,
+ * the client may sit in any known region, and the leader only where a member sits.
+ */
+function validateGeoPlacement(geo: string, clientRegion: string | undefined, leaderRegion: string | undefined): void {
+  const memberRegions = withFlag('--geo', () => parseRegions(geo));
+  if (clientRegion !== undefined) withFlag('--client-region', () => parseRegion(clientRegion));
+  if (leaderRegion !== undefined && !(memberRegions as readonly string[]).includes(leaderRegion)) {
+    throw new Error(`--leader-region ${leaderRegion}: no member sits there (the members sit in ${memberRegions.join(', ')})`);
+  }
+}
+
+function withFlag<T>(flag: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw new Error(`${flag}: ${(error as Error).message}`);
+  }
 }
 
 function validateWorkload(workload: WorkloadOptions): void {
