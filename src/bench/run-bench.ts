@@ -138,7 +138,7 @@ async function runPhase(pool: GeneratorPool, stallWatch: StallWatch, options: Be
     });
     // Leadership may have moved while the phase ran: the floor must describe whoever served it.
     const served = measuresFloor(options, running.target) ? servedPaths(route, await writeEndpointOf(running.target)) : [];
-    return { phase, served, walFlushes: flushWindows(await flushesAtWindowStart, await walFlushesNow(running.target)) };
+    return { phase, served, walFlushes: await flushesSince(running.target, await flushesAtWindowStart) };
   } finally {
     clearInterval(timer);
   }
@@ -155,6 +155,14 @@ function walFlushesAt(target: BenchTarget, options: BenchOptions, atEpochMs: num
 
 function walFlushesNow(target: BenchTarget): Promise<Map<string, SerializedHistogram>> {
   return target.walFlushes === undefined ? Promise.resolve(new Map()) : target.walFlushes().catch(() => new Map());
+}
+
+/**
+ * Each member's flushes since the window's start: read again only when it was read then (a run
+ * without a floor, or a target without WAL timings, asks its members nothing at the phase's end).
+ */
+async function flushesSince(target: BenchTarget, atWindowStart: Map<string, SerializedHistogram>): Promise<Map<string, LogLinearHistogram>> {
+  return atWindowStart.size === 0 ? new Map() : flushWindows(atWindowStart, await walFlushesNow(target));
 }
 
 /** Each member's flushes between two readings; a member missing from either, or restarted in between, is left out. */
