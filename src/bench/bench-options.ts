@@ -82,6 +82,11 @@ export interface BenchOptions {
   intervalMs: number;
   outJsonPath?: string;
   outHtmlPath?: string;
+  /**
+   * Where to write a CPU profile of every member thread (a started target's) and load-generator
+   * thread for each measured window; the table then lists where each thread spent its time.
+   */
+  cpuProfileDir?: string;
   /** Live progress line; the CLI turns it on only when stdout is a TTY. */
   progress: boolean;
 }

@@ -3,6 +3,7 @@
 
 import { LogLinearHistogram, type SerializedHistogram } from '../util/log-linear-histogram.js';
 import type { CommitFloor } from './bench-target.js';
+import type { ThreadCpuSummary } from './cpu-profiles.js';
 import type { PhaseSlice } from './phase-task.js';
 import { combineStalls, type StallSummary } from './stall-watch.js';
 
@@ -80,6 +81,8 @@ export interface TargetResult {
   floor?: FloorComparison;
   /** Every leader seen at the start or end of a phase, in order, when the run asked. */
   leaders?: string[];
+  /** With --cpu-prof: where each profiled thread spent the measured windows. */
+  threads?: ThreadCpuSummary[];
 }
 
 export interface PhaseMeasurement {

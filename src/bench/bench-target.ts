@@ -4,6 +4,7 @@
 
 import type { TargetSettings } from './bench-options.js';
 import type { LogLinearHistogram, SerializedHistogram } from '../util/log-linear-histogram.js';
+import type { NamedCpuProfile } from './cpu-profiles.js';
 
 /** The lower bound on commit latency a target can promise, and what it is made of. */
 export interface CommitFloor {
@@ -32,6 +33,11 @@ export interface FollowerFlushes {
   member: string;
   flushes: number;
   medianMs: number;
+}
+
+export interface MemberProfiling {
+  start(): Promise<void>;
+  stop(): Promise<NamedCpuProfile[]>;
 }
 
 /** One way a run's writes travelled: the member that led and the member a client sent to. */
@@ -69,6 +75,12 @@ export interface BenchTarget {
    * whose WALs report them (the embedded cluster); a member that does not answer is left out.
    */
   walFlushes?(): Promise<Map<string, SerializedHistogram>>;
+  /**
+   * Samples the JavaScript of every running member thread from start() to stop() (V8's profiler,
+   * see util/cpu-profiler.ts); stop() names each profile by its member and the role it had then.
+   * Only targets whose members run in this process (the embedded cluster).
+   */
+  cpuProfiles?: MemberProfiling;
   /**
    * Probes the disk after a phase whose writes took `served` and came every `writeGapMs` on
    * average, resting as they did; a later floor at that rest uses these syncs (see floorMs).

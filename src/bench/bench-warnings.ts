@@ -1,11 +1,12 @@
 // Plain-language warnings about figures a reader should not trust as they stand: a saturated
 // generator, workers that started late, errors, an open loop the target could not follow,
-// leadership that moved during the run, a machine that stalled while a window was measured, and
-// a p99 that too few operations decide.
+// leadership that moved during the run, a machine that stalled while a window was measured, a
+// p99 that too few operations decide, and a run slowed by its own profiling.
 
 import { LogLinearHistogram } from '../util/log-linear-histogram.js';
 import type { BenchOptions } from './bench-options.js';
 import type { TargetResult } from './bench-result.js';
+import { SAMPLING_INTERVAL_US_DEFAULT } from '../util/cpu-profiler.js';
 
 const GENERATOR_BUSY_WARN = 0.9;
 const START_LAG_WARN_MS = 20;
@@ -20,6 +21,9 @@ const P99_OPERATIONS_MIN = P99_OPERATIONS_BEYOND_MIN * 100;
 
 export function benchWarnings(options: BenchOptions, targets: TargetResult[]): string[] {
   const warnings: string[] = [];
+  if (options.cpuProfileDir !== undefined) {
+    warnings.push(`the threads were profiled (--cpu-prof): V8's sampler interrupts each one every ${SAMPLING_INTERVAL_US_DEFAULT} µs, so these figures are slower than an unprofiled run's and only compare within this run`);
+  }
   for (const target of targets) {
     const { total, label } = target;
     if (total.generator.eventLoopBusyMax > GENERATOR_BUSY_WARN) {

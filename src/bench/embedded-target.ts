@@ -14,7 +14,7 @@ import { PASS_THROUGH_LINK } from '../transport/link-config.js';
 import type { TransportKind } from '../transport/peer-transport.js';
 import { parseSyncMode } from '../wal/disk-io.js';
 import { linksShaped } from './bench-options.js';
-import { refuseUnknownSettings, registerTarget, registeredTargetNames, type BenchTarget, type TargetOptions } from './bench-target.js';
+import { refuseUnknownSettings, registerTarget, registeredTargetNames, type BenchTarget, type MemberProfiling, type TargetOptions } from './bench-target.js';
 import { probeFsyncSamples } from './fsync-floor.js';
 import { placeLeader } from './leader-placement.js';
 import { geoSites, membersIn, requirePlacement, uniformDelaySites, type MemberSites } from './member-sites.js';
@@ -48,6 +48,7 @@ export async function startEmbeddedTarget(options: TargetOptions): Promise<Bench
       leaderEndpoint,
       ...layoutParts,
       walFlushes: () => walFlushesByEndpoint(cluster),
+      cpuProfiles: memberProfiling(cluster),
       ...(linksShaped(options) ? { unshaped: (work) => withLinksUnshaped(cluster, work) } : {}),
       close: () => cluster.stop(),
     };
@@ -65,6 +66,24 @@ async function walFlushesByEndpoint(cluster: Cluster): Promise<Map<string, Seria
     if (report !== null) byEndpoint.set(cluster.endpoint(cluster.ids[i]), report.flushDurationsUs);
   });
   return byEndpoint;
+}
+
+/** Profiles the members running as it starts; one that fails to start or stop is left out. */
+function memberProfiling(cluster: Cluster): MemberProfiling {
+  let profiled: NodeId[] = [];
+  return {
+    async start() {
+      const running = cluster.ids.filter((id) => cluster.nodeState(id) === 'running');
+      const started = await Promise.allSettled(running.map((id) => cluster.startCpuProfile(id)));
+      profiled = running.filter((_, i) => started[i].status === 'fulfilled');
+    },
+    async stop() {
+      const ids = profiled;
+      profiled = [];
+      const stopped = await Promise.allSettled(ids.map((id) => cluster.stopCpuProfile(id)));
+      return stopped.flatMap((outcome, i) => (outcome.status === 'fulfilled' ? [{ thread: ids[i], role: outcome.value.role, profile: outcome.value.profile }] : []));
+    },
+  };
 }
 
 /**

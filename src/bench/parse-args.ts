@@ -63,6 +63,7 @@ const FLAGS: Flag[] = [
   { name: 'interval', arity: 1, help: 'TIME  width of a point in the latency-over-time chart (default 250ms)', apply: (s, [v]) => (s.options.intervalMs = parseDurationMs('interval', v)) },
   { name: 'out', arity: 1, help: 'FILE.json  every figure and the configuration (also writes FILE.html)', apply: (s, [v]) => (s.options.outJsonPath = v) },
   { name: 'html', arity: 1, help: 'FILE.html  the HTML report (default: beside --out)', apply: (s, [v]) => (s.options.outHtmlPath = v) },
+  { name: 'cpu-prof', arity: 1, help: 'DIR  profile every member and generator thread over the measured windows into DIR; list where each spent its time', apply: (s, [v]) => (s.options.cpuProfileDir = nonEmpty('the directory', v)) },
   { name: 'no-progress', arity: 0, help: 'no live progress line', apply: (s) => (s.options.progress = false) },
 ];
 
@@ -160,6 +161,11 @@ function setRate(state: ParseState, text: string): void {
 function parseChoice<T extends string>(name: string, text: string, choices: readonly T[]): T {
   if (!(choices as readonly string[]).includes(text)) throw new BenchUsageError(`${name} must be one of ${choices.join(', ')}, got "${text}"`);
   return text as T;
+}
+
+function nonEmpty(what: string, text: string): string {
+  if (text.trim() === '') throw new Error(`${what} must not be empty`);
+  return text;
 }
 
 function parseNumber(name: string, text: string): number {

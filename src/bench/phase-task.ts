@@ -4,6 +4,7 @@
 import type { LoadModel, WorkloadOptions } from './bench-options.js';
 import type { ClientPlacement } from './client-delay.js';
 import type { RecordedSlice } from './phase-recorder.js';
+import type { CpuProfile } from '../util/cpu-profiler.js';
 
 export interface PingTask {
   kind: 'ping';
@@ -32,6 +33,8 @@ export interface PhaseTask {
   intervalMs: number;
   requestTimeoutMs: number;
   progress: SharedArrayBuffer;
+  /** Sample this thread's JavaScript over the measured window (`raftyard bench --cpu-prof`). */
+  cpuProfile?: boolean;
 }
 
 export interface PhaseSlice extends RecordedSlice {
@@ -40,6 +43,8 @@ export interface PhaseSlice extends RecordedSlice {
   startLagMs: number;
   /** Share of the phase this worker's event loop was busy: near 1 means the generator limited the run. */
   eventLoopBusy: number;
+  /** The measured window's profile, when the task asked for one. */
+  cpuProfile?: CpuProfile;
 }
 
 export type GeneratorTask = PingTask | PhaseTask;

@@ -7,6 +7,7 @@ import { formatFigure, formatMs, formatRatio } from './figure-format.js';
 import { floorPartsText, floorPathText, formatOverMs } from './floor-text.js';
 import { LogLinearHistogram } from '../util/log-linear-histogram.js';
 import type { TargetResult } from './bench-result.js';
+import { functionShareText, threadName, THREADS_HEADING } from './cpu-profiles.js';
 import type { BenchResult } from './run-bench.js';
 import { describeLoad, describeWorkload } from './run-description.js';
 import { escapeXml, renderLineChart, type ChartSeries } from './svg-chart.js';
@@ -38,6 +39,7 @@ export function renderHtmlReport(result: BenchResult): string {
     `<h2>Latency distribution</h2><p class="muted">Share of operations at or below a latency (cumulative distribution, log scale). The tail is on the right.</p>`,
     latencyCdf(result),
     roundsTable(result),
+    threadsBlock(result.targets),
     errorsAndCounters(result.targets),
     `<h2>Configuration</h2><details><summary>Full configuration (as in the JSON file)</summary><pre>${escapeXml(JSON.stringify(result.config, null, 2))}</pre></details>`,
   ];
@@ -170,6 +172,20 @@ function roundsTable(result: BenchResult): string {
     ? `<p>B/A per round: throughput ${result.comparison.roundRatios.throughputPerSec.map(formatRatio).join(', ')}; p50 ${result.comparison.roundRatios.p50Ms.map(formatRatio).join(', ')}</p>`
     : '';
   return `<h2>Rounds</h2><table><tr><th>round</th><th>target</th><th>ops/s</th><th>p50 ms</th><th>p99 ms</th><th>errors</th></tr>${rows.join('')}</table>${ratios}`;
+}
+
+/** With --cpu-prof: each profiled thread's busy share, its time per operation and its top functions. */
+function threadsBlock(targets: TargetResult[]): string {
+  const rows = targets.flatMap((t) =>
+    (t.threads ?? []).map(
+      (thread) =>
+        `<tr><td>${escapeXml(t.label)}</td><td>${escapeXml(threadName(thread))}</td><td>${formatFigure(thread.busyShare, 'share')}</td>` +
+        `<td>${thread.busyUsPerOperation === null ? '' : formatFigure(thread.busyUsPerOperation, 'rate')}</td><td>${escapeXml(thread.top.map(functionShareText).join(', '))}</td></tr>`,
+    ),
+  );
+  if (rows.length === 0) return '';
+  const heading = THREADS_HEADING.charAt(0).toUpperCase() + THREADS_HEADING.slice(1);
+  return `<h2>Threads</h2><p class="muted">${escapeXml(heading)}.</p><table><tr><th>target</th><th>thread</th><th>busy</th><th>µs/op</th><th>top functions (self time)</th></tr>${rows.join('')}</table>`;
 }
 
 function errorsAndCounters(targets: TargetResult[]): string {

@@ -1,11 +1,13 @@
 // The table printed on stdout: every figure for one target, or for two side by side with
 // their ratio, then the per-round ratios, the commit-latency floor (p50 and p99 above it),
-// errors and warnings.
+// the CPU by thread of a profiled run, errors and warnings.
 
 import { FIGURES, type Comparison } from './comparison.js';
 import { formatFigure, formatMs, formatRatio } from './figure-format.js';
 import { floorPartsText, floorPathText, observedText } from './floor-text.js';
 import type { TargetResult } from './bench-result.js';
+import { functionShareText, threadName, THREADS_HEADING, type ThreadCpuSummary } from './cpu-profiles.js';
+import { dirname } from 'node:path';
 import type { BenchResult } from './run-bench.js';
 import { describeLoad, describeWorkload } from './run-description.js';
 
@@ -49,7 +51,25 @@ function detailLines(target: TargetResult, targetCount: number): string[] {
   }
   const counters = Object.entries(target.total.counters);
   if (counters.length > 0) lines.push(`${prefix}${counters.map(([name, count]) => `${name} ${count}`).join(', ')}`);
+  if (target.threads) lines.push(...threadLines(prefix, target.threads));
   return lines.length > 0 ? ['', ...lines] : [];
+}
+
+const TABLE_FUNCTIONS = 5;
+
+/** Where each profiled thread spent the measured windows (--cpu-prof), and where the files went. */
+function threadLines(prefix: string, threads: readonly ThreadCpuSummary[]): string[] {
+  const names = threads.map(threadName);
+  const width = Math.max(...names.map((name) => name.length));
+  const lines = [`${prefix}${THREADS_HEADING}:`];
+  threads.forEach((thread, i) => {
+    const perOperation = thread.busyUsPerOperation === null ? '' : `, ${formatFigure(thread.busyUsPerOperation, 'rate')} µs/op`;
+    const functions = thread.top.slice(0, TABLE_FUNCTIONS).map(functionShareText);
+    lines.push(`  ${names[i].padEnd(width)}  ${formatFigure(thread.busyShare, 'share')} busy${perOperation}: ${functions.join(', ')}`);
+  });
+  const dirs = [...new Set(threads.flatMap((t) => t.files.map((file) => dirname(file))))];
+  lines.push(`  profiles (.cpuprofile, for Chrome DevTools, VS Code or speedscope) in ${dirs.join(', ')}`);
+  return lines;
 }
 
 function alignColumns(rows: string[][]): string[] {

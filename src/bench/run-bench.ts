@@ -2,7 +2,8 @@
 // shaped links a hot start, then runs the phases - one per target per round, alternating A B A B
 // so that slow drifts of the machine hit both targets alike, each followed by a disk probe for the
 // floor, and each reading the members' WAL flush timings around its measured window where the
-// target reports them - and assembles every figure with the configuration that made it.
+// target reports them, and profiling its threads over that window when asked - and assembles
+// every figure with the configuration that made it.
 
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -21,6 +22,8 @@ import { startTarget, writeEndpointOf } from './start-target.js';
 import { StallWatch } from './stall-watch.js';
 import { measureThreadRoundTripUs } from './wake-probe.js';
 import { LogLinearHistogram, type SerializedHistogram } from '../util/log-linear-histogram.js';
+import { CpuProfileTally, writePhaseProfiles, type NamedCpuProfile } from './cpu-profiles.js';
+import type { PhaseSlice } from './phase-task.js';
 
 export const BENCH_RESULT_SCHEMA = 'raftyard-bench/1';
 const PROGRESS_EVERY_MS = 250;
@@ -73,6 +76,8 @@ interface PhaseRun {
   served: ServedPath[];
   /** Each member's WAL flushes from the measured window's start to the phase's end, by client URL. */
   walFlushes: Map<string, LogLinearHistogram>;
+  /** With --cpu-prof: each member's and generator thread's profile of the measured window. */
+  profiles: NamedCpuProfile[];
 }
 
 export async function runBench(options: BenchOptions, hooks: BenchHooks = {}): Promise<BenchResult> {
@@ -88,16 +93,18 @@ export async function runBench(options: BenchOptions, hooks: BenchHooks = {}): P
     for (const { target } of running) await preloadKeys(target.endpoints, options.workload, options.load.requestTimeoutMs);
     for (const { target } of running) await runHotStart(pool, options, target, START_LEAD_MS);
     const phases: PhaseRun[][] = running.map(() => []);
+    const profiles = running.map(() => new CpuProfileTally());
     for (let round = 1; round <= options.rounds; round++) {
       for (let i = 0; i < running.length; i++) {
         const run = await runPhase(pool, stallWatch, options, running[i], round, hooks);
+        await keepProfiles(options, running[i].label, round, run, profiles[i]);
         phases[i].push(run);
         await probeDiskAfterPhase(running[i].target, run);
       }
     }
     // One at a time: a floor's disk probe must not share the disk with another target's.
     const targets: TargetResult[] = [];
-    for (let i = 0; i < running.length; i++) targets.push(await targetResult(running[i], phases[i], options));
+    for (let i = 0; i < running.length; i++) targets.push(await targetResult(running[i], phases[i], options, profiles[i]));
     const comparison = targets.length === 2 ? compareTargets(targets[0], targets[1]) : undefined;
     const config = { ...options, intervalMsEffective: effectiveIntervalMs(options) };
     return { schema: BENCH_RESULT_SCHEMA, startedAt, finishedAt: new Date().toISOString(), config, environment, targets, comparison, warnings: benchWarnings(options, targets) };
@@ -122,9 +129,16 @@ async function runPhase(pool: GeneratorPool, stallWatch: StallWatch, options: Be
     hooks.onProgress?.({ target: running.label, round, rounds: options.rounds, elapsedMs: Math.max(0, performance.now() - startMs), phaseMs, ...readProgress(progress) });
   const timer = hooks.onProgress ? setInterval(report, PROGRESS_EVERY_MS) : undefined;
   const windowStartEpochMs = startAtEpochMs + tasks[0].warmupMs;
-  const flushesAtWindowStart = walFlushesAt(running.target, options, windowStartEpochMs);
+  const flushesAtWindowStart = measuresFloor(options, running.target) ? whenWindowOpens(windowStartEpochMs, () => walFlushesNow(running.target)) : Promise.resolve(new Map());
+  const profiling = options.cpuProfileDir === undefined ? null : running.target.cpuProfiles;
+  if (options.cpuProfileDir !== undefined) for (const task of tasks) task.cpuProfile = true;
+  const membersProfiled = profiling ? whenWindowOpens(windowStartEpochMs, () => profiling.start()) : null;
+  // Read after the phase; a phase that fails first leaves it unread.
+  membersProfiled?.catch(() => undefined);
   try {
-    const slices = await pool.runPhase(tasks);
+    const profiledSlices = await pool.runPhase(tasks);
+    const memberProfiles = profiling && membersProfiled ? await membersProfiled.then(() => profiling.stop()) : [];
+    const slices = profiledSlices.map(withoutProfile);
     const cpu = process.cpuUsage(cpuBefore);
     const phase = mergePhase({
       round,
@@ -138,19 +152,36 @@ async function runPhase(pool: GeneratorPool, stallWatch: StallWatch, options: Be
     });
     // Leadership may have moved while the phase ran: the floor must describe whoever served it.
     const served = measuresFloor(options, running.target) ? servedPaths(route, await writeEndpointOf(running.target)) : [];
-    return { phase, served, walFlushes: await flushesSince(running.target, await flushesAtWindowStart) };
+    const profiles = [...memberProfiles, ...generatorProfiles(profiledSlices)];
+    return { phase, served, walFlushes: await flushesSince(running.target, await flushesAtWindowStart), profiles };
   } finally {
     clearInterval(timer);
   }
 }
 
 /**
- * The target's WAL flush totals as the measured window opens (read by a timer then, so that the
- * warm-up's flushes stay out), when it reports them and a floor will be worked out; else none.
+ * Runs `work` by a timer as the measured window opens: the WAL flush totals read then, and the
+ * profiles started then, leave the warm-up out.
  */
-function walFlushesAt(target: BenchTarget, options: BenchOptions, atEpochMs: number): Promise<Map<string, SerializedHistogram>> {
-  if (!measuresFloor(options, target) || target.walFlushes === undefined) return Promise.resolve(new Map());
-  return new Promise((resolve) => setTimeout(() => resolve(walFlushesNow(target)), Math.max(0, atEpochMs - Date.now())));
+function whenWindowOpens<T>(atEpochMs: number, work: () => Promise<T>): Promise<T> {
+  return new Promise((resolve, reject) => setTimeout(() => work().then(resolve, reject), Math.max(0, atEpochMs - Date.now())));
+}
+
+function withoutProfile(slice: PhaseSlice): PhaseSlice {
+  const { cpuProfile: _profile, ...rest } = slice;
+  return rest;
+}
+
+function generatorProfiles(slices: readonly PhaseSlice[]): NamedCpuProfile[] {
+  return slices.flatMap((slice) => (slice.cpuProfile === undefined ? [] : [{ thread: `generator ${slice.workerIndex + 1}`, profile: slice.cpuProfile }]));
+}
+
+/** With --cpu-prof: writes a phase's profiles out and tallies them; the run keeps only the tally. */
+async function keepProfiles(options: BenchOptions, label: string, round: number, run: PhaseRun, tally: CpuProfileTally): Promise<void> {
+  if (options.cpuProfileDir === undefined || run.profiles.length === 0) return;
+  const files = await writePhaseProfiles(options.cpuProfileDir, label, round, run.profiles);
+  run.profiles.forEach((named, i) => tally.add(named, files[i]));
+  run.profiles = [];
 }
 
 function walFlushesNow(target: BenchTarget): Promise<Map<string, SerializedHistogram>> {
@@ -191,7 +222,7 @@ function measuresFloor(options: BenchOptions, target: BenchTarget): boolean {
   return options.workload.name === 'put' && target.floorMs !== undefined;
 }
 
-async function targetResult(running: RunningTarget, runs: PhaseRun[], options: BenchOptions): Promise<TargetResult> {
+async function targetResult(running: RunningTarget, runs: PhaseRun[], options: BenchOptions, profiles: CpuProfileTally): Promise<TargetResult> {
   const phases = runs.map((r) => r.phase);
   const total = combinePhases(phases);
   const served = runs.flatMap((r) => r.served);
@@ -200,6 +231,8 @@ async function targetResult(running: RunningTarget, runs: PhaseRun[], options: B
   const result: TargetResult = { label: running.label, endpoints: running.target.endpoints, phases, total };
   if (floor) result.floor = floor;
   if (leaders.length > 0) result.leaders = leaders;
+  const threads = profiles.summaries(total.operations);
+  if (threads.length > 0) result.threads = threads;
   return result;
 }
 

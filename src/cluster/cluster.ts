@@ -12,7 +12,7 @@ import type { NodeId } from '../raft/types.js';
 import { mergeLinkConfig, PASS_THROUGH_LINK, type LinkConfig } from '../transport/link-config.js';
 import { allLinks, linkKey, partitionCuts } from '../transport/partitions.js';
 import { createSabLinkPair, type SabLinkBuffers } from '../transport/sab-transport.js';
-import type { MemberInfo, NodeStatusReport, NodeWorkerConfig, WalReport } from '../node/control-protocol.js';
+import type { MemberCpuProfile, MemberInfo, NodeStatusReport, NodeWorkerConfig, WalReport } from '../node/control-protocol.js';
 import { freePort } from './free-port.js';
 import { NodeHandle, type NodeState } from './node-handle.js';
 import { resolveClusterOptions, sharedMemberConfig, NODES_MAX, type ClusterOptions, type ResolvedClusterOptions } from './cluster-options.js';
@@ -446,6 +446,16 @@ export class Cluster extends EventEmitter<ClusterEvents> {
    */
   walReport(id: NodeId): Promise<WalReport> {
     return this.handle(id).walReport();
+  }
+
+  /** Starts sampling a running member thread's JavaScript (V8's profiler; `samplingIntervalUs` apart). */
+  startCpuProfile(id: NodeId, samplingIntervalUs?: number): Promise<void> {
+    return this.handle(id).startCpuProfile(samplingIntervalUs);
+  }
+
+  /** Stops sampling and returns the .cpuprofile and the member's role at the stop. */
+  stopCpuProfile(id: NodeId): Promise<MemberCpuProfile> {
+    return this.handle(id).stopCpuProfile();
   }
 
   /** Stops every member; removes the data directory if the cluster created it. */

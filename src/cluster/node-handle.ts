@@ -7,10 +7,14 @@ import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { NodeId } from '../raft/types.js';
 import { PAUSE_FLAG_BYTES, PAUSE_FROZEN_SLOT, PAUSE_WANTED_SLOT } from '../node/control-protocol.js';
-import type { ControlCommand, NodeStatusReport, NodeWorkerConfig, WalReport, WorkerEvent } from '../node/control-protocol.js';
+import type { ControlCommand, MemberCpuProfile, NodeStatusReport, NodeWorkerConfig, WalReport, WorkerEvent } from '../node/control-protocol.js';
+import { SAMPLING_INTERVAL_US_DEFAULT } from '../util/cpu-profiler.js';
 import { WriteAheadLog } from '../wal/wal.js';
 import { SYNCED_POSITION_SLOTS } from '../wal/power-cut.js';
 import { applyMemberHeapFlags } from './member-heap-flags.js';
+
+/** A stopped profile is serialized and cloned to the supervisor: megabytes for a long window. */
+const PROFILE_STOP_TIMEOUT_MS = 30_000;
 
 export type NodeState = 'starting' | 'running' | 'paused' | 'killed' | 'stopped' | 'failed';
 
@@ -148,6 +152,16 @@ export class NodeHandle extends EventEmitter<NodeHandleEvents> {
 
   walReport(): Promise<WalReport> {
     return this.request((requestId) => ({ type: 'wal', requestId }));
+  }
+
+  /** Starts sampling the member thread's JavaScript (see util/cpu-profiler.ts). */
+  startCpuProfile(samplingIntervalUs = SAMPLING_INTERVAL_US_DEFAULT): Promise<void> {
+    return this.request((requestId) => ({ type: 'cpu-profile-start', requestId, samplingIntervalUs }));
+  }
+
+  /** Stops sampling; the profile of a long window takes the thread a while to serialize. */
+  stopCpuProfile(): Promise<MemberCpuProfile> {
+    return this.request((requestId) => ({ type: 'cpu-profile-stop', requestId }), PROFILE_STOP_TIMEOUT_MS);
   }
 
   /**

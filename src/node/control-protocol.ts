@@ -9,6 +9,7 @@ import type { SyncMode } from '../wal/disk-io.js';
 import type { WalStats } from '../wal/wal.js';
 import type { SegmentWriterTimings } from '../wal/segment-writer.js';
 import type { SabLinkBuffers } from '../transport/sab-transport.js';
+import type { CpuProfile } from '../util/cpu-profiler.js';
 
 export interface MemberInfo {
   id: NodeId;
@@ -66,6 +67,9 @@ export type ControlCommand =
   | { type: 'members'; members: MemberInfo[] }
   | { type: 'status'; requestId: number }
   | { type: 'wal'; requestId: number }
+  /** Samples the thread's JavaScript until 'cpu-profile-stop', which replies with the profile (util/cpu-profiler.ts). */
+  | { type: 'cpu-profile-start'; requestId: number; samplingIntervalUs: number }
+  | { type: 'cpu-profile-stop'; requestId: number }
   | { type: 'barrier'; requestId: number; timeoutMs: number }
   | { type: 'transfer-leader'; requestId: number; to: NodeId }
   | { type: 'campaign' }
@@ -86,6 +90,12 @@ export interface NodeStatusReport {
   storeHash: string;
   clientUrl: string;
   links: { to: NodeId; config: LinkConfig; stats: { sent: number; delivered: number; dropped: number } }[];
+}
+
+/** What 'cpu-profile-stop' replies: the samples, and the member's role as it stopped sampling. */
+export interface MemberCpuProfile {
+  role: string;
+  profile: CpuProfile;
 }
 
 /** A member's WAL counts and flush durations, all since the member started. */

@@ -16,15 +16,18 @@ import { StoreStateMachine } from './store-state-machine.js';
 import { MemberBackend } from './member-backend.js';
 import { MemberStats } from './member-stats.js';
 import { PAUSE_FROZEN_SLOT, PAUSE_WANTED_SLOT } from './control-protocol.js';
-import type { ControlCommand, MemberInfo, NodeStatusReport, NodeWorkerConfig, WalReport, WorkerEvent } from './control-protocol.js';
+import type { ControlCommand, MemberCpuProfile, MemberInfo, NodeStatusReport, NodeWorkerConfig, WalReport, WorkerEvent } from './control-protocol.js';
 import { SabTransport, type SabLinkBuffers } from '../transport/sab-transport.js';
 import { preciseTimers } from '../transport/precise-timer.js';
+import { ThreadCpuProfiler } from '../util/cpu-profiler.js';
 
 /** etcd's leader proposes a SYNC this often so every member expires TTL keys at the same index. */
 const TTL_SYNC_INTERVAL_MS = 500;
 
 export class Member {
   private ttlTimer: NodeJS.Timeout | null = null;
+  /** Samples this thread's JavaScript when the supervisor asks (raftyard bench --cpu-prof). */
+  private readonly profiler = new ThreadCpuProfiler();
   /** Removes the rehearsal this member's thread runs when it wakes after a rest. */
   private readonly stopRehearsals: () => void;
 
@@ -141,11 +144,17 @@ export class Member {
         this.post({ type: 'reply', requestId: command.requestId, ok: true, value: report });
         return;
       }
-      case 'barrier':
-        this.node.linearizableRead(command.timeoutMs).then(
-          () => this.post({ type: 'reply', requestId: command.requestId, ok: true }),
-          (error: Error) => this.post({ type: 'reply', requestId: command.requestId, ok: false, error: error.message }),
+      case 'cpu-profile-start':
+        this.replyWhenSettled(command.requestId, this.profiler.start(command.samplingIntervalUs));
+        return;
+      case 'cpu-profile-stop':
+        this.replyWhenSettled(
+          command.requestId,
+          this.profiler.stop().then((profile): MemberCpuProfile => ({ role: roleNames[this.node.core.role], profile })),
         );
+        return;
+      case 'barrier':
+        this.replyWhenSettled(command.requestId, this.node.linearizableRead(command.timeoutMs));
         return;
       case 'transfer-leader': {
         const refused = this.node.transferLeadership(command.to);
@@ -156,6 +165,14 @@ export class Member {
         this.node.campaign();
         return;
     }
+  }
+
+  /** Replies to request `requestId` with what `work` resolves to, or with its error. */
+  private replyWhenSettled(requestId: number, work: Promise<unknown>): void {
+    work.then(
+      (value) => this.post({ type: 'reply', requestId, ok: true, value }),
+      (error: Error) => this.post({ type: 'reply', requestId, ok: false, error: error.message }),
+    );
   }
 
   status(): NodeStatusReport {
@@ -183,6 +200,7 @@ export class Member {
     this.stopping ??= (async () => {
       if (this.ttlTimer) clearInterval(this.ttlTimer);
       this.stopRehearsals();
+      await this.profiler.close();
       this.node.stop();
       this.transport.close();
       await this.api.close();

@@ -77,7 +77,7 @@ test('the same target twice gets told apart as A and B', () => {
 test('workload flags, sizes and report paths', () => {
   const options = parseBenchArgs([
     '--target', 'embedded', '--workload', 'mix', '--read-fraction', '0.5', '--quorum', '--key-size', '16',
-    '--value-size', '1k', '--key-space', '500', '--key-order', 'sequential', '--out', 'results/run.json',
+    '--value-size', '1k', '--key-space', '500', '--key-order', 'sequential', '--out', 'results/run.json', '--cpu-prof', 'results/profiles',
   ]);
   assert.equal(options.workload.name, 'mix');
   assert.equal(options.workload.readFraction, 0.5);
@@ -85,6 +85,8 @@ test('workload flags, sizes and report paths', () => {
   assert.equal(options.workload.valueSizeBytes, 1024);
   assert.equal(options.workload.keyOrder, 'sequential');
   assert.equal(options.outHtmlPath, 'results/run.html');
+  assert.equal(options.cpuProfileDir, 'results/profiles');
+  assert.equal(parseBenchArgs(['--target', 'embedded']).cpuProfileDir, undefined, 'no profiling unless asked');
   const watch = parseBenchArgs(['--target', 'embedded', '--workload', 'watch', '--watchers', '20']);
   assert.equal(watch.load.clients, 1);
   assert.equal(watch.load.workers, 1);
@@ -102,6 +104,7 @@ test('mistakes are refused with a message that names them', () => {
   refuse(['--endpoints', 'http://127.0.0.1:2379', '--workload', 'watch', '--workers', '2', '--clients', '2'], /exactly one worker/);
   refuse(['--compare', 'http://127.0.0.1:2379'], /needs 2 value/);
   refuse(['--endpoints', 'http://127.0.0.1:2379', '--clients', '1', '--clients', '2'], /given twice/);
+  refuse(['--endpoints', 'http://127.0.0.1:2379', '--cpu-prof', ' '], /--cpu-prof: the directory must not be empty/);
 });
 
 test('times and sizes read their units', () => {
