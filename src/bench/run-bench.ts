@@ -130,14 +130,11 @@ async function runPhase(pool: GeneratorPool, stallWatch: StallWatch, options: Be
   const timer = hooks.onProgress ? setInterval(report, PROGRESS_EVERY_MS) : undefined;
   const windowStartEpochMs = startAtEpochMs + tasks[0].warmupMs;
   const flushesAtWindowStart = measuresFloor(options, running.target) ? whenWindowOpens(windowStartEpochMs, () => walFlushesNow(running.target)) : Promise.resolve(new Map());
-  const profiling = options.cpuProfileDir === undefined ? null : running.target.cpuProfiles;
   if (options.cpuProfileDir !== undefined) for (const task of tasks) task.cpuProfile = true;
-  const membersProfiled = profiling ? whenWindowOpens(windowStartEpochMs, () => profiling.start()) : null;
-  // Read after the phase; a phase that fails first leaves it unread.
-  membersProfiled?.catch(() => undefined);
+  const stopProfilingMembers = profileMembers(options, running.target, windowStartEpochMs);
   try {
     const profiledSlices = await pool.runPhase(tasks);
-    const memberProfiles = profiling && membersProfiled ? await membersProfiled.then(() => profiling.stop()) : [];
+    const memberProfiles = await stopProfilingMembers();
     const slices = profiledSlices.map(withoutProfile);
     const cpu = process.cpuUsage(cpuBefore);
     const phase = mergePhase({
@@ -165,6 +162,19 @@ async function runPhase(pool: GeneratorPool, stallWatch: StallWatch, options: Be
  */
 function whenWindowOpens<T>(atEpochMs: number, work: () => Promise<T>): Promise<T> {
   return new Promise((resolve, reject) => setTimeout(() => work().then(resolve, reject), Math.max(0, atEpochMs - Date.now())));
+}
+
+/**
+ * With --cpu-prof and a target whose members run here: starts profiling them as the window opens.
+ * The function returned stops that and hands over their profiles (none without).
+ */
+function profileMembers(options: BenchOptions, target: BenchTarget, windowStartEpochMs: number): () => Promise<NamedCpuProfile[]> {
+  const members = options.cpuProfileDir === undefined ? undefined : target.cpuProfiles;
+  if (members === undefined) return async () => [];
+  const started = whenWindowOpens(windowStartEpochMs, () => members.start());
+  // Read by the stop; a phase that fails first leaves it unread.
+  started.catch(() => undefined);
+  return () => started.then(() => members.stop());
 }
 
 function withoutProfile(slice: PhaseSlice): PhaseSlice {

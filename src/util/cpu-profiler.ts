@@ -34,6 +34,7 @@ export const SAMPLING_INTERVAL_US_DEFAULT = 1000;
 export class ThreadCpuProfiler {
   private session: Session | null = null;
   private running = false;
+  private closed = false;
 
   get isRunning(): boolean {
     return this.running;
@@ -41,6 +42,7 @@ export class ThreadCpuProfiler {
 
   /** Starts sampling this thread; refuses while it already samples. */
   async start(samplingIntervalUs = SAMPLING_INTERVAL_US_DEFAULT): Promise<void> {
+    if (this.closed) throw new Error('the CPU profiler was closed');
     if (this.running) throw new Error('the CPU profiler is already running on this thread');
     if (!(Number.isInteger(samplingIntervalUs) && samplingIntervalUs > 0)) throw new RangeError(`sampling interval must be a positive integer of µs, not ${samplingIntervalUs}`);
     const session = this.connected();
@@ -58,8 +60,12 @@ export class ThreadCpuProfiler {
     return profile as CpuProfile;
   }
 
-  /** Stops sampling if it runs and lets the inspector session go; what was sampled is dropped. */
+  /**
+   * Stops sampling if it runs and lets the inspector session go; what was sampled is dropped. A
+   * start() that comes later (one a timer was still to make) is refused.
+   */
   async close(): Promise<void> {
+    this.closed = true;
     if (this.running) await this.stop().catch(() => undefined);
     this.session?.disconnect();
     this.session = null;

@@ -31,4 +31,5 @@ test('a busy function shows in the profile of the window', async () => {
   } finally {
     await profiler.close();
   }
+  await assert.rejects(profiler.start(), /was closed/, 'a start after close (a late timer) is refused');
 });
