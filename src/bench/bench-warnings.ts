@@ -22,7 +22,8 @@ const P99_OPERATIONS_MIN = P99_OPERATIONS_BEYOND_MIN * 100;
 export function benchWarnings(options: BenchOptions, targets: TargetResult[]): string[] {
   const warnings: string[] = [];
   if (options.cpuProfileDir !== undefined) {
-    warnings.push(`the threads were profiled (--cpu-prof): V8's sampler interrupts each one every ${SAMPLING_INTERVAL_US_DEFAULT} µs, so these figures are slower than an unprofiled run's and only compare within this run`);
+    const unfair = targets.length > 1 ? `; and a started target, whose member threads are sampled too, is slowed more than one running in processes of its own (only the generator is sampled there), so the targets' figures do not compare fairly either` : '';
+    warnings.push(`the threads were profiled (--cpu-prof): V8's sampler interrupts each one every ${SAMPLING_INTERVAL_US_DEFAULT} µs, so these figures are slower than an unprofiled run's${unfair}`);
   }
   for (const target of targets) {
     const { total, label } = target;

@@ -49,3 +49,13 @@ test('a run of 1000 operations or more, or of none, gets no thin-tail warning', 
   const { options, targets } = quietRun(0);
   assert.deepEqual(benchWarnings(options, targets), ['raftyard: no operation succeeded in the measured window']);
 });
+
+test('a profiled run says it was slowed, and a profiled comparison that its targets do not compare fairly', () => {
+  const { options, targets } = quietRun(5_000);
+  assert.deepEqual(benchWarnings(options, targets), [], 'nothing to say about a quiet, unprofiled run');
+  const profiled = { ...options, cpuProfileDir: '/tmp/profiles' };
+  const [alone] = benchWarnings(profiled, targets);
+  assert.match(alone, /^the threads were profiled \(--cpu-prof\): V8's sampler interrupts each one every 1000 µs, so these figures are slower than an unprofiled run's$/);
+  const [compared] = benchWarnings(profiled, [...targets, { ...targets[0], label: 'etcd' }]);
+  assert.match(compared, /slower than an unprofiled run's; and a started target, whose member threads are sampled too, .* do not compare fairly either$/);
+});
