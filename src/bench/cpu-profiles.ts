@@ -48,7 +48,6 @@ const TOP_FUNCTIONS = 8;
 interface ThreadTally {
   roles: string[];
   profiledUs: number;
-  idleUs: number;
   selfUs: Map<string, { name: string; where: string; us: number }>;
   files: string[];
 }
@@ -69,7 +68,7 @@ export class CpuProfileTally {
 
   add(named: NamedCpuProfile, file: string): void {
     let tally = this.threads.get(named.thread);
-    if (tally === undefined) this.threads.set(named.thread, (tally = { roles: [], profiledUs: 0, idleUs: 0, selfUs: new Map(), files: [] }));
+    if (tally === undefined) this.threads.set(named.thread, (tally = { roles: [], profiledUs: 0, selfUs: new Map(), files: [] }));
     if (named.role !== undefined && !tally.roles.includes(named.role)) tally.roles.push(named.role);
     tally.files.push(file);
     const { profile } = named;
@@ -79,10 +78,8 @@ export class CpuProfileTally {
     profile.samples.forEach((nodeId, i) => {
       const frame = nodes.get(nodeId)?.callFrame;
       const name = frame === undefined ? '(unknown)' : frame.functionName === '' ? '(anonymous)' : frame.functionName;
-      if (name === IDLE) {
-        tally.idleUs += durations[i];
-        return;
-      }
+      // Waiting counts in the profiled time only: busy is the sum of the rest.
+      if (name === IDLE) return;
       const where = frame === undefined || frame.url === '' ? '' : `${basename(frame.url)}:${frame.lineNumber + 1}`;
       const key = `${name}\u0000${where}`;
       const entry = tally.selfUs.get(key);

@@ -129,13 +129,11 @@ async function runPhase(pool: GeneratorPool, stallWatch: StallWatch, options: Be
     hooks.onProgress?.({ target: running.label, round, rounds: options.rounds, elapsedMs: Math.max(0, performance.now() - startMs), phaseMs, ...readProgress(progress) });
   const timer = hooks.onProgress ? setInterval(report, PROGRESS_EVERY_MS) : undefined;
   const windowStartEpochMs = startAtEpochMs + tasks[0].warmupMs;
-  const flushesAtWindowStart = measuresFloor(options, running.target) ? whenWindowOpens(windowStartEpochMs, () => walFlushesNow(running.target)) : Promise.resolve(new Map());
+  const flushesAtWindowStart = measuresFloor(options, running.target) && running.target.walFlushes !== undefined ? whenWindowOpens(windowStartEpochMs, () => walFlushesNow(running.target)) : Promise.resolve(new Map());
   if (options.cpuProfileDir !== undefined) for (const task of tasks) task.cpuProfile = true;
   const stopProfilingMembers = profileMembers(options, running.target, windowStartEpochMs);
   try {
-    const profiledSlices = await pool.runPhase(tasks);
-    const memberProfiles = await stopProfilingMembers();
-    const slices = profiledSlices.map(withoutProfile);
+    const slices = await pool.runPhase(tasks);
     const cpu = process.cpuUsage(cpuBefore);
     const phase = mergePhase({
       round,
@@ -149,7 +147,8 @@ async function runPhase(pool: GeneratorPool, stallWatch: StallWatch, options: Be
     });
     // Leadership may have moved while the phase ran: the floor must describe whoever served it.
     const served = measuresFloor(options, running.target) ? servedPaths(route, await writeEndpointOf(running.target)) : [];
-    const profiles = [...memberProfiles, ...generatorProfiles(profiledSlices)];
+    // After the phase's CPU and wall time are read: handing a profile over takes its member a while.
+    const profiles = [...(await stopProfilingMembers()), ...generatorProfiles(slices)];
     return { phase, served, walFlushes: await flushesSince(running.target, await flushesAtWindowStart), profiles };
   } finally {
     clearInterval(timer);
@@ -175,11 +174,6 @@ function profileMembers(options: BenchOptions, target: BenchTarget, windowStartE
   // Read by the stop; a phase that fails first leaves it unread.
   started.catch(() => undefined);
   return () => started.then(() => members.stop());
-}
-
-function withoutProfile(slice: PhaseSlice): PhaseSlice {
-  const { cpuProfile: _profile, ...rest } = slice;
-  return rest;
 }
 
 function generatorProfiles(slices: readonly PhaseSlice[]): NamedCpuProfile[] {

@@ -8,7 +8,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { NodeId } from '../raft/types.js';
 import { PAUSE_FLAG_BYTES, PAUSE_FROZEN_SLOT, PAUSE_WANTED_SLOT } from '../node/control-protocol.js';
 import type { ControlCommand, MemberCpuProfile, NodeStatusReport, NodeWorkerConfig, WalReport, WorkerEvent } from '../node/control-protocol.js';
-import { SAMPLING_INTERVAL_US_DEFAULT } from '../util/cpu-profiler.js';
 import { WriteAheadLog } from '../wal/wal.js';
 import { SYNCED_POSITION_SLOTS } from '../wal/power-cut.js';
 import { applyMemberHeapFlags } from './member-heap-flags.js';
@@ -154,8 +153,8 @@ export class NodeHandle extends EventEmitter<NodeHandleEvents> {
     return this.request((requestId) => ({ type: 'wal', requestId }));
   }
 
-  /** Starts sampling the member thread's JavaScript (see util/cpu-profiler.ts). */
-  startCpuProfile(samplingIntervalUs = SAMPLING_INTERVAL_US_DEFAULT): Promise<void> {
+  /** Starts sampling the member thread's JavaScript (see util/cpu-profiler.ts for the default interval). */
+  startCpuProfile(samplingIntervalUs?: number): Promise<void> {
     return this.request((requestId) => ({ type: 'cpu-profile-start', requestId, samplingIntervalUs }));
   }
 

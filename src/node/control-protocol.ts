@@ -68,7 +68,7 @@ export type ControlCommand =
   | { type: 'status'; requestId: number }
   | { type: 'wal'; requestId: number }
   /** Samples the thread's JavaScript until 'cpu-profile-stop', which replies with the profile (util/cpu-profiler.ts). */
-  | { type: 'cpu-profile-start'; requestId: number; samplingIntervalUs: number }
+  | { type: 'cpu-profile-start'; requestId: number; samplingIntervalUs?: number }
   | { type: 'cpu-profile-stop'; requestId: number }
   | { type: 'barrier'; requestId: number; timeoutMs: number }
   | { type: 'transfer-leader'; requestId: number; to: NodeId }
