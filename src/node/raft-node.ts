@@ -12,6 +12,7 @@ import type { WriteAheadLog } from '../wal/wal.js';
 import type { NodeLogger } from './logger.js';
 import { encodeCommandFrame, frameCommand, frameRequestNumber, RequestIds, type CommandEncoder } from './command-frame.js';
 import type { StateMachine } from './state-machine.js';
+import { DeferredSendPacer } from './deferred-send-pacer.js';
 
 type NodeErrorCode = 'timeout' | 'stopped' | 'too-busy';
 
@@ -75,18 +76,10 @@ interface PersistDuty {
 const PENDING_REQUESTS_MAX = 100_000;
 /**
  * How often a leader looks at what it held back: a new commit index, which the next append
- * carries under load (when writes stop, followers apply within about this long), and entries
- * for followers off the commit path (see RaftCore.sendDeferred).
+ * carries under load, and entries for followers off the commit path (see RaftCore.sendDeferred
+ * and DeferredSendPacer, which decides at each look whether to send).
  */
 const DEFERRED_SEND_CHECK_MS = 1;
-/**
- * While writes flow, followers off the commit path get their entries in one batch this often
- * (one wake-up, one fdatasync) instead of one message per write racing the commit path's for
- * the same disk and cores. Sooner when writes stop, or when the commit index did not move for
- * a whole check period although entries wait: then the commit path is stuck (a slow or lost
- * follower) and the others must make the quorum.
- */
-const OFF_PATH_BATCH_MS = 8;
 
 export class RaftNode<Result> {
   readonly core: RaftCore;
@@ -123,13 +116,7 @@ export class RaftNode<Result> {
   private installedSnapshotCount = 0;
   private ticker: NodeJS.Timeout | null = null;
   private deferredSendTimer: NodeJS.Timeout | null = null;
-  /**
-   * The core's last index when the deferred-send timer was armed: a higher one at the check means
-   * new entries, whose appends carry the commit index (a leader never truncates its log).
-   */
-  private lastIndexAtArm = 0;
-  private offPathSentAtMs = 0;
-  private commitAtLastCheck = 0;
+  private readonly deferredSendPacer = new DeferredSendPacer();
   private stopped = false;
   /** A rehearsal threw once: no more are run (see rehearseNextApply). */
   private rehearsalFailed = false;
@@ -352,7 +339,7 @@ export class RaftNode<Result> {
 
   private armDeferredSends(): void {
     if (this.deferredSendTimer !== null || !this.core.hasDeferredSends()) return;
-    this.lastIndexAtArm = this.core.lastIndex;
+    this.deferredSendPacer.observe(performance.now(), this.core.lastIndex, this.core.commitIndex);
     this.deferredSendTimer = setTimeout(() => this.onDeferredSendsDue(), DEFERRED_SEND_CHECK_MS);
   }
 
@@ -360,14 +347,10 @@ export class RaftNode<Result> {
     this.deferredSendTimer = null;
     if (this.stopped) return;
     const core = this.core;
-    const idle = core.lastIndex === this.lastIndexAtArm;
-    const stuck = core.commitIndex === this.commitAtLastCheck && core.lastIndex > core.commitIndex;
-    this.commitAtLastCheck = core.commitIndex;
-    const nowMs = performance.now();
-    if (idle || stuck || nowMs - this.offPathSentAtMs >= OFF_PATH_BATCH_MS) {
+    const decision = this.deferredSendPacer.decide(performance.now(), core.lastIndex, core.commitIndex);
+    if (decision !== 'hold') {
       // While entries flow, appends carry the commit index: only held-back entries go out then.
-      core.sendDeferred(idle);
-      this.offPathSentAtMs = nowMs;
+      core.sendDeferred(decision === 'idle');
       this.schedule();
     } else {
       // Nothing sent, so nothing for drive() to do: just look again in a moment.
