@@ -10,7 +10,8 @@
 // entries wait (the commit path is slow or lost, so the others must make the quorum). Both are
 // times, not "since the last look": at 1000 writes/s a look often falls between two writes, and
 // behind 40 ms links a look often sees no acknowledgement, and taking either for a stop or a
-// stall sent the off-path follower about 430 messages a second instead of 125.
+// stall sent the off-path follower about 430 messages a second instead of 125. The leader looks
+// again only when a look could decide something (nextDecisionAtMs), not every millisecond.
 
 export interface DeferredSendPacerOptions {
   /** How often off-path followers get their entries while writes flow. */
@@ -50,6 +51,19 @@ export class DeferredSendPacer {
       this.commitIndex = commitIndex;
       this.commitMovedAtMs = nowMs;
     }
+  }
+
+  /**
+   * The earliest time after `nowMs` at which a look could decide anything but 'hold', from the
+   * indexes noted so far (entries or commits since then only make it later): the end of the
+   * batch period, of the idle wait, or of the stall wait while entries wait. A look sooner than
+   * that would only wake the leader.
+   */
+  nextDecisionAtMs(): number {
+    const { batchMs, idleAfterMs, stuckAfterMs } = this.options;
+    let atMs = Math.min(this.sentAtMs + batchMs, this.lastIndexMovedAtMs + idleAfterMs);
+    if (this.lastIndex > this.commitIndex) atMs = Math.min(atMs, this.commitMovedAtMs + stuckAfterMs);
+    return atMs;
   }
 
   /** One look: notes the indexes and says what to send now. */

@@ -75,9 +75,10 @@ interface PersistDuty {
 /** Requests waiting for an answer at the most; more are refused (back-pressure). */
 const PENDING_REQUESTS_MAX = 100_000;
 /**
- * How often a leader looks at what it held back: a new commit index, which the next append
- * carries under load, and entries for followers off the commit path (see RaftCore.sendDeferred
- * and DeferredSendPacer, which decides at each look whether to send).
+ * How soon, at the soonest, a leader looks again at what it held back: a new commit index, which
+ * the next append carries under load, and entries for followers off the commit path (see
+ * RaftCore.sendDeferred, and DeferredSendPacer, which decides at each look whether to send and
+ * when the next look could decide anything).
  */
 const DEFERRED_SEND_CHECK_MS = 1;
 
@@ -338,9 +339,14 @@ export class RaftNode<Result> {
   }
 
   private armDeferredSends(): void {
-    if (this.deferredSendTimer !== null || !this.core.hasDeferredSends()) return;
-    this.deferredSendPacer.observe(performance.now(), this.core.lastIndex, this.core.commitIndex);
-    this.deferredSendTimer = setTimeout(() => this.onDeferredSendsDue(), DEFERRED_SEND_CHECK_MS);
+    if (this.deferredSendTimer === null && !this.core.hasDeferredSends()) return;
+    // Noted at every turn that may have moved them, so the waits count from when they moved.
+    const nowMs = performance.now();
+    const pacer = this.deferredSendPacer;
+    pacer.observe(nowMs, this.core.lastIndex, this.core.commitIndex);
+    if (this.deferredSendTimer !== null) return;
+    const lookInMs = Math.max(DEFERRED_SEND_CHECK_MS, Math.ceil(pacer.nextDecisionAtMs() - nowMs));
+    this.deferredSendTimer = setTimeout(() => this.onDeferredSendsDue(), lookInMs);
   }
 
   private onDeferredSendsDue(): void {

@@ -86,6 +86,26 @@ test('no entries waiting is not a stall, however long the commit index stays', (
   assert.equal(pacer.decide(50, 10, 10), 'idle');
 });
 
+test('the next look that could decide anything is the first of the period, the idle wait and, while entries wait, the stall wait', () => {
+  const pacer = new DeferredSendPacer(PACING);
+  assert.equal(pacer.decide(10, 5, 5), 'batch');
+  // Nothing waits: the idle wait (the last index moved at 10) ends first.
+  assert.equal(pacer.nextDecisionAtMs(), 13);
+  // Entries wait from 11; the commit index last moved at 10, so a stall shows at 14, but the
+  // new entry puts the idle wait at 14 too; the period ends at 18.
+  pacer.observe(11, 6, 5);
+  assert.equal(pacer.nextDecisionAtMs(), 14);
+  // Entries keep coming and committing: only the period is left, then the stall wait.
+  pacer.observe(12.5, 7, 6);
+  pacer.observe(13.5, 8, 7);
+  assert.equal(pacer.nextDecisionAtMs(), 16.5);
+  assert.equal(pacer.decide(16.5, 11, 10), 'hold');
+  assert.equal(pacer.nextDecisionAtMs(), 18);
+  // Looking only then, a steady flow is sent once per period.
+  assert.equal(pacer.decide(18, 12, 11), 'batch');
+  assert.equal(pacer.nextDecisionAtMs(), 21);
+});
+
 test('refuses pacing that is not a finite time', () => {
   assert.throws(() => new DeferredSendPacer({ batchMs: Number.NaN, idleAfterMs: 3, stuckAfterMs: 4 }), /batchMs/);
   assert.throws(() => new DeferredSendPacer({ batchMs: 8, idleAfterMs: -1, stuckAfterMs: 4 }), /idleAfterMs/);
