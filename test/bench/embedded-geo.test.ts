@@ -15,23 +15,30 @@ import { describeLoad } from '../../src/bench/run-description.js';
 
 const DELAY_MS = 10;
 const RTT_MS = 2 * DELAY_MS;
+/**
+ * The first test's links: a fresh cluster's first writes take 3 to 25 ms on the development VM
+ * while V8 compiles their path (more under a parallel test run), so only a round trip well above
+ * that tells an unshaped link from a shaped one.
+ */
+const PLACED_DELAY_MS = 40;
+const PLACED_RTT_MS = 2 * PLACED_DELAY_MS;
 
 test('--leader-region moves leadership to that member; the client and the floor follow the places', async () => {
-  const target = await startEmbeddedTarget({ seed: 3, nodes: 3, delayMs: DELAY_MS, leaderRegion: 'n3', clientRegion: 'n1', extra: {} });
+  const target = await startEmbeddedTarget({ seed: 3, nodes: 3, delayMs: PLACED_DELAY_MS, leaderRegion: 'n3', clientRegion: 'n1', extra: {} });
   try {
     const [n1, n2, n3] = target.endpoints;
     assert.equal(await target.leaderEndpoint!(), n3);
     assert.equal(target.clientRttMs!(n1), 0, 'the client sits with n1');
-    assert.equal(target.clientRttMs!(n2), RTT_MS);
+    assert.equal(target.clientRttMs!(n2), PLACED_RTT_MS);
     const startedMs = performance.now();
     const put = await fetch(`${n3}/v2/keys/geo`, { method: 'PUT', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'value=1' });
     const putMs = performance.now() - startedMs;
     assert.ok(put.status === 201 || put.status === 200, `PUT answered ${put.status}`);
-    assert.ok(putMs >= RTT_MS - 1, `a write took ${putMs} ms, less than the ${RTT_MS} ms quorum round trip`);
+    assert.ok(putMs >= PLACED_RTT_MS - 1, `a write took ${putMs} ms, less than the ${PLACED_RTT_MS} ms quorum round trip`);
     const floor = await target.floorMs!();
     assert.equal(floor.leader, 'n3');
-    assert.equal(floor.parts.quorumRttMs, RTT_MS);
-    assert.equal(floor.parts.clientRttMs, RTT_MS, 'from n1 to the leader n3');
+    assert.equal(floor.parts.quorumRttMs, PLACED_RTT_MS);
+    assert.equal(floor.parts.clientRttMs, PLACED_RTT_MS, 'from n1 to the leader n3');
     assert.ok(floor.parts.fsyncMs > 0 && floor.parts.fsyncMs < 1_000, `fsync ${floor.parts.fsyncMs} ms`);
 
     // The hot start's links: straight through while its work runs, delayed again afterwards.
@@ -40,9 +47,9 @@ test('--leader-region moves leadership to that member; the client and the floor 
       for (let i = 0; i < 5; i++) tookMs.push(await timedPut(n3, `hot-${i}`));
       return median(tookMs);
     });
-    assert.ok(unshapedMs < RTT_MS, `with the links unshaped a write still took ${unshapedMs} ms (median)`);
+    assert.ok(unshapedMs < PLACED_RTT_MS, `with the links unshaped a write still took ${unshapedMs} ms (median)`);
     const reshapedMs = await timedPut(n3, 'shaped-again');
-    assert.ok(reshapedMs >= RTT_MS - 1, `after the hot start a write took ${reshapedMs} ms, less than the ${RTT_MS} ms quorum round trip`);
+    assert.ok(reshapedMs >= PLACED_RTT_MS - 1, `after the hot start a write took ${reshapedMs} ms, less than the ${PLACED_RTT_MS} ms quorum round trip`);
   } finally {
     await target.close();
   }
