@@ -1,7 +1,8 @@
 // When a leader sends what its core held back (RaftCore.sendDeferred): the entries of followers
 // off the commit path, and the commit index to followers that have not heard it. The leader
-// looks about every millisecond; this decides, from its log's last index and commit index at each
-// look and the time, whether to send now. Pure: the caller passes the clock, so tests step it.
+// looks now and then (a millisecond apart at the most); this decides, from its log's last index
+// and commit index and when each last moved, whether to send now and when the next look could
+// decide anything. Pure: the caller passes the clock, so tests step it.
 //
 // While writes flow, the off-path followers get one batch every `batchMs` (one wake-up and one
 // fdatasync, not one per write racing the commit path's for the same disk and cores). Sooner when
@@ -41,7 +42,7 @@ export class DeferredSendPacer {
     }
   }
 
-  /** Notes the log's indexes without deciding (when the leader arms its look, after new entries). */
+  /** Notes the log's indexes without deciding (the leader does at each turn of its loop that may have moved them). */
   observe(nowMs: number, lastIndex: number, commitIndex: number): void {
     if (lastIndex !== this.lastIndex) {
       this.lastIndex = lastIndex;

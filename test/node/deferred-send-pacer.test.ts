@@ -10,10 +10,11 @@ import { Prng } from '../../src/util/prng.js';
 const PACING = { batchMs: 8, idleAfterMs: 3, stuckAfterMs: 4 };
 
 /**
- * A leader taking writes at `ratePerSec`, each arriving up to `jitterMs` after its slot, behind
- * links that commit each write `commitAfterMs` (give or take `jitterMs`) after it arrived; looked
- * at every `lookMs` (Node's 1 ms timer fires after 1 to 1.2 ms). Returns each look's decision
- * after `skipMs` (the first round trip, when nothing commits yet, looks like a stall).
+ * A leader taking writes at `ratePerSec`, each arriving up to 0.9 ms after its slot, behind links
+ * that commit each write `commitAfterMs` (plus up to 0.9 ms) after it arrived, for `durationMs`;
+ * looked at every 1 to 1.2 ms (as often as the leader looks at most: Node's 1 ms timer). Returns
+ * each look's decision from `skipMs` on (in the first round trip nothing commits yet, which looks
+ * like a stall).
  */
 function steadyLoad(pacer: DeferredSendPacer, ratePerSec: number, commitAfterMs: number, durationMs: number, skipMs: number): DeferredSendDecision[] {
   const prng = new Prng(7);
