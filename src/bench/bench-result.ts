@@ -26,6 +26,12 @@ export interface GeneratorLoad {
   /** Process CPU time over wall time during the phases; includes anything else in this process. */
   processCpuPerWall: number;
   startLagMsMax: number;
+  /**
+   * Open loop: how late the generator sent operations after their scheduled times, which their
+   * latencies include (null in the closed loop); with the histogram it came from, for merging.
+   */
+  sendLateness: LatencySummary | null;
+  sendLatenessHistogram: SerializedHistogram;
 }
 
 export interface Figures {
@@ -136,6 +142,7 @@ export function mergePhase(measurement: PhaseMeasurement): PhaseResult {
     eventLoopBusyMax: Math.max(...busy),
     processCpuPerWall: measurement.processCpuMs / measurement.wallMs,
     startLagMsMax: Math.max(...slices.map((s) => s.startLagMs)),
+    ...sendLatenessOf(slices.map((s) => s.sendLateness)),
   };
   const errors = sumRecords(slices.map((s) => s.errors));
   return {
@@ -159,10 +166,17 @@ export function combinePhases(phases: PhaseResult[]): Figures {
     eventLoopBusyMax: Math.max(...phases.map((p) => p.generator.eventLoopBusyMax)),
     processCpuPerWall: weighted((g) => g.processCpuPerWall),
     startLagMsMax: Math.max(...phases.map((p) => p.generator.startLagMsMax)),
+    ...sendLatenessOf(phases.map((p) => p.generator.sendLatenessHistogram)),
   };
   const served = phases.reduce((sum, p) => sum + p.servedPerSec * (p.measuredMs / 1000), 0);
   const stalls = combineStalls(phases.map((p) => p.stalls));
   return figuresOf(histogram, measuredMs, served, sumRecords(phases.map((p) => p.errors)), sumRecords(phases.map((p) => p.counters)), generator, stalls);
+}
+
+function sendLatenessOf(histograms: SerializedHistogram[]): Pick<GeneratorLoad, 'sendLateness' | 'sendLatenessHistogram'> {
+  const merged = new LogLinearHistogram();
+  for (const histogram of histograms) merged.mergeSerialized(histogram);
+  return { sendLateness: merged.count === 0 ? null : summarizeLatency(merged), sendLatenessHistogram: merged.serialize() };
 }
 
 function figuresOf(

@@ -2,6 +2,7 @@
 // alternately: each figure's ratio B / A over all rounds, and per round for the headline
 // figures, so that a reader can see whether the ratio held steady while the machine's noise varied.
 
+import type { LoadModel } from './bench-options.js';
 import type { Figures, TargetResult } from './bench-result.js';
 import { STALL_MIN_MS } from './stall-watch.js';
 
@@ -12,6 +13,8 @@ export interface FigureDefinition {
   better: 'higher' | 'lower';
   format: FigureFormat;
   value(figures: Figures): number;
+  /** Shown for open-loop runs only (the closed loop has no schedule to be late for). */
+  openLoopOnly?: boolean;
 }
 
 export type FigureFormat = 'rate' | 'ms' | 'count' | 'share';
@@ -27,10 +30,23 @@ export const FIGURES: FigureDefinition[] = [
   { key: 'meanMs', label: 'latency mean (ms)', better: 'lower', format: 'ms', value: (f) => f.latency.meanMs },
   { key: 'errorsTotal', label: 'errors', better: 'lower', format: 'count', value: (f) => f.errorsTotal },
   { key: 'generatorBusyMax', label: 'generator busy (busiest thread)', better: 'lower', format: 'share', value: (f) => f.generator.eventLoopBusyMax },
+  {
+    key: 'sendLatenessP99Ms',
+    label: 'generator send lateness p99 (ms)',
+    better: 'lower',
+    format: 'ms',
+    value: (f) => f.generator.sendLateness?.p99Ms ?? 0,
+    openLoopOnly: true,
+  },
   { key: 'processCpuPerWall', label: 'process CPU / wall', better: 'lower', format: 'share', value: (f) => f.generator.processCpuPerWall },
   { key: 'stalls', label: `machine stalls (≥${STALL_MIN_MS} ms)`, better: 'lower', format: 'count', value: (f) => f.stalls.count },
   { key: 'stallLongestMs', label: 'longest machine stall (ms)', better: 'lower', format: 'ms', value: (f) => f.stalls.longestMs },
 ];
+
+/** The figures a report shows for a run of this load model. */
+export function figuresFor(model: LoadModel): FigureDefinition[] {
+  return FIGURES.filter((figure) => model === 'open' || figure.openLoopOnly !== true);
+}
 
 export interface Comparison {
   baseline: string;

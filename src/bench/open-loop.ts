@@ -2,6 +2,7 @@
 // or not earlier ones have answered. A due operation takes an idle client or waits in a bounded
 // backlog until one frees up, and its latency runs from the SCHEDULED time, so a stalled server
 // shows up in every operation it delayed, not only the one it stalled (no coordinated omission).
+// How late each operation left after its scheduled time is recorded too: the generator's share.
 
 import { performance } from 'node:perf_hooks';
 import { preciseTimers } from '../transport/precise-timer.js';
@@ -53,6 +54,7 @@ export function runOpenLoop(
     };
     const start = (client: BenchClient, dueMs: number): void => {
       inFlight += 1;
+      recorder.recordSendLateness(dueMs, performance.now());
       workload.run(client, dueMs).then((outcome) => {
         recorder.recordOutcome(dueMs, performance.now(), outcome);
         progress.add(outcome.errorKind !== undefined);

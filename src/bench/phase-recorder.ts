@@ -1,6 +1,8 @@
 // Collects one worker's samples for one phase: latencies of operations that started inside the
 // measured window (after the warm-up, before the end), errors by kind, completions per
-// interval for the throughput chart, and a coarse histogram per interval for the latency chart.
+// interval for the throughput chart, a coarse histogram per interval for the latency chart, and
+// in the open loop how late the generator sent each operation after its scheduled time (part of
+// the operation's latency, so a reader can tell the generator's share of a tail from the target's).
 // Times are performance.now() milliseconds of the recording thread.
 
 import { LogLinearHistogram, type SerializedHistogram } from '../util/log-linear-histogram.js';
@@ -20,6 +22,8 @@ export interface IntervalSlice {
 
 export interface RecordedSlice {
   latency: SerializedHistogram;
+  /** Open loop: how late each measured operation was sent after its scheduled time (empty in the closed loop). */
+  sendLateness: SerializedHistogram;
   /** Successes answered before the window ended (in the open loop, what the target kept up with). */
   completedInWindow: number;
   intervals: IntervalSlice[];
@@ -35,6 +39,7 @@ interface IntervalState {
 
 export class PhaseRecorder {
   readonly latency = new LogLinearHistogram();
+  readonly sendLateness = new LogLinearHistogram();
   readonly counters: Record<string, number> = {};
   private readonly errors = new Map<string, number>();
   /** Indexed by interval, filled as intervals see their first operation. */
@@ -85,6 +90,15 @@ export class PhaseRecorder {
     this.completedInWindow += 1;
   }
 
+  /**
+   * Records that the operation scheduled at `dueMs` was sent at `sentMs` (open loop). A send can
+   * only follow its schedule; one that seems to precede it (clock granularity) counts as on time.
+   */
+  recordSendLateness(dueMs: number, sentMs: number): void {
+    if (!this.measures(dueMs)) return;
+    this.sendLateness.record(Math.max(0, sentMs - dueMs) * 1000);
+  }
+
   /** Records how one operation ended: its latency, or its error kind. */
   recordOutcome(startMs: number, endMs: number, outcome: OperationOutcome): void {
     if (outcome.errorKind !== undefined) this.recordError(startMs, outcome.errorKind);
@@ -108,7 +122,14 @@ export class PhaseRecorder {
     this.intervals.forEach((state, index) => {
       if (state !== undefined) intervals.push({ index, latency: state.latency.serialize(), completed: state.completed, errors: state.errors });
     });
-    return { latency: this.latency.serialize(), completedInWindow: this.completedInWindow, intervals, errors: Object.fromEntries(this.errors), counters: { ...this.counters } };
+    return {
+      latency: this.latency.serialize(),
+      sendLateness: this.sendLateness.serialize(),
+      completedInWindow: this.completedInWindow,
+      intervals,
+      errors: Object.fromEntries(this.errors),
+      counters: { ...this.counters },
+    };
   }
 
   private intervalIndex(timeMs: number): number {

@@ -2,7 +2,7 @@
 // with the summary table, warnings, latency over time, throughput over time, the latency
 // distribution (CDF), per-round figures, errors by kind and the full configuration.
 
-import { FIGURES } from './comparison.js';
+import { figuresFor } from './comparison.js';
 import { formatFigure, formatMs, formatRatio } from './figure-format.js';
 import { floorPartsText, floorPathText, formatOverMs } from './floor-text.js';
 import { LogLinearHistogram } from '../util/log-linear-histogram.js';
@@ -64,7 +64,7 @@ function warningsBlock(warnings: string[]): string {
 function summaryTable(result: BenchResult): string {
   const { targets, comparison } = result;
   const head = ['figure', ...targets.map((t, i) => (targets.length === 2 ? `${i === 0 ? 'A' : 'B'}: ${t.label}` : t.label)), ...(comparison ? ['B/A'] : [])];
-  const rows = FIGURES.map((figure) => {
+  const rows = figuresFor(result.config.load.model).map((figure) => {
     const cells = targets.map((t) => `<td>${escapeXml(formatFigure(figure.value(t.total), figure.format))}</td>`);
     if (comparison) {
       const value = comparison.ratios[figure.key];

@@ -2,7 +2,7 @@
 // their ratio, then the per-round ratios, the commit-latency floor (p50 and p99 above it),
 // the CPU by thread of a profiled run, errors and warnings.
 
-import { FIGURES, type Comparison } from './comparison.js';
+import { figuresFor, type Comparison } from './comparison.js';
 import { formatFigure, formatMs, formatRatio } from './figure-format.js';
 import { floorPartsText, floorPathText, observedText } from './floor-text.js';
 import type { TargetResult } from './bench-result.js';
@@ -15,7 +15,7 @@ export function formatTable(result: BenchResult): string {
   const { targets, comparison } = result;
   const header = ['figure', ...targets.map((t, i) => (targets.length === 2 ? `${i === 0 ? 'A' : 'B'}: ${t.label}` : t.label))];
   if (comparison) header.push('B/A');
-  const rows = FIGURES.map((figure) => {
+  const rows = figuresFor(result.config.load.model).map((figure) => {
     const row = [figure.label, ...targets.map((t) => formatFigure(figure.value(t.total), figure.format))];
     if (comparison) row.push(formatRatio(comparison.ratios[figure.key]));
     return row;

@@ -1,11 +1,13 @@
 // The open loop measures from the scheduled time: when the server stalls one request, every
 // request scheduled behind it carries the stall in its latency (no coordinated omission),
-// while a closed loop against the same server sees a single slow sample.
+// while a closed loop against the same server sees a single slow sample. The open loop also says
+// how late it sent what it scheduled: those behind the stall waited for the only connection.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defaultBenchOptions, type BenchOptions } from '../../src/bench/bench-options.js';
 import { LogLinearHistogram } from '../../src/util/log-linear-histogram.js';
+import { formatTable } from '../../src/bench/report-table.js';
 import { runBench } from '../../src/bench/run-bench.js';
 import { startStallingServer } from './stalling-server.js';
 
@@ -34,6 +36,14 @@ test('open loop: operations scheduled during a stall carry it in their latency',
     const delayedShare = 1 - cumulativeAt(histogram, 150_000);
     assert.ok(delayedShare >= 0.25, `${(delayedShare * 100).toFixed(0)}% of operations waited over 150 ms; about 37% were scheduled behind the stall`);
     assert.ok(total.latency.p90Ms >= 300, `p90 ${total.latency.p90Ms} ms should show the queue behind the stall`);
+    // Those due during the stall left only when the connection was free again: late by up to the stall.
+    const lateness = total.generator.sendLateness;
+    assert.ok(lateness !== null, 'an open loop reports its send lateness');
+    assert.equal(lateness.count, total.operations);
+    assert.ok(lateness.maxMs >= STALL_MS - 50, `the latest send, ${lateness.maxMs} ms after its time, should have waited out the stall`);
+    assert.ok(lateness.p50Ms < 50, `most operations left on time, yet the median send was ${lateness.p50Ms} ms late`);
+    assert.ok(lateness.p90Ms >= 150, `p90 send lateness ${lateness.p90Ms} ms should show the operations queued behind the stall`);
+    assert.match(formatTable(result), /generator send lateness p99 \(ms\)\s+\d/);
   } finally {
     await server.close();
   }
@@ -42,9 +52,13 @@ test('open loop: operations scheduled during a stall carry it in their latency',
 test('closed loop against the same stall records it once', async () => {
   const server = await startStallingServer(STALL_AT_REQUEST, STALL_MS);
   try {
-    const total = (await runBench(optionsFor(server.endpoint, 'closed'))).targets[0].total;
+    const result = await runBench(optionsFor(server.endpoint, 'closed'));
+    const total = result.targets[0].total;
     assert.ok(total.latency.maxMs >= STALL_MS - 20, `max ${total.latency.maxMs} ms should be the stall`);
     assert.ok(total.latency.p90Ms < 100, `p90 ${total.latency.p90Ms} ms: only one sample waited`);
+    // A closed loop has no schedule, so no lateness to report.
+    assert.equal(total.generator.sendLateness, null);
+    assert.doesNotMatch(formatTable(result), /send lateness/);
   } finally {
     await server.close();
   }
