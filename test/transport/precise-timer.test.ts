@@ -104,9 +104,13 @@ test('a chain of timers that says when the next is due re-arms without waking th
   // run, 3 to 58 alone beside three busy loops, with or without the hints' early-out).
   assert.ok(backstop <= rounds / 4, `${backstop} of ${rounds} timers waited for the backstop`);
 
-  const unhinted = timers.stats.metronomeNotifies;
+  // Unhinted, a re-arm skips the notify only when it finds the metronome still awake, which a
+  // loaded machine makes more common (98 of 200 in one CI run, beside 26 hinted): the hints must
+  // still save at least half of the wakes.
+  const unhintedBefore = timers.stats.metronomeNotifies;
   await scheduledChain(timers, rounds, 0.7, false);
-  assert.ok(timers.stats.metronomeNotifies - unhinted >= rounds / 2, `unhinted: ${timers.stats.metronomeNotifies - unhinted} notifies for ${rounds} timers`);
+  const unhinted = timers.stats.metronomeNotifies - unhintedBefore;
+  assert.ok(unhinted >= rounds / 3 && unhinted >= 2 * notifies, `unhinted: ${unhinted} notifies for ${rounds} timers, hinted ${notifies}`);
 });
 
 test('a wrong hint costs wake-ups, never a deadline: timers hinted a little late or early still fire on time', async () => {
