@@ -1,6 +1,6 @@
 // When a leader sends what its core held back (RaftCore.sendDeferred): the entries of followers
 // off the commit path, and the commit index to followers that have not heard it. The leader
-// looks now and then (a millisecond apart at the most); this decides, from its log's last index
+// looks now and then (at least a millisecond apart); this decides, from its log's last index
 // and commit index and when each last moved, whether to send now and when the next look could
 // decide anything. Pure: the caller passes the clock, so tests step it.
 //
