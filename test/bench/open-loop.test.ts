@@ -41,7 +41,11 @@ test('open loop: operations scheduled during a stall carry it in their latency',
     assert.ok(lateness !== null, 'an open loop reports its send lateness');
     assert.equal(lateness.count, total.operations);
     assert.ok(lateness.maxMs >= STALL_MS - 50, `the latest send, ${lateness.maxMs} ms after its time, should have waited out the stall`);
-    assert.ok(lateness.p50Ms < 50, `most operations left on time, yet the median send was ${lateness.p50Ms} ms late`);
+    // About half were due before the stall or after the queue behind it drained: those left on
+    // time. (Not the median: that sits on the border between the two halves, and on a loaded
+    // machine a slower drain alone moves it.)
+    const onTimeShare = cumulativeAt(LogLinearHistogram.fromSerialized(total.generator.sendLatenessHistogram), 50_000);
+    assert.ok(onTimeShare >= 0.25, `only ${(onTimeShare * 100).toFixed(0)}% of operations left within 50 ms of their time`);
     assert.ok(lateness.p90Ms >= 150, `p90 send lateness ${lateness.p90Ms} ms should show the operations queued behind the stall`);
     assert.match(formatTable(result), /generator send lateness p99 \(ms\)\s+\d/);
   } finally {
