@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
-import { freePort } from '../cluster/free-port.js';
+import { reservePorts } from '../cluster/free-port.js';
 import { raftTiming } from '../transport/geo-presets.js';
 import { DelayProxy } from './delay-proxy.js';
 import { stopChildProcess } from '../util/stop-child-process.js';
@@ -131,20 +131,30 @@ async function startEtcdClusterOnce(options: EtcdClusterOptions): Promise<EtcdCl
   }
 }
 
+/**
+ * Every member's client and peer port, found free together, and a delay proxy in front of each
+ * peer port when links are delayed. The ports stay held while the proxies pick theirs, so that no
+ * proxy is given a member's port; they are let go before the members bind them.
+ */
 async function allocatePorts(members: number, peerDelayMs: number, proxies: DelayProxy[]): Promise<MemberPorts[]> {
-  const ports: MemberPorts[] = [];
-  for (let i = 0; i < members; i++) {
-    const client = await freePort(LOOPBACK);
-    const peer = await freePort(LOOPBACK);
-    let advertisedPeer = peer;
-    if (peerDelayMs > 0) {
-      const proxy = await DelayProxy.start({ targetHost: LOOPBACK, targetPort: peer, delayMs: peerDelayMs });
-      proxies.push(proxy);
-      advertisedPeer = proxy.port;
+  const reservation = await reservePorts(2 * members, LOOPBACK);
+  try {
+    const ports: MemberPorts[] = [];
+    for (let i = 0; i < members; i++) {
+      const client = reservation.ports[2 * i]!;
+      const peer = reservation.ports[2 * i + 1]!;
+      let advertisedPeer = peer;
+      if (peerDelayMs > 0) {
+        const proxy = await DelayProxy.start({ targetHost: LOOPBACK, targetPort: peer, delayMs: peerDelayMs });
+        proxies.push(proxy);
+        advertisedPeer = proxy.port;
+      }
+      ports.push({ client, peer, advertisedPeer });
     }
-    ports.push({ client, peer, advertisedPeer });
+    return ports;
+  } finally {
+    await reservation.release();
   }
-  return ports;
 }
 
 function peerUrl(port: number): string {

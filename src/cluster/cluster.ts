@@ -13,7 +13,7 @@ import { mergeLinkConfig, PASS_THROUGH_LINK, type LinkConfig } from '../transpor
 import { allLinks, linkKey, partitionCuts } from '../transport/partitions.js';
 import { createSabLinkPair, type SabLinkBuffers } from '../transport/sab-transport.js';
 import type { MemberCpuProfile, MemberInfo, NodeStatusReport, NodeWorkerConfig, WalReport } from '../node/control-protocol.js';
-import { freePort } from './free-port.js';
+import { freePorts } from './free-port.js';
 import { NodeHandle, type NodeState } from './node-handle.js';
 import { resolveClusterOptions, sharedMemberConfig, NODES_MAX, type ClusterOptions, type ResolvedClusterOptions } from './cluster-options.js';
 import { newManifest, readManifest, writeManifest, type ClusterManifest } from './cluster-manifest.js';
@@ -150,7 +150,8 @@ export class Cluster extends EventEmitter<ClusterEvents> {
   private async startAll(fresh: boolean): Promise<void> {
     const ids = this.ids;
     if (this.options.transport === 'ws') {
-      for (const id of ids) this.wsPorts.set(id, await freePort(this.options.host));
+      const ports = await freePorts(ids.length, this.options.host);
+      ids.forEach((id, i) => this.wsPorts.set(id, ports[i]!));
     }
     const channels = new Map<NodeId, PeerChannels>(ids.map((id) => [id, { ports: {}, rings: {} }]));
     for (let i = 0; i < ids.length; i++) {
