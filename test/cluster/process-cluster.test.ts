@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nodeCommand } from '../../src/cli/node-command.js';
-import { freePort } from '../../src/cluster/free-port.js';
+import { freePorts } from '../../src/cluster/free-port.js';
 import { eventually, getKey, putKey } from './http-helpers.js';
 import { stopChildProcess } from '../../src/util/stop-child-process.js';
 
@@ -18,8 +18,9 @@ const BIN = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
 test('three raftyard node processes connected over ws elect a leader and replicate writes', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'raftyard-proc-'));
   const ids = ['n1', 'n2', 'n3'];
-  const peerPorts = await Promise.all(ids.map(() => freePort()));
-  const clientPorts = await Promise.all(ids.map(() => freePort()));
+  const ports = await freePorts(2 * ids.length);
+  const peerPorts = ports.slice(0, ids.length);
+  const clientPorts = ports.slice(ids.length);
   const clientUrls = ids.map((id, i) => `${id}=http://127.0.0.1:${clientPorts[i]}`).join(',');
   const children = ids.map((id, i) => {
     const peers = ids.filter((p) => p !== id).map((p) => `${p}=ws://127.0.0.1:${peerPorts[ids.indexOf(p)]}`).join(',');
