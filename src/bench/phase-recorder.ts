@@ -84,9 +84,8 @@ export class PhaseRecorder {
     if (latencyMs < 0) throw new Error(`negative latency ${latencyMs} ms: clocks of one thread went backwards`);
     this.latency.record(latencyMs * 1000);
     this.intervalAt(startMs).latency.record(latencyMs * 1000);
-    const completedInterval = this.intervalIndex(completedMs);
-    if (completedInterval >= this.intervalCount) return;
-    this.intervalState(completedInterval).completed += 1;
+    if (completedMs >= this.windowEndMs) return;
+    this.intervalAt(completedMs).completed += 1;
     this.completedInWindow += 1;
   }
 
@@ -136,8 +135,14 @@ export class PhaseRecorder {
     return Math.floor((timeMs - this.windowStart) / this.intervalMs);
   }
 
-  private intervalAt(startMs: number): IntervalState {
-    return this.intervalState(this.intervalIndex(startMs));
+  /**
+   * The interval of a time inside the window. One just before the window's end can land one past
+   * the last interval: `timeMs - windowStart` may round up to the window's length (1000.0822 + 3000
+   * warm-up, a time one ulp before the 12 s window's end, 50 ms intervals: 240 of 240), so it is
+   * counted in the last one.
+   */
+  private intervalAt(timeMs: number): IntervalState {
+    return this.intervalState(Math.min(this.intervalIndex(timeMs), this.intervalCount - 1));
   }
 
   private intervalState(index: number): IntervalState {
