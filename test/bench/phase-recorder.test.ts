@@ -43,7 +43,8 @@ test("a start or completion one ulp before the window's end is counted in the la
   assert.ok(recorder.measures(lastStart));
   assert.equal(Math.floor((lastStart - recorder.windowStartMs) / 50), 240, 'the case this test is about');
   recorder.recordLatency(lastStart, 0.5, lastStart + 0.5); // completed after the window
-  recorder.recordLatency(recorder.windowEndMs - 1, 1 - (recorder.windowEndMs - lastStart), lastStart);
+  // Started 1 ms before the window's end, answered one ulp before it: counted as completed.
+  recorder.recordLatency(recorder.windowEndMs - 1, lastStart - (recorder.windowEndMs - 1), lastStart);
   recorder.recordError(lastStart, 'refused');
   const slice = recorder.slice();
   assert.equal(slice.latency.count, 2);
