@@ -6,6 +6,7 @@ import type { CommitFloor } from './bench-target.js';
 import type { ThreadCpuSummary } from './cpu-profiles.js';
 import type { PhaseSlice } from './phase-task.js';
 import { combineStalls, type StallSummary } from './stall-watch.js';
+import { combineSteal, type StealSummary } from './host-steal.js';
 
 export interface LatencySummary {
   count: number;
@@ -49,6 +50,8 @@ export interface Figures {
   generator: GeneratorLoad;
   /** Times the machine ran none of this process's threads for a while, inside the measured window. */
   stalls: StallSummary;
+  /** The machine's CPU time the host took in the measured window (null where it cannot be read). */
+  steal: StealSummary | null;
 }
 
 export interface SeriesPoint {
@@ -100,6 +103,7 @@ export interface PhaseMeasurement {
   wallMs: number;
   slices: PhaseSlice[];
   stalls: StallSummary;
+  steal: StealSummary | null;
 }
 
 /** The observed p50 and p99 next to the floor, as ratios and as milliseconds above it. */
@@ -148,7 +152,7 @@ export function mergePhase(measurement: PhaseMeasurement): PhaseResult {
   return {
     round: measurement.round,
     startedAtEpochMs: measurement.startedAtEpochMs,
-    ...figuresOf(histogram, measurement.measuredMs, slices.reduce((sum, s) => sum + s.completedInWindow, 0), errors, sumRecords(slices.map((s) => s.counters)), generator, measurement.stalls),
+    ...figuresOf(histogram, measurement.measuredMs, slices.reduce((sum, s) => sum + s.completedInWindow, 0), errors, sumRecords(slices.map((s) => s.counters)), generator, measurement.stalls, measurement.steal),
     series: mergeSeries(slices, measurement.intervalMs),
   };
 }
@@ -170,7 +174,8 @@ export function combinePhases(phases: PhaseResult[]): Figures {
   };
   const served = phases.reduce((sum, p) => sum + p.servedPerSec * (p.measuredMs / 1000), 0);
   const stalls = combineStalls(phases.map((p) => p.stalls));
-  return figuresOf(histogram, measuredMs, served, sumRecords(phases.map((p) => p.errors)), sumRecords(phases.map((p) => p.counters)), generator, stalls);
+  const steal = combineSteal(phases.map((p) => p.steal));
+  return figuresOf(histogram, measuredMs, served, sumRecords(phases.map((p) => p.errors)), sumRecords(phases.map((p) => p.counters)), generator, stalls, steal);
 }
 
 function sendLatenessOf(histograms: SerializedHistogram[]): Pick<GeneratorLoad, 'sendLateness' | 'sendLatenessHistogram'> {
@@ -187,6 +192,7 @@ function figuresOf(
   counters: Record<string, number>,
   generator: GeneratorLoad,
   stalls: StallSummary,
+  steal: StealSummary | null,
 ): Figures {
   if (!(measuredMs > 0)) throw new Error(`measured time must be positive, got ${measuredMs}`);
   return {
@@ -201,6 +207,7 @@ function figuresOf(
     counters,
     generator,
     stalls,
+    steal,
   };
 }
 

@@ -1,16 +1,19 @@
 // Plain-language warnings about figures a reader should not trust as they stand: a saturated
 // generator, workers that started late, errors, an open loop the target could not follow,
-// leadership that moved during the run, a machine that stalled while a window was measured, a
-// p99 that too few operations decide, and a run slowed by its own profiling.
+// leadership that moved during the run, a machine that stalled or whose host took CPU time while
+// a window was measured, a p99 that too few operations decide, and a run slowed by its own profiling.
 
 import { LogLinearHistogram } from '../util/log-linear-histogram.js';
 import type { BenchOptions } from './bench-options.js';
 import type { TargetResult } from './bench-result.js';
+import { formatFigure } from './figure-format.js';
 import { SAMPLING_INTERVAL_US_DEFAULT } from '../util/cpu-profiler.js';
 
 const GENERATOR_BUSY_WARN = 0.9;
 const START_LAG_WARN_MS = 20;
 const RATE_SHORTFALL_WARN = 0.95;
+/** Steal above this share of the windows' CPU time is worth a warning (two busy loops here saw under 1%). */
+const HOST_STEAL_WARN = 0.05;
 /**
  * A p99 is steady when at least this many operations lie beyond it, i.e. over 100 times as many
  * were measured: from 110 (a sequential client behind 40 ms links for 9 s) it is the second
@@ -40,6 +43,10 @@ export function benchWarnings(options: BenchOptions, targets: TargetResult[]): s
     if (total.stalls.count > 0) {
       const { count, longestMs } = total.stalls;
       warnings.push(`${label}: the machine stalled ${count} time${count === 1 ? '' : 's'} in the measured windows (longest ${longestMs.toFixed(1)} ms): every operation in flight waited too, so the tail shows the machine as well as the target`);
+    }
+    const stealShare = total.steal?.share ?? 0;
+    if (stealShare >= HOST_STEAL_WARN) {
+      warnings.push(`${label}: the host took ${formatFigure(stealShare, 'share')} of this machine's CPU time in the measured windows (steal: virtual CPUs ready to run and not run), so every thread's wake-ups waited for the host too`);
     }
     if (total.operations === 0) warnings.push(`${label}: no operation succeeded in the measured window`);
     else if (total.operations < P99_OPERATIONS_MIN) warnings.push(thinTailWarning(label, total.operations, options.durationMs));

@@ -12,7 +12,8 @@ export interface FigureDefinition {
   /** Which direction is good, so a report can say whether B is better or worse. */
   better: 'higher' | 'lower';
   format: FigureFormat;
-  value(figures: Figures): number;
+  /** null: not measured on this machine (the reports show n/a). */
+  value(figures: Figures): number | null;
   /** Shown for open-loop runs only (the closed loop has no schedule to be late for). */
   openLoopOnly?: boolean;
 }
@@ -41,6 +42,7 @@ export const FIGURES: FigureDefinition[] = [
   { key: 'processCpuPerWall', label: 'process CPU / wall', better: 'lower', format: 'share', value: (f) => f.generator.processCpuPerWall },
   { key: 'stalls', label: `machine stalls (≥${STALL_MIN_MS} ms)`, better: 'lower', format: 'count', value: (f) => f.stalls.count },
   { key: 'stallLongestMs', label: 'longest machine stall (ms)', better: 'lower', format: 'ms', value: (f) => f.stalls.longestMs },
+  { key: 'hostStealShare', label: 'CPU time taken by the host (steal)', better: 'lower', format: 'share', value: (f) => f.steal?.share ?? null },
 ];
 
 /** The figures a report shows for a run of this load model. */
@@ -61,7 +63,7 @@ export function compareTargets(baseline: TargetResult, candidate: TargetResult):
     throw new Error(`compared targets ran ${baseline.phases.length} and ${candidate.phases.length} rounds`);
   }
   const ratios: Record<string, number | null> = {};
-  for (const figure of FIGURES) ratios[figure.key] = ratio(figure.value(candidate.total), figure.value(baseline.total));
+  for (const figure of FIGURES) ratios[figure.key] = ratioOfKnown(figure.value(candidate.total), figure.value(baseline.total));
   const perRound = (pick: (f: Figures) => number): Array<number | null> =>
     baseline.phases.map((phase, i) => ratio(pick(candidate.phases[i]), pick(phase)));
   return {
@@ -74,4 +76,9 @@ export function compareTargets(baseline: TargetResult, candidate: TargetResult):
 
 export function ratio(numerator: number, denominator: number): number | null {
   return denominator === 0 ? null : numerator / denominator;
+}
+
+/** The ratio of two figures, null where either was not measured. */
+function ratioOfKnown(numerator: number | null, denominator: number | null): number | null {
+  return numerator === null || denominator === null ? null : ratio(numerator, denominator);
 }

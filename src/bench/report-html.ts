@@ -164,14 +164,14 @@ function roundsTable(result: BenchResult): string {
   for (let round = 0; round < result.config.rounds; round++) {
     for (const target of result.targets) {
       const phase = target.phases[round];
-      const cells = [String(phase.round), target.label, formatFigure(phase.throughputPerSec, 'rate'), formatMs(phase.latency.p50Ms), formatMs(phase.latency.p99Ms), String(phase.errorsTotal)];
+      const cells = [String(phase.round), target.label, formatFigure(phase.throughputPerSec, 'rate'), formatMs(phase.latency.p50Ms), formatMs(phase.latency.p99Ms), String(phase.errorsTotal), formatFigure(phase.steal?.share ?? null, 'share')];
       rows.push(`<tr>${cells.map((c) => `<td>${escapeXml(c)}</td>`).join('')}</tr>`);
     }
   }
   const ratios = result.comparison
     ? `<p>B/A per round: throughput ${result.comparison.roundRatios.throughputPerSec.map(formatRatio).join(', ')}; p50 ${result.comparison.roundRatios.p50Ms.map(formatRatio).join(', ')}</p>`
     : '';
-  return `<h2>Rounds</h2><table><tr><th>round</th><th>target</th><th>ops/s</th><th>p50 ms</th><th>p99 ms</th><th>errors</th></tr>${rows.join('')}</table>${ratios}`;
+  return `<h2>Rounds</h2><table><tr><th>round</th><th>target</th><th>ops/s</th><th>p50 ms</th><th>p99 ms</th><th>errors</th><th>host steal</th></tr>${rows.join('')}</table>${ratios}`;
 }
 
 /** With --cpu-prof: each profiled thread's busy share, its time per operation and its top functions. */

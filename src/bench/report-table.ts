@@ -22,6 +22,8 @@ export function formatTable(result: BenchResult): string {
   });
   const lines = [`${describeWorkload(result.config)}`, `${describeLoad(result.config)}`, describeMachine(result), '', ...alignColumns([header, ...rows])];
   if (comparison) lines.push('', ...roundLines(comparison));
+  const steal = stealLine(targets);
+  if (steal !== null) lines.push(...(comparison ? [steal] : ['', steal]));
   for (const target of targets) lines.push(...detailLines(target, targets.length));
   if (result.warnings.length > 0) lines.push('', ...result.warnings.map((w) => `warning: ${w}`));
   return `${lines.join('\n')}\n`;
@@ -31,6 +33,13 @@ export function formatTable(result: BenchResult): string {
 function describeMachine(result: BenchResult): string {
   const { cpus, threadRoundTripUs } = result.environment;
   return `machine: ${cpus} CPUs, thread round trip ${threadRoundTripUs.toFixed(0)} µs (median at the start)`;
+}
+
+/** Each target's host steal round by round (it changes from minute to minute); null where unknown. */
+function stealLine(targets: TargetResult[]): string | null {
+  if (targets.every((t) => t.phases.every((p) => p.steal === null))) return null;
+  const perTarget = targets.map((t) => `${t.label} ${t.phases.map((p) => formatFigure(p.steal?.share ?? null, 'share')).join(' ')}`);
+  return `host steal per round: ${perTarget.join('; ')}`;
 }
 
 function roundLines(comparison: Comparison): string[] {

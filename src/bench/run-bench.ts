@@ -20,6 +20,7 @@ import { createProgressBuffer, readProgress } from './shared-progress.js';
 import { routePhase, servedPaths } from './phase-routing.js';
 import { startTarget, writeEndpointOf } from './start-target.js';
 import { StallWatch } from './stall-watch.js';
+import { readCpuTicks, stealBetween } from './host-steal.js';
 import { measureThreadRoundTripUs } from './wake-probe.js';
 import { LogLinearHistogram, type SerializedHistogram } from '../util/log-linear-histogram.js';
 import { CpuProfileTally, writePhaseProfiles, type NamedCpuProfile } from './cpu-profiles.js';
@@ -129,7 +130,11 @@ async function runPhase(pool: GeneratorPool, stallWatch: StallWatch, options: Be
     hooks.onProgress?.({ target: running.label, round, rounds: options.rounds, elapsedMs: Math.max(0, performance.now() - startMs), phaseMs, ...readProgress(progress) });
   const timer = hooks.onProgress ? setInterval(report, PROGRESS_EVERY_MS) : undefined;
   const windowStartEpochMs = startAtEpochMs + tasks[0].warmupMs;
-  const flushesAtWindowStart = measuresFloor(options, running.target) && running.target.walFlushes !== undefined ? whenWindowOpens(windowStartEpochMs, () => walFlushesNow(running.target)) : Promise.resolve(new Map());
+  const windowEndEpochMs = windowStartEpochMs + tasks[0].durationMs;
+  // Read by timers on this thread, which the load does not run on: the ticks as the window opens and closes.
+  const ticksAtWindowStart = whenClockReaches(windowStartEpochMs, async () => readCpuTicks());
+  const ticksAtWindowEnd = whenClockReaches(windowEndEpochMs, async () => readCpuTicks());
+  const flushesAtWindowStart = measuresFloor(options, running.target) && running.target.walFlushes !== undefined ? whenClockReaches(windowStartEpochMs, () => walFlushesNow(running.target)) : Promise.resolve(new Map());
   if (options.cpuProfileDir !== undefined) for (const task of tasks) task.cpuProfile = true;
   const stopProfilingMembers = profileMembers(options, running.target, windowStartEpochMs);
   try {
@@ -143,7 +148,8 @@ async function runPhase(pool: GeneratorPool, stallWatch: StallWatch, options: Be
       processCpuMs: (cpu.user + cpu.system) / 1000,
       wallMs: performance.now() - wallBeforeMs,
       slices,
-      stalls: stallWatch.summarize(windowStartEpochMs, windowStartEpochMs + tasks[0].durationMs),
+      stalls: stallWatch.summarize(windowStartEpochMs, windowEndEpochMs),
+      steal: stealBetween(await ticksAtWindowStart, await ticksAtWindowEnd),
     });
     // Leadership may have moved while the phase ran: the floor must describe whoever served it.
     const served = measuresFloor(options, running.target) ? servedPaths(route, await writeEndpointOf(running.target)) : [];
@@ -156,10 +162,10 @@ async function runPhase(pool: GeneratorPool, stallWatch: StallWatch, options: Be
 }
 
 /**
- * Runs `work` by a timer as the measured window opens: the WAL flush totals read then, and the
- * profiles started then, leave the warm-up out.
+ * Runs `work` by a timer when the clock reaches `atEpochMs`, such as the measured window's start:
+ * the WAL flush totals read then, and the profiles started then, leave the warm-up out.
  */
-function whenWindowOpens<T>(atEpochMs: number, work: () => Promise<T>): Promise<T> {
+function whenClockReaches<T>(atEpochMs: number, work: () => Promise<T>): Promise<T> {
   return new Promise((resolve, reject) => setTimeout(() => work().then(resolve, reject), Math.max(0, atEpochMs - Date.now())));
 }
 
@@ -170,7 +176,7 @@ function whenWindowOpens<T>(atEpochMs: number, work: () => Promise<T>): Promise<
 function profileMembers(options: BenchOptions, target: BenchTarget, windowStartEpochMs: number): () => Promise<NamedCpuProfile[]> {
   const members = options.cpuProfileDir === undefined ? undefined : target.cpuProfiles;
   if (members === undefined) return async () => [];
-  const started = whenWindowOpens(windowStartEpochMs, () => members.start());
+  const started = whenClockReaches(windowStartEpochMs, () => members.start());
   // Read by the stop; a phase that fails first leaves it unread.
   started.catch(() => undefined);
   return () => started.then(() => members.stop());

@@ -1,5 +1,6 @@
 // The bench's plain-language warnings: when a p99 rests on too few operations, the warning names
 // which operation decides it and how long a run would measure enough; longer runs get no such warning.
+// A host that took a noticeable share of the CPU time is named with it.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -15,6 +16,7 @@ function quietRun(operations: number): { options: BenchOptions; targets: TargetR
     errorsTotal: 0,
     errors: {},
     stalls: { count: 0, longestMs: 0 },
+    steal: null,
     generator: { workers: 1, eventLoopBusyMean: 0.1, eventLoopBusyMax: 0.1, processCpuPerWall: 0.2, startLagMsMax: 1 },
   };
   return { options, targets: [{ label: 'raftyard', total } as unknown as TargetResult] };
@@ -58,4 +60,15 @@ test('a profiled run says it was slowed, and a profiled comparison that its targ
   assert.match(alone, /^the threads were profiled \(--cpu-prof\): V8's sampler interrupts each one every 1000 µs, so these figures are slower than an unprofiled run's$/);
   const [compared] = benchWarnings(profiled, [...targets, { ...targets[0], label: 'etcd' }]);
   assert.match(compared, /slower than an unprofiled run's; and a started target, whose member threads are sampled too, .* do not compare fairly either$/);
+});
+
+test('a host that took 5% or more of the CPU time is named with its share; less, or unknown, is not', () => {
+  const { options, targets } = quietRun(5_000);
+  const withSteal = (share: number | null): TargetResult[] => [{ ...targets[0], total: { ...targets[0].total, steal: share === null ? null : { share, stealTicks: 1, cpuTicks: 1 } } }];
+  assert.deepEqual(benchWarnings(options, withSteal(0.218)), [
+    "raftyard: the host took 22% of this machine's CPU time in the measured windows (steal: virtual CPUs ready to run and not run), so every thread's wake-ups waited for the host too",
+  ]);
+  assert.equal(benchWarnings(options, withSteal(0.05)).length, 1);
+  assert.deepEqual(benchWarnings(options, withSteal(0.049)), []);
+  assert.deepEqual(benchWarnings(options, withSteal(null)), []);
 });

@@ -74,6 +74,14 @@ test('closed loop, 4 clients: JSON and HTML with sane figures', async () => {
   // A stall is counted with its length: none, or some with a longest of at least the threshold.
   const { stalls } = total;
   assert.ok(stalls.count === 0 ? stalls.longestMs === 0 && stalls.totalMs === 0 : stalls.longestMs >= 5 && stalls.totalMs >= stalls.longestMs, JSON.stringify(stalls));
+  // The host's steal over the window, read from /proc/stat: a share, in the table and each round.
+  const { steal } = total;
+  assert.ok(steal !== null && steal.share >= 0 && steal.share <= 1 && steal.cpuTicks > 0, JSON.stringify(steal));
+  assert.match(table, /CPU time taken by the host \(steal\) +\d+(\.\d)?%/);
+  const stealPrefix = `host steal per round: ${result.targets[0].label} `;
+  const stealLine = table.split('\n').find((line) => line.startsWith(stealPrefix));
+  const perRound = stealLine?.slice(stealPrefix.length).split(' ') ?? [];
+  assert.ok(perRound.length === result.config.rounds && perRound.every((share) => /^\d+(\.\d)?%$/.test(share)), table);
   assertSelfContainedHtml(html);
 });
 
