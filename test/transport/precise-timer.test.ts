@@ -246,9 +246,11 @@ test('the lead grows to fit rested-spin work longer than it, so its timers stop 
 
   workMs = 0;
   // Each rested wake with time to spare gives back an eighth of the excess; a late wake-up (a
-  // loaded machine) takes it up again, so the lowest lead seen along the way is what counts.
+  // loaded machine) takes it up again, so the lowest lead seen along the way is what counts. In a
+  // CI run in an hour when the host took 10–20% of this VM's CPU time, four chains of ten ended
+  // with leads 0.59, 0.80, 0.55 and 1 ms after 0.55: up to twelve chains, until one ends below it.
   const easedLeadsMs: number[] = [];
-  for (let part = 0; part < 4; part++) {
+  for (let part = 0; part < 12 && !easedLeadsMs.some((ms) => ms < grownLeadMs); part++) {
     await chain(timers, 10, 10);
     easedLeadsMs.push(timers.stats.restedLeadMs);
   }
