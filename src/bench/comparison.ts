@@ -36,7 +36,7 @@ export const FIGURES: FigureDefinition[] = [
     label: 'generator send lateness p99 (ms)',
     better: 'lower',
     format: 'ms',
-    value: (f) => f.generator.sendLateness?.p99Ms ?? 0,
+    value: (f) => f.generator.sendLateness?.p99Ms ?? null,
     openLoopOnly: true,
   },
   { key: 'processCpuPerWall', label: 'process CPU / wall', better: 'lower', format: 'share', value: (f) => f.generator.processCpuPerWall },
@@ -63,7 +63,7 @@ export function compareTargets(baseline: TargetResult, candidate: TargetResult):
     throw new Error(`compared targets ran ${baseline.phases.length} and ${candidate.phases.length} rounds`);
   }
   const ratios: Record<string, number | null> = {};
-  for (const figure of FIGURES) ratios[figure.key] = ratioOfKnown(figure.value(candidate.total), figure.value(baseline.total));
+  for (const figure of FIGURES) ratios[figure.key] = ratio(figure.value(candidate.total), figure.value(baseline.total));
   const perRound = (pick: (f: Figures) => number): Array<number | null> =>
     baseline.phases.map((phase, i) => ratio(pick(candidate.phases[i]), pick(phase)));
   return {
@@ -74,11 +74,7 @@ export function compareTargets(baseline: TargetResult, candidate: TargetResult):
   };
 }
 
-export function ratio(numerator: number, denominator: number): number | null {
-  return denominator === 0 ? null : numerator / denominator;
-}
-
-/** The ratio of two figures, null where either was not measured. */
-function ratioOfKnown(numerator: number | null, denominator: number | null): number | null {
-  return numerator === null || denominator === null ? null : ratio(numerator, denominator);
+/** Numerator over denominator; null where either was not measured or the denominator is 0. */
+export function ratio(numerator: number | null, denominator: number | null): number | null {
+  return numerator === null || denominator === null || denominator === 0 ? null : numerator / denominator;
 }
