@@ -122,8 +122,12 @@ test('closed loop: every latency includes the client round trip, and clients do 
   assert.equal(total.errorsTotal, 0, JSON.stringify(total.errors));
   assert.ok(total.latency.minMs >= CLIENT_RTT_MS, `min latency ${total.latency.minMs} ms is below the ${CLIENT_RTT_MS} ms round trip`);
   // Little's law: four clients always busy, each waiting its own timers, keep about four in flight.
+  // The operations counted are those started in the window, and the last four of them run past its
+  // end by up to the slowest latency, so the product can exceed 4 by that share of the window (a
+  // noisy-host run gave 4.21 against a fixed bound of 4.2); more would mean clients overlapping.
   const inFlight = (total.throughputPerSec * total.latency.meanMs) / 1000;
-  assert.ok(inFlight > 3 && inFlight <= 4.2, `throughput × mean latency = ${inFlight}, expected about 4`);
+  const inFlightMax = 4 * (1 + total.latency.maxMs / total.measuredMs);
+  assert.ok(inFlight > 3 && inFlight <= inFlightMax, `throughput × mean latency = ${inFlight}, expected about 4 (at most ${inFlightMax})`);
 });
 
 test('open loop: latency counts from the scheduled time, round trip included', async () => {
