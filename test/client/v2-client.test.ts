@@ -6,18 +6,22 @@ import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import { ClusterError, EndpointError, V2Client, V2Error, type V2Response } from '../../src/client/index.js';
 import { ETCD_BINARY, realEtcdAvailable, startRealEtcd, type RealEtcdCluster } from '../support/real-etcd.js';
-import { freePort } from '../../src/cluster/free-port.js';
+import { freePorts } from '../../src/cluster/free-port.js';
 
 describe('V2Client against real etcd', () => {
   let cluster: RealEtcdCluster | undefined;
   let client: V2Client;
   let dead: string;
+  /** A second endpoint nobody listens on, on a port distinct from dead's. */
+  let alsoDead: string;
 
   before(async () => {
     assert.ok(realEtcdAvailable(), `the client test needs etcd 3.4 at ${ETCD_BINARY} (apt-get install etcd-server)`);
     cluster = await startRealEtcd();
     client = new V2Client({ endpoints: cluster.endpoints, seed: 1 });
-    dead = `http://127.0.0.1:${await freePort()}`;
+    const [deadPort, alsoDeadPort] = await freePorts(2);
+    dead = `http://127.0.0.1:${deadPort}`;
+    alsoDead = `http://127.0.0.1:${alsoDeadPort}`;
   });
 
   after(async () => {
@@ -147,7 +151,7 @@ describe('V2Client against real etcd', () => {
   });
 
   test('with every endpoint down the error lists each attempt and counts as a connection error', async () => {
-    const down = new V2Client({ endpoints: [dead, dead.replace(/\d+$/, String(await freePort()))], seed: 3 });
+    const down = new V2Client({ endpoints: [dead, alsoDead], seed: 3 });
     try {
       await assert.rejects(down.keys.get('/c'), (e: unknown) => {
         assert.ok(e instanceof ClusterError);
