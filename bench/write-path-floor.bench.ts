@@ -1,103 +1,218 @@
-// What one client's write costs on this machine with nothing but the threads, hops and flushes
-// of raftyard's write path, next to raftyard itself in the same run: a client socket, a "leader"
-// thread that serves HTTP (a bare `net` parser, or node:http), posts each body to a "follower"
-// thread and fdatasyncs its own file on libuv's pool, the follower writing and fdatasyncing its
-// file on its own thread and answering, a third thread taking a batch every 8 ms. No Raft, no
-// store, no codecs: the gap to the embedded row is what raftyard's own code costs per write.
-//   npm run build && node dist/bench/write-path-floor.bench.js [--seconds 5] [--rounds 2]
+// The write path's floor: raftyard's threads, hops and fdatasyncs with nothing else (no Raft, no
+// store, no codecs), as a bench target named `floor`, so that the bench drives and measures it
+// exactly as it does raftyard, in one --compare run. A "leader" thread serves HTTP (a bare `net`
+// parser, or node:http with `floor:front=http`), posts each body to a "follower" thread and
+// fdatasyncs its own file on libuv's pool; the follower writes and fdatasyncs what has arrived on
+// its own thread and acknowledges the last write; a third thread gets a batch every 8 ms and syncs
+// it too. Each write is answered once both syncs are in. With --delay every message between these
+// threads is held by its receiver until it is due, on raftyard's own precise timers, as a shaped
+// link holds frames. The gap to the embedded row is what raftyard's own code costs per write.
+//   npm run bench:floor                                   one client, against raftyard
+//   npm run bench:floor -- --compare floor=floor raftyard=embedded --delay 40ms --rate 1000 --clients 200 ...
+// Arguments are `raftyard bench`'s, with `floor` one more target name.
 
 import { mkdtempSync, rmSync, writeSync, fdatasync, fdatasyncSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
-import { connect, createServer as createNetServer, type Socket } from 'node:net';
+import { createServer as createNetServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
 import { MessageChannel, Worker, isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { EMBEDDED_TARGET, registerEmbeddedTarget } from '../src/bench/embedded-target.js';
-import { openSyncFile, SYNC_BLOCK_BYTES } from '../src/bench/fsync-floor.js';
+import { benchMain } from '../src/bench/cli.js';
+import { registerEmbeddedTarget } from '../src/bench/embedded-target.js';
+import { registerEtcdTarget } from '../src/bench/etcd-target.js';
+import { registeredTargetNames, registerTarget, refuseUnknownSettings, type BenchTarget, type TargetOptions } from '../src/bench/bench-target.js';
+import { openSyncFile, probeFsyncSamples, SYNC_BLOCK_BYTES } from '../src/bench/fsync-floor.js';
 import { median } from '../src/bench/median.js';
-import { parseBenchArgs } from '../src/bench/parse-args.js';
-import { runBench } from '../src/bench/run-bench.js';
+import { DueQueue } from '../src/transport/due-queue.js';
+import { hrNowMs } from '../src/transport/precise-timer.js';
 
+export const FLOOR_TARGET = 'floor';
+const SETTING_KEYS = ['front'] as const;
 /** Each thread writes 4 KiB slots round a preallocated file, as a WAL segment is preallocated. */
 const FILE_SLOTS = 4096;
 /** The off-path follower's batch period (raft-node.ts OFF_PATH_BATCH_MS). */
 const OFF_PATH_BATCH_MS = 8;
-const WARMUP_MS = 2000;
+/** Messages a receiver holds at most before it refuses more (a delayed link's ArrivalHold holds 10,000). */
+const HELD_MAX = 100_000;
+/** The follower's recent sync durations the floor's fsync part is the median of. */
+const SYNCS_KEPT = 4096;
 const VALUE = '0123456789abcdef';
-const BODY = `value=${VALUE}`;
 const ANSWER_BODY = `{"action":"set","node":{"key":"/k","value":"${VALUE}","modifiedIndex":5,"createdIndex":5}}\n`;
+const DEFAULT_ARGS = ['--compare', 'floor=floor', 'raftyard=embedded', '--clients', '1', '--send-to', 'leader', '--value-size', '16', '--duration', '10s', '--warmup', '2s', '--rounds', '2'];
 
 type Front = 'net' | 'http';
+
+/** Leader to follower: the bodies of the writes up to `lastId` not sent before, due at `dueAtMs` on hrNowMs(). */
+interface Append {
+  lastId: number;
+  dueAtMs: number;
+  entries: Uint8Array[];
+}
+
+/** Follower to leader: every write up to `lastId` is on its disk; due at `dueAtMs`. */
+interface Ack {
+  lastId: number;
+  dueAtMs: number;
+}
+
+/** Main thread to any: the links' one-way delay from now on; or (to the follower) its recent syncs. */
+type Control = { type: 'delay'; delayMs: number } | { type: 'syncs' };
 
 interface ThreadData {
   role: 'leader' | 'follower';
   dir: string;
   name: string;
   front: Front;
-  follower: MessagePort;
+  delayMs: number;
+  /** The leader's link to the follower on the commit path, or the follower's link to the leader. */
+  link: MessagePort;
   offPath: MessagePort | null;
 }
 
-/** A preallocated, synced file (the fsync probe's) and a writer of the next slot. */
-function slotFile(path: string): { fd: number; writeSlot(data: Uint8Array): void } {
+/** A preallocated, synced file (the fsync probe's) and a writer of the next slots. */
+function slotFile(path: string): { fd: number; write(data: Uint8Array): void } {
   const fd = openSyncFile(path, FILE_SLOTS);
   let slot = 0;
   return {
     fd,
-    writeSlot(data) {
+    write(data) {
+      const slots = Math.max(1, Math.ceil(data.length / SYNC_BLOCK_BYTES));
+      if (slot + slots > FILE_SLOTS) slot = 0;
       writeSync(fd, data, 0, data.length, slot * SYNC_BLOCK_BYTES);
-      slot = (slot + 1) % FILE_SLOTS;
+      slot += slots;
     },
+  };
+}
+
+/**
+ * What arrives on a delayed link waits here until due, in order, then goes to `handOn`; at no
+ * delay it is handed on at once. The receiver holds the whole delay (one timer wake per due
+ * batch, the cheapest precise hold there is).
+ */
+function receiver<T extends { dueAtMs: number }>(handOn: (message: T) => void): (message: T) => void {
+  const held = new DueQueue<T>(handOn, HELD_MAX);
+  return (message) => {
+    const waitMs = message.dueAtMs - hrNowMs();
+    if (held.size === 0 && waitMs <= 0) handOn(message);
+    else held.pushAt(performance.now() + Math.max(0, waitMs), message);
+  };
+}
+
+/** Calls `flush` once after the current task: what one drain handed on goes in one batch. */
+function batcher(flush: () => void): () => void {
+  let queued = false;
+  return () => {
+    if (queued) return;
+    queued = true;
+    queueMicrotask(() => {
+      queued = false;
+      flush();
+    });
   };
 }
 
 function runFollower(data: ThreadData): void {
   const file = slotFile(join(data.dir, data.name));
-  data.follower.on('message', (entry: Uint8Array) => {
-    file.writeSlot(entry);
+  let delayMs = data.delayMs;
+  let arrived: Uint8Array[] = [];
+  let lastId = 0;
+  const syncsMs: number[] = [];
+  const flush = (): void => {
+    const startedMs = performance.now();
+    file.write(arrived.length === 1 ? arrived[0]! : Buffer.concat(arrived));
     fdatasyncSync(file.fd);
-    data.follower.postMessage(1);
+    if (syncsMs.push(performance.now() - startedMs) > SYNCS_KEPT) syncsMs.shift();
+    arrived = [];
+    const ack: Ack = { lastId, dueAtMs: hrNowMs() + delayMs };
+    data.link.postMessage(ack);
+  };
+  const flushSoon = batcher(flush);
+  data.link.on(
+    'message',
+    receiver<Append>((append) => {
+      arrived.push(...append.entries);
+      lastId = append.lastId;
+      flushSoon();
+    }),
+  );
+  parentPort!.on('message', (control: Control) => {
+    if (control.type === 'delay') delayMs = control.delayMs;
+    else parentPort!.postMessage(syncsMs.length === 0 ? null : median(syncsMs));
   });
 }
 
 function runLeader(data: ThreadData): void {
   const file = slotFile(join(data.dir, data.name));
-  let offPathBatch: Buffer[] = [];
+  let delayMs = data.delayMs;
+  parentPort!.on('message', (control: Control) => {
+    if (control.type === 'delay') delayMs = control.delayMs;
+  });
+  // Writes in id order; each is answered once it is on this disk and on the follower's.
+  const answers: (() => void)[] = [];
+  let firstWaitingId = 1;
+  let lastId = 0;
+  let syncedId = 0;
+  let ackedId = 0;
+  const answerDone = (): void => {
+    const doneId = Math.min(syncedId, ackedId);
+    while (firstWaitingId <= doneId) {
+      answers.shift()!();
+      firstWaitingId++;
+    }
+  };
+  data.link.on(
+    'message',
+    receiver<Ack>((ack) => {
+      ackedId = Math.max(ackedId, ack.lastId);
+      answerDone();
+    }),
+  );
   data.offPath?.on('message', () => undefined);
+  let offPathBatch: Uint8Array[] = [];
   setInterval(() => {
     if (offPathBatch.length === 0) return;
-    data.offPath?.postMessage(Buffer.concat(offPathBatch));
+    const append: Append = { lastId, dueAtMs: hrNowMs() + delayMs, entries: offPathBatch };
+    data.offPath?.postMessage(append);
     offPathBatch = [];
   }, OFF_PATH_BATCH_MS);
-  // One client, one write at a time: the answer goes out once both flushes are in.
-  let pending: { answer: () => void; synced: boolean; acked: boolean } | null = null;
-  const answerIfDone = (): void => {
-    if (pending === null || !pending.synced || !pending.acked) return;
-    const { answer } = pending;
-    pending = null;
-    answer();
-  };
-  data.follower.on('message', () => {
-    pending!.acked = true;
-    answerIfDone();
-  });
-  const write = (entry: Buffer, answer: () => void): void => {
-    const inFlight = { answer, synced: false, acked: false };
-    pending = inFlight;
-    data.follower.postMessage(entry);
-    offPathBatch.push(entry);
-    file.writeSlot(entry);
+  // Group commit: one fdatasync on libuv's pool at a time, for everything written before it.
+  let unsynced: Uint8Array[] = [];
+  let syncing = false;
+  const syncNext = (): void => {
+    if (syncing || unsynced.length === 0) return;
+    syncing = true;
+    const upToId = lastId;
+    file.write(unsynced.length === 1 ? unsynced[0]! : Buffer.concat(unsynced));
+    unsynced = [];
     fdatasync(file.fd, () => {
-      inFlight.synced = true;
-      answerIfDone();
+      syncing = false;
+      syncedId = upToId;
+      answerDone();
+      syncNext();
     });
+  };
+  // What one task took in leaves in one append and one sync, as a Raft leader's Ready does.
+  let unsent: Uint8Array[] = [];
+  const sendAndSync = batcher(() => {
+    const append: Append = { lastId, dueAtMs: hrNowMs() + delayMs, entries: unsent };
+    data.link.postMessage(append);
+    unsent = [];
+    syncNext();
+  });
+  const write = (entry: Uint8Array, answer: () => void): void => {
+    lastId++;
+    answers.push(answer);
+    unsent.push(entry);
+    offPathBatch.push(entry);
+    unsynced.push(entry);
+    sendAndSync();
   };
   const server = data.front === 'http' ? httpFront(write) : netFront(write);
   server.listen(0, '127.0.0.1', () => parentPort!.postMessage((server.address() as { port: number }).port));
 }
 
-function httpFront(write: (entry: Buffer, answer: () => void) => void): ReturnType<typeof createHttpServer> {
+function httpFront(write: (entry: Uint8Array, answer: () => void) => void): Server {
   return createHttpServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -110,107 +225,106 @@ function httpFront(write: (entry: Buffer, answer: () => void) => void): ReturnTy
   });
 }
 
-/** Enough of HTTP/1.1 for this one client: each request arrives whole in one read. */
-function netFront(write: (entry: Buffer, answer: () => void) => void): ReturnType<typeof createNetServer> {
+/** Enough of HTTP/1.1 for keep-alive clients: a head, then a body of Content-Length bytes. */
+function netFront(write: (entry: Uint8Array, answer: () => void) => void): Server {
   const answer = Buffer.from(`HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nX-Etcd-Index: 5\r\nContent-Length: ${ANSWER_BODY.length}\r\n\r\n${ANSWER_BODY}`);
   return createNetServer((socket) => {
     socket.setNoDelay(true);
-    socket.on('data', (request: Buffer) => {
-      const bodyAt = request.indexOf('\r\n\r\n') + 4;
-      write(Buffer.from(request.subarray(bodyAt)), () => socket.write(answer));
+    let pending: Buffer = Buffer.alloc(0);
+    const reply = (): void => void socket.write(answer);
+    socket.on('error', () => socket.destroy());
+    socket.on('data', (chunk: Buffer) => {
+      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+      for (;;) {
+        const headEnd = pending.indexOf('\r\n\r\n');
+        if (headEnd < 0) return;
+        const length = /\r\ncontent-length:\s*(\d+)/i.exec(pending.toString('latin1', 0, headEnd));
+        const end = headEnd + 4 + (length === null ? 0 : Number(length[1]));
+        if (pending.length < end) return;
+        write(Buffer.from(pending.subarray(headEnd + 4, end)), reply);
+        pending = pending.subarray(end);
+      }
     });
   });
 }
 
-interface Figures {
-  perSec: number;
-  p50Ms: number;
-  meanMs: number;
-}
-
-/** One client, one PUT at a time over a keep-alive socket, for `ms`; latencies of the run. */
-function sequentialPuts(socket: Socket, ms: number): Promise<number[]> {
-  const request = Buffer.from(`PUT /v2/keys/k HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${BODY.length}\r\n\r\n${BODY}`);
-  const latencies: number[] = [];
-  const endAt = performance.now() + ms;
-  return new Promise((resolve) => {
-    let sentAt = performance.now();
-    const onAnswer = (): void => {
-      latencies.push(performance.now() - sentAt);
-      if (performance.now() >= endAt) {
-        socket.off('data', onAnswer);
-        resolve(latencies);
-        return;
-      }
-      sentAt = performance.now();
-      socket.write(request);
-    };
-    socket.on('data', onAnswer);
-    socket.write(request);
-  });
-}
-
-function figuresOf(latencies: number[], ms: number): Figures {
-  const meanMs = latencies.reduce((sum, x) => sum + x, 0) / latencies.length;
-  return { perSec: (1000 * latencies.length) / ms, p50Ms: median(latencies), meanMs };
-}
-
-async function floorRun(front: Front, ms: number): Promise<Figures> {
+/** The `floor` bench target: the three threads, shaped by --delay, on a scratch directory. */
+export async function startFloorTarget(options: TargetOptions): Promise<BenchTarget> {
+  refuseUnknownSettings(FLOOR_TARGET, options.extra, SETTING_KEYS);
+  const front = options.extra.front ?? 'net';
+  if (front !== 'net' && front !== 'http') throw new Error(`floor target: front must be net or http, not ${front}`);
+  if (options.geo !== undefined || options.clientRegion !== undefined || options.leaderRegion !== undefined) throw new Error('floor target: only --delay shapes its links');
+  if (options.nodes !== undefined && options.nodes !== 3) throw new Error('floor target: it has three threads, like a 3-node cluster');
+  const delayMs = options.delayMs ?? 0;
   const dir = mkdtempSync(join(tmpdir(), 'raftyard-floor-'));
-  const follower = new MessageChannel();
+  const onPath = new MessageChannel();
   const offPath = new MessageChannel();
   const start = (data: ThreadData, transfer: MessagePort[]): Worker => new Worker(new URL(import.meta.url), { workerData: data, transferList: transfer });
-  const common = { dir, front };
-  const threads = [
-    start({ ...common, role: 'follower', name: 'follower', follower: follower.port2, offPath: null }, [follower.port2]),
-    start({ ...common, role: 'follower', name: 'off-path', follower: offPath.port2, offPath: null }, [offPath.port2]),
-  ];
-  const leader = start({ ...common, role: 'leader', name: 'leader', follower: follower.port1, offPath: offPath.port1 }, [follower.port1, offPath.port1]);
+  const common = { dir, front, delayMs, offPath: null } as const;
+  const follower = start({ ...common, role: 'follower', name: 'follower', link: onPath.port2 }, [onPath.port2]);
+  const threads = [follower, start({ ...common, role: 'follower', name: 'off-path', link: offPath.port2 }, [offPath.port2])];
+  const leader = start({ ...common, role: 'leader', name: 'leader', link: onPath.port1, offPath: offPath.port1 }, [onPath.port1, offPath.port1]);
   threads.push(leader);
-  try {
-    const port = await new Promise<number>((resolve, reject) => leader.once('message', resolve).once('error', reject));
-    const socket = connect(port, '127.0.0.1');
-    socket.setNoDelay(true);
-    await new Promise((resolve) => socket.once('connect', resolve));
-    await sequentialPuts(socket, WARMUP_MS);
-    const figures = figuresOf(await sequentialPuts(socket, ms), ms);
-    socket.destroy();
-    return figures;
-  } finally {
+  const close = async (): Promise<void> => {
     await Promise.all(threads.map((thread) => thread.terminate()));
     rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const port = await new Promise<number>((resolve, reject) => leader.once('message', resolve).once('error', reject));
+    const endpoint = `http://127.0.0.1:${port}`;
+    const probeAtStartMs = median(await probeFsyncSamples(dir, 0));
+    const setDelay = (ms: number): void => {
+      for (const thread of threads) thread.postMessage({ type: 'delay', delayMs: ms } satisfies Control);
+    };
+    return {
+      name: FLOOR_TARGET,
+      endpoints: [endpoint],
+      leaderEndpoint: async () => endpoint,
+      // The follower's own recent syncs, or the probe if it is cheaper (the stricter floor), as raftyard's floor.
+      floorMs: async () => {
+        const followerMs = await new Promise<number | null>((resolve) => {
+          follower.once('message', resolve);
+          follower.postMessage({ type: 'syncs' } satisfies Control);
+        });
+        const fsyncMs = Math.min(probeAtStartMs, followerMs ?? Infinity);
+        const quorumRttMs = 2 * delayMs;
+        return { floorMs: quorumRttMs + fsyncMs, parts: { quorumRttMs, fsyncMs, clientRttMs: 0 } };
+      },
+      unshaped:
+        delayMs === 0
+          ? undefined
+          : async <T>(work: () => Promise<T>): Promise<T> => {
+              setDelay(0);
+              try {
+                return await work();
+              } finally {
+                setDelay(delayMs);
+              }
+            },
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
   }
 }
 
-async function embeddedRun(ms: number): Promise<Figures> {
-  const options = parseBenchArgs(['--target', EMBEDDED_TARGET, '--nodes', '3', '--clients', '1', '--send-to', 'leader', '--value-size', '16', '--duration', `${ms}ms`, '--warmup', `${WARMUP_MS}ms`, '--no-progress']);
-  const { latency, operations } = (await runBench(options)).targets[0].total;
-  return { perSec: (1000 * operations) / ms, p50Ms: latency.p50Ms, meanMs: latency.meanMs };
+export function registerFloorTarget(): void {
+  if (!registeredTargetNames().includes(FLOOR_TARGET)) registerTarget(FLOOR_TARGET, startFloorTarget);
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { seconds: { type: 'string' }, rounds: { type: 'string' } } });
-  const ms = 1000 * Number(values.seconds ?? 5);
-  const rounds = Number(values.rounds ?? 2);
-  if (!(ms > 0) || !Number.isInteger(rounds) || rounds < 1) throw new Error('--seconds must be > 0 and --rounds a positive integer');
   registerEmbeddedTarget();
-  const runs: [string, () => Promise<Figures>][] = [
-    ['floor, bare net HTTP', () => floorRun('net', ms)],
-    ['floor, node:http', () => floorRun('http', ms)],
-    ['raftyard embedded', () => embeddedRun(ms)],
-  ];
-  console.log(`one client, sequential PUTs of a 16-byte value, ${ms / 1000} s per run after ${WARMUP_MS / 1000} s of warm-up, ${rounds} rounds`);
-  console.log('run'.padEnd(24) + 'writes/s'.padStart(10) + 'p50 ms'.padStart(10) + 'mean ms'.padStart(10));
-  for (let round = 1; round <= rounds; round++) {
-    for (const [name, run] of runs) {
-      const { perSec, p50Ms, meanMs } = await run();
-      console.log(`${name} (${round})`.padEnd(24) + perSec.toFixed(0).padStart(10) + p50Ms.toFixed(3).padStart(10) + meanMs.toFixed(3).padStart(10));
-    }
-  }
+  registerEtcdTarget();
+  registerFloorTarget();
+  const argv = process.argv.slice(2);
+  process.exitCode = await benchMain(argv.length === 0 ? DEFAULT_ARGS : argv);
 }
 
-if (isMainThread) await main();
-else {
+if (isMainThread) {
+  // Run as a script, not imported (a test starts the target alone).
+  if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
+} else {
   const data = workerData as ThreadData;
   if (data.role === 'leader') runLeader(data);
   else runFollower(data);
