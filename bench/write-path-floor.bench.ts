@@ -24,7 +24,7 @@ import { registerEtcdTarget } from '../src/bench/etcd-target.js';
 import { registeredTargetNames, registerTarget, refuseUnknownSettings, type BenchTarget, type TargetOptions } from '../src/bench/bench-target.js';
 import { openSyncFile, probeFsyncSamples, SYNC_BLOCK_BYTES } from '../src/bench/fsync-floor.js';
 import { median } from '../src/bench/median.js';
-import { DueQueue } from '../src/transport/due-queue.js';
+import { ArrivalHold } from '../src/transport/arrival-hold.js';
 import { hrNowMs } from '../src/transport/precise-timer.js';
 
 export const FLOOR_TARGET = 'floor';
@@ -33,8 +33,6 @@ const SETTING_KEYS = ['front'] as const;
 const FILE_SLOTS = 4096;
 /** The off-path follower's batch period (raft-node.ts OFF_PATH_BATCH_MS). */
 const OFF_PATH_BATCH_MS = 8;
-/** Messages a receiver holds at most before it refuses more (a delayed link's ArrivalHold holds 10,000). */
-const HELD_MAX = 100_000;
 /** The follower's recent sync durations the floor's fsync part is the median of. */
 const SYNCS_KEPT = 4096;
 const VALUE = '0123456789abcdef';
@@ -86,17 +84,13 @@ function slotFile(path: string): { fd: number; write(data: Uint8Array): void } {
 }
 
 /**
- * What arrives on a delayed link waits here until due, in order, then goes to `handOn`; at no
- * delay it is handed on at once. The receiver holds the whole delay (one timer wake per due
- * batch, the cheapest precise hold there is).
+ * What arrives on a delayed link waits until due, in order, then goes to `handOn`; at no delay it
+ * is handed on at once. raftyard's ArrivalHold with no cap on the wait: the receiver holds the
+ * whole delay (one timer wake per due batch, the cheapest precise hold there is).
  */
 function receiver<T extends { dueAtMs: number }>(handOn: (message: T) => void): (message: T) => void {
-  const held = new DueQueue<T>(handOn, HELD_MAX);
-  return (message) => {
-    const waitMs = message.dueAtMs - hrNowMs();
-    if (held.size === 0 && waitMs <= 0) handOn(message);
-    else held.pushAt(performance.now() + Math.max(0, waitMs), message);
-  };
+  const hold = new ArrivalHold<T>((message) => handOn(message), Infinity);
+  return (message) => hold.receive(message, message.dueAtMs);
 }
 
 /** Calls `flush` once after the current task: what one drain handed on goes in one batch. */
@@ -152,16 +146,13 @@ function runLeader(data: ThreadData): void {
   });
   // Writes in id order; each is answered once it is on this disk and on the follower's.
   const answers: (() => void)[] = [];
-  let firstWaitingId = 1;
   let lastId = 0;
   let syncedId = 0;
   let ackedId = 0;
   const answerDone = (): void => {
     const doneId = Math.min(syncedId, ackedId);
-    while (firstWaitingId <= doneId) {
-      answers.shift()!();
-      firstWaitingId++;
-    }
+    // The first write still waiting is the one after the last answered: lastId - answers.length + 1.
+    while (answers.length > 0 && lastId - answers.length < doneId) answers.shift()!();
   };
   data.link.on(
     'message',

@@ -4,6 +4,7 @@
 // happen while the message is still in flight, and the receiver's own precise timer ends the
 // wait: one wake-up at the due time instead of two. Never hands a frame on early; never holds
 // one longer than the lead, whatever time the sender wrote (a bad clock costs precision only).
+// A frame is bytes here; the write path's floor bench holds its plain messages the same way.
 
 import { ARRIVE_AT_ONCE } from './batch-frame.js';
 import { DueQueue } from './due-queue.js';
@@ -14,12 +15,12 @@ export const ARRIVAL_LEAD_MS = 2;
 /** Frames held from one peer before further ones are dropped (Raft tolerates loss). */
 const HELD_FRAMES_MAX = 10_000;
 
-export class ArrivalHold {
-  private readonly queue: DueQueue<Uint8Array>;
+export class ArrivalHold<T = Uint8Array> {
+  private readonly queue: DueQueue<T>;
 
   constructor(
     /** `waited`: the frame was held until its time (false: it was due when it came). */
-    private readonly deliver: (frame: Uint8Array, waited: boolean) => void,
+    private readonly deliver: (frame: T, waited: boolean) => void,
     /** The sender's lead: no frame is held longer. */
     private readonly leadMs = ARRIVAL_LEAD_MS,
   ) {
@@ -34,7 +35,7 @@ export class ArrivalHold {
    * Hands `frame` on now if it is due (`arrivalAtMs` on hrNowMs(), or ARRIVE_AT_ONCE) and nothing
    * is held before it; holds it otherwise.
    */
-  receive(frame: Uint8Array, arrivalAtMs: number): void {
+  receive(frame: T, arrivalAtMs: number): void {
     const waitMs = arrivalAtMs === ARRIVE_AT_ONCE ? 0 : Math.min(Math.max(0, arrivalAtMs - hrNowMs()), this.leadMs);
     if (this.queue.size === 0 && waitMs === 0) this.deliver(frame, false);
     else if (!this.queue.isFull) this.queue.pushAt(performance.now() + waitMs, frame);
