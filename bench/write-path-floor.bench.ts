@@ -6,7 +6,10 @@
 // its own thread and acknowledges the last write; a third thread gets a batch every 8 ms and syncs
 // it too. Each write is answered once both syncs are in. With --delay every message between these
 // threads is held by its receiver until it is due, on raftyard's own precise timers, as a shaped
-// link holds frames. The gap to the embedded row is what raftyard's own code costs per write.
+// link holds frames. Its commit floor is priced as raftyard's is (target-layout.ts): its threads
+// are members n1 (the leader) to n3, its followers' syncs time themselves as a WAL's flushes do,
+// and the disk is probed after each phase, resting as the run's writes let it. The gap to the
+// embedded row is what raftyard's own code costs per write.
 //   npm run bench:floor                                   one client, against raftyard
 //   npm run bench:floor -- --compare floor=floor raftyard=embedded --delay 40ms --rate 1000 --clients 200 ...
 // Arguments are `raftyard bench`'s, with `floor` one more target name.
@@ -23,7 +26,10 @@ import { registerEmbeddedTarget } from '../src/bench/embedded-target.js';
 import { registerEtcdTarget } from '../src/bench/etcd-target.js';
 import { registeredTargetNames, registerTarget, refuseUnknownSettings, type BenchTarget, type TargetOptions } from '../src/bench/bench-target.js';
 import { openSyncFile, probeFsyncSamples, SYNC_BLOCK_BYTES } from '../src/bench/fsync-floor.js';
-import { median } from '../src/bench/median.js';
+import { uniformDelaySites } from '../src/bench/member-sites.js';
+import { planLayout } from '../src/bench/target-layout.js';
+import { memberIds } from '../src/util/member-ids.js';
+import { LogLinearHistogram, type SerializedHistogram } from '../src/util/log-linear-histogram.js';
 import { ArrivalHold } from '../src/transport/arrival-hold.js';
 import { hrNowMs } from '../src/transport/precise-timer.js';
 
@@ -33,8 +39,11 @@ const SETTING_KEYS = ['front'] as const;
 const FILE_SLOTS = 4096;
 /** The off-path follower's batch period (raft-node.ts OFF_PATH_BATCH_MS). */
 const OFF_PATH_BATCH_MS = 8;
-/** The follower's recent sync durations the floor's fsync part is the median of. */
-const SYNCS_KEPT = 4096;
+/**
+ * What the commit floor's layout calls the two followers. Only the leader serves HTTP; these
+ * URLs only name the threads whose flushes price the floor, as a member's client URL does.
+ */
+const FOLLOWER_URLS = ['http://follower.floor.invalid', 'http://off-path.floor.invalid'] as const;
 const VALUE = '0123456789abcdef';
 const ANSWER_BODY = `{"action":"set","node":{"key":"/k","value":"${VALUE}","modifiedIndex":5,"createdIndex":5}}\n`;
 const DEFAULT_ARGS = ['--compare', 'floor=floor', 'raftyard=embedded', '--clients', '1', '--send-to', 'leader', '--value-size', '16', '--duration', '10s', '--warmup', '2s', '--rounds', '2'];
@@ -54,8 +63,8 @@ interface Ack {
   dueAtMs: number;
 }
 
-/** Main thread to any: the links' one-way delay from now on; or (to the follower) its recent syncs. */
-type Control = { type: 'delay'; delayMs: number } | { type: 'syncs' };
+/** Main thread to any: the links' one-way delay from now on; or (to a follower) its flush durations so far. */
+type Control = { type: 'delay'; delayMs: number } | { type: 'flushes' };
 
 interface ThreadData {
   role: 'leader' | 'follower';
@@ -111,14 +120,13 @@ function runFollower(data: ThreadData): void {
   let delayMs = data.delayMs;
   let arrived: Uint8Array[] = [];
   let lastId = 0;
-  // A ring of the latest sync durations: no array shifting on the thread being measured.
-  const syncsMs = new Float64Array(SYNCS_KEPT);
-  let syncs = 0;
+  // Each flush's write and fdatasync in µs, since the thread started, as a WAL times its flushes.
+  const flushDurationsUs = new LogLinearHistogram();
   const flush = (): void => {
     const startedMs = performance.now();
     file.write(arrived.length === 1 ? arrived[0]! : Buffer.concat(arrived));
     fdatasyncSync(file.fd);
-    syncsMs[syncs++ % SYNCS_KEPT] = performance.now() - startedMs;
+    flushDurationsUs.record((performance.now() - startedMs) * 1000);
     arrived = [];
     const ack: Ack = { lastId, dueAtMs: hrNowMs() + delayMs };
     data.link.postMessage(ack);
@@ -134,7 +142,7 @@ function runFollower(data: ThreadData): void {
   );
   parentPort!.on('message', (control: Control) => {
     if (control.type === 'delay') delayMs = control.delayMs;
-    else parentPort!.postMessage(syncs === 0 ? null : median(Array.from(syncsMs.subarray(0, Math.min(syncs, SYNCS_KEPT)))));
+    else parentPort!.postMessage(flushDurationsUs.serialize());
   });
 }
 
@@ -249,13 +257,18 @@ export async function startFloorTarget(options: TargetOptions): Promise<BenchTar
   if (options.geo !== undefined || options.clientRegion !== undefined || options.leaderRegion !== undefined) throw new Error('floor target: only --delay shapes its links');
   if (options.nodes !== undefined && options.nodes !== 3) throw new Error('floor target: it has three threads, like a 3-node cluster');
   const delayMs = options.delayMs ?? 0;
+  const ids = memberIds(3);
+  const buildLayout = planLayout(ids, options.delayMs === undefined ? null : uniformDelaySites(ids, options.delayMs), undefined);
   const dir = mkdtempSync(join(tmpdir(), 'raftyard-floor-'));
   const onPath = new MessageChannel();
   const offPath = new MessageChannel();
   const start = (data: ThreadData, transfer: MessagePort[]): Worker => new Worker(new URL(import.meta.url), { workerData: data, transferList: transfer });
   const common = { dir, front, delayMs, offPath: null } as const;
-  const follower = start({ ...common, role: 'follower', name: 'follower', link: onPath.port2 }, [onPath.port2]);
-  const threads = [follower, start({ ...common, role: 'follower', name: 'off-path', link: offPath.port2 }, [offPath.port2])];
+  const followers = [
+    start({ ...common, role: 'follower', name: 'follower', link: onPath.port2 }, [onPath.port2]),
+    start({ ...common, role: 'follower', name: 'off-path', link: offPath.port2 }, [offPath.port2]),
+  ];
+  const threads = [...followers];
   const leader = start({ ...common, role: 'leader', name: 'leader', link: onPath.port1, offPath: offPath.port1 }, [onPath.port1, offPath.port1]);
   threads.push(leader);
   const close = async (): Promise<void> => {
@@ -265,24 +278,21 @@ export async function startFloorTarget(options: TargetOptions): Promise<BenchTar
   try {
     const port = await new Promise<number>((resolve, reject) => leader.once('message', resolve).once('error', reject));
     const endpoint = `http://127.0.0.1:${port}`;
-    const probeAtStartMs = median(await probeFsyncSamples(dir, 0));
+    const leaderEndpoint = async (): Promise<string> => endpoint;
+    const flushesOf = (follower: Worker): Promise<SerializedHistogram> =>
+      new Promise((resolve) => {
+        follower.once('message', resolve);
+        follower.postMessage({ type: 'flushes' } satisfies Control);
+      });
     const setDelay = (ms: number): void => {
       for (const thread of threads) thread.postMessage({ type: 'delay', delayMs: ms } satisfies Control);
     };
     return {
       name: FLOOR_TARGET,
       endpoints: [endpoint],
-      leaderEndpoint: async () => endpoint,
-      // The follower's own recent syncs, or the probe if it is cheaper (the stricter floor), as raftyard's floor.
-      floorMs: async () => {
-        const followerMs = await new Promise<number | null>((resolve) => {
-          follower.once('message', resolve);
-          follower.postMessage({ type: 'syncs' } satisfies Control);
-        });
-        const fsyncMs = Math.min(probeAtStartMs, followerMs ?? Infinity);
-        const quorumRttMs = 2 * delayMs;
-        return { floorMs: quorumRttMs + fsyncMs, parts: { quorumRttMs, fsyncMs, clientRttMs: 0 } };
-      },
+      leaderEndpoint,
+      ...buildLayout([endpoint, ...FOLLOWER_URLS], (restMs, budgetMs) => probeFsyncSamples(dir, restMs, budgetMs), leaderEndpoint),
+      walFlushes: async () => new Map(await Promise.all(followers.map(async (follower, i) => [FOLLOWER_URLS[i], await flushesOf(follower)] as const))),
       unshaped:
         delayMs === 0
           ? undefined
